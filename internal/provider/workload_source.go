@@ -1,0 +1,119 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/score-tf/terraform-provider-score/internal/score/loader"
+)
+
+// workloadSourceModel holds the inputs that name a score file and adjust it; the workload data
+// source and (later) the workload resource share them.
+type workloadSourceModel struct {
+	File          types.String `tfsdk:"file"`
+	Content       types.String `tfsdk:"content"`
+	Image         types.String `tfsdk:"image"`
+	Overrides     types.Map    `tfsdk:"overrides"`
+	OverridesYAML types.String `tfsdk:"overrides_yaml"`
+}
+
+// known reports whether every input is known, so the score file can be loaded now.
+func (m workloadSourceModel) known() bool {
+	return !m.File.IsUnknown() && !m.Content.IsUnknown() && !m.Image.IsUnknown() &&
+		!m.Overrides.IsUnknown() && !m.OverridesYAML.IsUnknown()
+}
+
+// sourceAttribute is the attribute problems in the score file itself are reported on.
+func (m workloadSourceModel) sourceAttribute() path.Path {
+	if !m.File.IsNull() {
+		return path.Root("file")
+	}
+	return path.Root("content")
+}
+
+// input converts the Terraform values to the loader's input, reading `file` from disk.
+func (m workloadSourceModel) input(ctx context.Context, allowExternal bool) (loader.Input, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	in := loader.Input{
+		Image:                    m.Image.ValueString(),
+		OverridesYAML:            []byte(m.OverridesYAML.ValueString()),
+		AllowExternalFileSources: allowExternal,
+		BaseDir:                  ".",
+	}
+	if !m.Overrides.IsNull() {
+		in.Overrides = map[string]string{}
+		diags.Append(m.Overrides.ElementsAs(ctx, &in.Overrides, false)...)
+	}
+	if !m.File.IsNull() {
+		name := m.File.ValueString()
+		data, err := os.ReadFile(name)
+		if err != nil {
+			diags.AddAttributeError(path.Root("file"), "Cannot read score file",
+				fmt.Sprintf("Reading %q: %v", name, err))
+			return in, diags
+		}
+		in.Content = data
+		in.BaseDir = filepath.Dir(name)
+	} else {
+		in.Content = []byte(m.Content.ValueString())
+	}
+	return in, diags
+}
+
+// load loads and validates the score file, turning every problem into a diagnostic on the
+// attribute it came from.
+func (m workloadSourceModel) load(ctx context.Context, allowExternal bool) (*loader.Workload, diag.Diagnostics) {
+	in, diags := m.input(ctx, allowExternal)
+	if diags.HasError() {
+		return nil, diags
+	}
+	w, err := loader.Load(in)
+	if err != nil {
+		diags.Append(m.problemDiagnostics(err)...)
+		return nil, diags
+	}
+	if len(w.Upgrades) > 0 {
+		detail := "The score file uses forms that score-go upgrades automatically; consider writing the current form:"
+		for _, u := range w.Upgrades {
+			detail += "\n  - " + u
+		}
+		diags.AddAttributeWarning(m.sourceAttribute(), "Deprecated score file syntax", detail)
+	}
+	return w, diags
+}
+
+func (m workloadSourceModel) problemDiagnostics(err error) diag.Diagnostics {
+	var diags diag.Diagnostics
+	var problems *loader.Problems
+	if !errors.As(err, &problems) {
+		diags.AddAttributeError(m.sourceAttribute(), "Invalid score file", err.Error())
+		return diags
+	}
+	for _, p := range problems.List {
+		switch problems.Input {
+		case loader.InputOverrides:
+			key := ""
+			if len(p.Path) > 0 {
+				key = p.Path[0]
+			}
+			diags.AddAttributeError(path.Root("overrides").AtMapKey(key), "Invalid override", p.Message)
+		case loader.InputOverridesYAML:
+			diags.AddAttributeError(path.Root("overrides_yaml"), "Invalid overrides document", p.Error())
+		default:
+			where := "the score file"
+			if !m.File.IsNull() {
+				where = m.File.ValueString()
+			}
+			diags.AddAttributeError(m.sourceAttribute(), "Invalid score file",
+				fmt.Sprintf("%s: %s", where, p.Error()))
+		}
+	}
+	return diags
+}

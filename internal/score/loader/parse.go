@@ -1,0 +1,266 @@
+package loader
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/score-tf/terraform-provider-score/internal/score/problem"
+)
+
+// maxNodes bounds how many values one document may expand to, so an alias bomb
+// ("billion laughs") is an error rather than an out-of-memory crash.
+const maxNodes = 200_000
+
+// parseDocument decodes YAML or JSON text into plain Go values (map[string]any, []any, string,
+// int, float64, bool, nil) and keeps the YAML node tree for line numbers. JSON that YAML cannot
+// read (it is not quite a subset) falls back to encoding/json, without line numbers.
+func parseDocument(data []byte) (any, *yaml.Node, *problem.Problem) {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, nil, &problem.Problem{Message: "the document is empty"}
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var root yaml.Node
+	yerr := dec.Decode(&root)
+	if yerr == nil {
+		var extra yaml.Node
+		if err := dec.Decode(&extra); err == nil {
+			return nil, nil, &problem.Problem{Line: extra.Line, Message: "the document holds more than one YAML document; give one workload per score file"}
+		}
+		c := converter{}
+		v, p := c.value(&root)
+		if p != nil {
+			return nil, nil, p
+		}
+		return v, &root, nil
+	}
+	if first := bytes.TrimLeft(data, " \t\r\n"); len(first) > 0 && (first[0] == '{' || first[0] == '[') {
+		jdec := json.NewDecoder(bytes.NewReader(data))
+		jdec.UseNumber()
+		var v any
+		if err := jdec.Decode(&v); err == nil {
+			return fromJSON(v), nil, nil
+		}
+	}
+	return nil, nil, yamlProblem(yerr)
+}
+
+var yamlLine = regexp.MustCompile(`line (\d+)`)
+
+// yamlProblem turns a yaml.v3 error ("yaml: line 3: mapping values are not allowed...") into a
+// problem carrying the line.
+func yamlProblem(err error) *problem.Problem {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	p := &problem.Problem{Message: "invalid YAML: " + msg}
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		p.Line, _ = strconv.Atoi(m[1])
+		p.Message = "invalid YAML: " + strings.TrimPrefix(strings.TrimPrefix(msg, m[0]), ": ")
+	}
+	return p
+}
+
+type converter struct {
+	nodes int
+}
+
+func (c *converter) value(n *yaml.Node) (any, *problem.Problem) {
+	c.nodes++
+	if c.nodes > maxNodes {
+		return nil, &problem.Problem{Line: n.Line, Message: fmt.Sprintf("the document expands to more than %d values (too many aliases?)", maxNodes)}
+	}
+	switch n.Kind {
+	case yaml.DocumentNode:
+		if len(n.Content) == 0 {
+			return nil, nil
+		}
+		return c.value(n.Content[0])
+	case yaml.AliasNode:
+		return c.value(n.Alias)
+	case yaml.SequenceNode:
+		out := make([]any, len(n.Content))
+		for i, item := range n.Content {
+			v, p := c.value(item)
+			if p != nil {
+				return nil, p
+			}
+			out[i] = v
+		}
+		return out, nil
+	case yaml.MappingNode:
+		return c.mapping(n)
+	case yaml.ScalarNode:
+		return scalar(n)
+	}
+	return nil, &problem.Problem{Line: n.Line, Message: "invalid YAML: unsupported node"}
+}
+
+func (c *converter) mapping(n *yaml.Node) (any, *problem.Problem) {
+	out := make(map[string]any, len(n.Content)/2)
+	keyLines := make(map[string]int, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind == yaml.ScalarNode && k.ShortTag() == "!!merge" {
+			if p := c.merge(out, v); p != nil {
+				return nil, p
+			}
+			continue
+		}
+		if k.Kind != yaml.ScalarNode {
+			return nil, &problem.Problem{Line: k.Line, Message: "invalid YAML: a mapping key must be a plain value, not a list or mapping"}
+		}
+		if first, dup := keyLines[k.Value]; dup {
+			return nil, &problem.Problem{Line: k.Line, Message: fmt.Sprintf("invalid YAML: mapping key %q already defined at line %d", k.Value, first)}
+		}
+		keyLines[k.Value] = k.Line
+		val, p := c.value(v)
+		if p != nil {
+			return nil, p
+		}
+		out[k.Value] = val
+	}
+	return out, nil
+}
+
+// merge applies a YAML merge key (<<: *anchor or <<: [*a, *b]); explicit keys win.
+func (c *converter) merge(into map[string]any, v *yaml.Node) *problem.Problem {
+	sources := []*yaml.Node{v}
+	if v.Kind == yaml.SequenceNode {
+		sources = v.Content
+	}
+	for _, s := range sources {
+		val, p := c.value(s)
+		if p != nil {
+			return p
+		}
+		m, ok := val.(map[string]any)
+		if !ok {
+			return &problem.Problem{Line: s.Line, Message: "invalid YAML: a merge key (<<) must refer to a mapping"}
+		}
+		for k, e := range m {
+			if _, exists := into[k]; !exists {
+				into[k] = e
+			}
+		}
+	}
+	return nil
+}
+
+func scalar(n *yaml.Node) (any, *problem.Problem) {
+	switch n.ShortTag() {
+	case "!!str", "!!binary", "!!timestamp":
+		// Keep the text as written: a score file has no use for decoded timestamps or bytes.
+		return n.Value, nil
+	case "!!null":
+		return nil, nil
+	case "!!bool", "!!int", "!!float":
+		var v any
+		if err := n.Decode(&v); err != nil {
+			return nil, &problem.Problem{Line: n.Line, Message: "invalid YAML: " + err.Error()}
+		}
+		switch t := v.(type) {
+		case int64:
+			if t >= math.MinInt && t <= math.MaxInt {
+				return int(t), nil
+			}
+		case uint64:
+			if t <= math.MaxInt {
+				return int(t), nil
+			}
+			return float64(t), nil
+		}
+		return v, nil
+	default:
+		// Custom tags (!Ref, !!set...) carry no meaning in Score: keep the text.
+		return n.Value, nil
+	}
+}
+
+// fromJSON converts encoding/json output (json.Number) into the same value shapes YAML gives.
+func fromJSON(v any) any {
+	switch t := v.(type) {
+	case json.Number:
+		if i, err := strconv.Atoi(t.String()); err == nil {
+			return i
+		}
+		f, _ := t.Float64()
+		return f
+	case map[string]any:
+		for k, e := range t {
+			t[k] = fromJSON(e)
+		}
+	case []any:
+		for i, e := range t {
+			t[i] = fromJSON(e)
+		}
+	}
+	return v
+}
+
+// lineOf finds the line of the value at path in the YAML node tree, or of the deepest part of the
+// path that exists there. With atKey, it gives the line of the last key instead of its value
+// (for "unknown field" problems the key is what the user must look at).
+func lineOf(root *yaml.Node, path []string, atKey bool) int {
+	if root == nil {
+		return 0
+	}
+	n := root
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	for i, key := range path {
+		for n.Kind == yaml.AliasNode {
+			n = n.Alias
+		}
+		keyNode, value := child(n, key)
+		if value == nil {
+			return n.Line
+		}
+		if atKey && keyNode != nil && i == len(path)-1 {
+			return keyNode.Line
+		}
+		n = value
+	}
+	return n.Line
+}
+
+// child finds key below n. Sequences are indexed by number, or searched by their items' `target`
+// key, which is how the legacy array forms of files and volumes are addressed after the upgrade.
+func child(n *yaml.Node, key string) (keyNode, value *yaml.Node) {
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == key {
+				return n.Content[i], n.Content[i+1]
+			}
+		}
+	case yaml.SequenceNode:
+		if i, err := strconv.Atoi(key); err == nil && i >= 0 && i < len(n.Content) {
+			return nil, n.Content[i]
+		}
+		for _, item := range n.Content {
+			if _, t := child(item, "target"); t != nil && t.Value == key {
+				return t, item
+			}
+		}
+	}
+	return nil, nil
+}
+
+// locator attaches line numbers to problems found in a document parsed from text.
+type locator struct {
+	root *yaml.Node
+}
+
+func (l locator) add(list *problem.List, path []string, message string) {
+	*list = append(*list, problem.Problem{Path: append([]string(nil), path...), Line: lineOf(l.root, path, false), Message: message})
+}
+
+func (l locator) addAtKey(list *problem.List, path []string, message string) {
+	*list = append(*list, problem.Problem{Path: append([]string(nil), path...), Line: lineOf(l.root, path, true), Message: message})
+}
