@@ -1,0 +1,343 @@
+package provisioner
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// Data is what templates see, with score-compose's and score-k8s's field names.
+type Data struct {
+	Guid               string
+	Uid                string
+	Type               string
+	Class              string
+	Id                 string
+	Params             map[string]any
+	Metadata           map[string]any
+	Init               map[string]any
+	State              map[string]any
+	Shared             map[string]any
+	SourceWorkload     string
+	WorkloadMetadata   map[string]any
+	WorkloadServices   map[string]WorkloadService
+	ComposeProjectName string
+	MountsDirectory    string
+	Namespace          string
+}
+
+// WorkloadService is how other workloads are reached: the service name and its ports, indexed
+// by port name and also by port number as text (so `port: 8080` works as a name).
+type WorkloadService struct {
+	ServiceName string
+	Ports       map[string]ServicePort
+}
+
+// ServicePort is one port of a workload's service.
+type ServicePort struct {
+	Name       string
+	Port       int
+	TargetPort int
+	Protocol   string
+}
+
+// Stored is what a resource keeps between runs: what score-compose's and score-k8s's state.yaml
+// held for it. Generated values live here, so they are created once.
+type Stored struct {
+	Guid   string         `json:"guid"`
+	State  map[string]any `json:"state"`
+	Shared map[string]any `json:"shared"`
+}
+
+// Request is one resource to provision.
+type Request struct {
+	Uid              string
+	Type             string
+	Class            string
+	ID               string
+	Params           map[string]any
+	Metadata         map[string]any
+	SourceWorkload   string
+	WorkloadMetadata map[string]any
+	WorkloadServices map[string]WorkloadService
+	// Namespace (kubernetes) and ComposeProjectName / MountsDirectory (compose) come from the
+	// provider configuration.
+	Namespace          string
+	ComposeProjectName string
+	MountsDirectory    string
+	// Prior is what the previous run stored; zero for a new resource.
+	Prior Stored
+	// Random is where generated values come from.
+	Random io.Reader
+}
+
+// Result is what provisioning produced.
+type Result struct {
+	Stored  Stored
+	Outputs map[string]any
+	// SecretOutputs lists the keys of Outputs that are secret, sorted.
+	SecretOutputs []string
+	// Manifests are Kubernetes objects (kubernetes target).
+	Manifests []map[string]any
+	// Compose holds what the resource adds to a compose project (compose target).
+	Compose ComposeArtifacts
+	// InfoLogs are messages for the user (compose `info_logs`).
+	InfoLogs []string
+	// Environment is set for local-env:// resources: outputs are deferred environment variables.
+	Environment bool
+}
+
+// ComposeArtifacts are a resource's additions to a compose project.
+type ComposeArtifacts struct {
+	Services    map[string]any
+	Volumes     map[string]any
+	Networks    map[string]any
+	Models      map[string]any
+	Files       map[string]any
+	Directories map[string]any
+}
+
+// Options are the provider-level settings provisioning obeys.
+type Options struct {
+	Target        Target
+	AllowCommands bool
+}
+
+// Provision runs def for req.
+func Provision(ctx context.Context, def *Definition, req Request, opts Options) (*Result, error) {
+	var res *Result
+	var err error
+	switch def.Scheme() {
+	case "template":
+		res, err = provisionTemplate(def, req, opts.Target)
+	case "cmd":
+		if !opts.AllowCommands {
+			return nil, fmt.Errorf("%s: cmd:// provisioners run programs on the machine running Terraform and are disabled; set allow_command_provisioners = true in the provider configuration to allow them", def.URI)
+		}
+		res, err = provisionCommand(ctx, def, req, opts.Target)
+	case "local-env":
+		res = &Result{Stored: req.Prior, Outputs: map[string]any{}, Environment: true}
+	default:
+		err = fmt.Errorf("unsupported provisioner scheme %q", def.Scheme())
+	}
+	if err != nil {
+		return nil, fmt.Errorf("provisioner %s for resource '%s': %w", def.URI, req.Uid, err)
+	}
+	res.SecretOutputs = def.secretKeys(res.Outputs)
+	return res, nil
+}
+
+func provisionTemplate(def *Definition, req Request, target Target) (*Result, error) {
+	guid := req.Prior.Guid
+	if guid == "" {
+		var err error
+		if guid, err = NewGUID(req.Random); err != nil {
+			return nil, err
+		}
+	}
+	data := &Data{
+		Guid: guid, Uid: req.Uid, Type: req.Type, Class: req.Class, Id: req.ID,
+		Params: orEmpty(req.Params), Metadata: orEmpty(req.Metadata),
+		Init: map[string]any{}, State: orEmpty(cloneMap(req.Prior.State)), Shared: orEmpty(cloneMap(req.Prior.Shared)),
+		SourceWorkload: req.SourceWorkload, WorkloadMetadata: orEmpty(req.WorkloadMetadata),
+		WorkloadServices:   req.WorkloadServices,
+		ComposeProjectName: req.ComposeProjectName, MountsDirectory: req.MountsDirectory, Namespace: req.Namespace,
+	}
+	if data.WorkloadServices == nil {
+		data.WorkloadServices = map[string]WorkloadService{}
+	}
+	funcs := funcsFor(req.Random)
+
+	mapSection := func(section string) (map[string]any, error) {
+		v, err := execute(def, section, data, funcs)
+		if err != nil || v == nil {
+			return nil, err
+		}
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("%s template must produce a YAML mapping, got %T", section, v)
+		}
+		return m, nil
+	}
+
+	var err error
+	if data.Init, err = mapSection("init"); err != nil {
+		return nil, err
+	}
+	data.Init = orEmpty(data.Init)
+	if _, ok := def.parsed["state"]; ok {
+		if data.State, err = mapSection("state"); err != nil {
+			return nil, err
+		}
+		data.State = orEmpty(data.State)
+	}
+	patch, err := mapSection("shared")
+	if err != nil {
+		return nil, err
+	}
+	data.Shared = mergePatch(data.Shared, patch)
+	outputs, err := mapSection("outputs")
+	if err != nil {
+		return nil, err
+	}
+
+	res := &Result{Stored: Stored{Guid: guid, State: data.State, Shared: data.Shared}, Outputs: orEmpty(outputs)}
+	switch target {
+	case Kubernetes:
+		v, err := execute(def, "manifests", data, funcs)
+		if err != nil {
+			return nil, err
+		}
+		if res.Manifests, err = manifestList(v); err != nil {
+			return nil, err
+		}
+	case Compose:
+		sections := []struct {
+			name string
+			into *map[string]any
+		}{
+			{"directories", &res.Compose.Directories}, {"files", &res.Compose.Files},
+			{"networks", &res.Compose.Networks}, {"volumes", &res.Compose.Volumes},
+			{"services", &res.Compose.Services}, {"models", &res.Compose.Models},
+		}
+		for _, s := range sections {
+			if *s.into, err = mapSection(s.name); err != nil {
+				return nil, err
+			}
+		}
+		v, err := execute(def, "info_logs", data, funcs)
+		if err != nil {
+			return nil, err
+		}
+		if res.InfoLogs, err = stringList(v, "info_logs"); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func manifestList(v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	list, ok := v.([]any)
+	if !ok {
+		return nil, fmt.Errorf("manifests template must produce a YAML list of objects, got %T", v)
+	}
+	out := make([]map[string]any, 0, len(list))
+	for i, item := range list {
+		if item == nil {
+			continue
+		}
+		m, ok := item.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("manifests.%d: must be an object, got %T", i, item)
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+func stringList(v any, section string) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	list, ok := v.([]any)
+	if !ok {
+		return nil, fmt.Errorf("%s template must produce a YAML list, got %T", section, v)
+	}
+	out := make([]string, len(list))
+	for i, e := range list {
+		out[i] = fmt.Sprint(e)
+	}
+	return out, nil
+}
+
+// mergePatch applies an RFC 7386 JSON merge patch: maps merge, null deletes, the rest replaces.
+func mergePatch(target, patch map[string]any) map[string]any {
+	if patch == nil {
+		return target
+	}
+	out := cloneMap(target)
+	if out == nil {
+		out = map[string]any{}
+	}
+	for k, v := range patch {
+		if v == nil {
+			delete(out, k)
+			continue
+		}
+		if pm, ok := v.(map[string]any); ok {
+			tm, _ := out[k].(map[string]any)
+			out[k] = mergePatch(tm, pm)
+			continue
+		}
+		out[k] = v
+	}
+	return out
+}
+
+func orEmpty(m map[string]any) map[string]any {
+	if m == nil {
+		return map[string]any{}
+	}
+	return m
+}
+
+// cloneMap deep-copies maps and lists so templates cannot alter what the caller holds.
+func cloneMap(m map[string]any) map[string]any {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = cloneValue(v)
+	}
+	return out
+}
+
+func cloneValue(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		return cloneMap(t)
+	case []any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = cloneValue(e)
+		}
+		return out
+	default:
+		return v
+	}
+}
+
+// secretName guesses which outputs are secret when a provisioner does not say (secret_outputs):
+// names that hold credentials in the upstream libraries (password, secret_key, connection...).
+var secretName = regexp.MustCompile(`(?i)(password|passwd|secret|token|credential|connection|url|uri|dsn|private|api[_-]?key)`)
+
+// IsSecretOutput reports whether the output key is secret for this provisioner.
+func (d *Definition) IsSecretOutput(key string) bool {
+	if d.secretsListed {
+		return contains(d.SecretOutputs, key)
+	}
+	return secretName.MatchString(key)
+}
+
+func (d *Definition) secretKeys(outputs map[string]any) []string {
+	var keys []string
+	for k := range outputs {
+		if d.IsSecretOutput(k) {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// ContainsSecretRef reports whether s holds a score-k8s secret reference.
+func ContainsSecretRef(s string) bool {
+	return strings.Contains(s, secretRefStart)
+}
