@@ -1,0 +1,66 @@
+// Package kube checks Kubernetes objects against the typed API (k8s.io/api): an object of a
+// known kind must decode strictly (no unknown field, no wrong type), as the API server would
+// require; kinds this package does not know are only checked for apiVersion, kind and name.
+package kube
+
+import (
+	"encoding/json"
+	"fmt"
+
+	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	kjson "k8s.io/apimachinery/pkg/runtime/serializer/json"
+)
+
+var (
+	scheme     = runtime.NewScheme()
+	serializer = kjson.NewSerializerWithOptions(kjson.DefaultMetaFactory, scheme, scheme, kjson.SerializerOptions{Strict: true})
+)
+
+func init() {
+	for _, add := range []func(*runtime.Scheme) error{
+		corev1.AddToScheme, appsv1.AddToScheme, batchv1.AddToScheme, networkingv1.AddToScheme,
+		policyv1.AddToScheme, rbacv1.AddToScheme, autoscalingv2.AddToScheme,
+	} {
+		if err := add(scheme); err != nil {
+			panic(err) // static registration; cannot fail at run time
+		}
+	}
+}
+
+// Known reports whether the kind of apiVersion is one Validate decodes strictly.
+func Known(apiVersion, kind string) bool {
+	gv, err := schema.ParseGroupVersion(apiVersion)
+	return err == nil && scheme.Recognizes(gv.WithKind(kind))
+}
+
+// Validate checks one object (as decoded from YAML/JSON).
+func Validate(obj map[string]any) error {
+	apiVersion, _ := obj["apiVersion"].(string)
+	kind, _ := obj["kind"].(string)
+	if apiVersion == "" || kind == "" {
+		return fmt.Errorf("an object needs apiVersion and kind")
+	}
+	meta, _ := obj["metadata"].(map[string]any)
+	if name, _ := meta["name"].(string); name == "" {
+		return fmt.Errorf("%s %s: metadata.name is required", apiVersion, kind)
+	}
+	if !Known(apiVersion, kind) {
+		return nil
+	}
+	raw, err := json.Marshal(obj)
+	if err != nil {
+		return err
+	}
+	if _, _, err := serializer.Decode(raw, nil, nil); err != nil {
+		return fmt.Errorf("%s %s %q is not a valid object: %v", apiVersion, kind, meta["name"], err)
+	}
+	return nil
+}
