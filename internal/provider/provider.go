@@ -5,12 +5,18 @@ package provider
 
 import (
 	"context"
+	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
 )
 
 var _ provider.Provider = (*scoreProvider)(nil)
@@ -27,11 +33,33 @@ type scoreProvider struct {
 }
 
 type scoreProviderModel struct {
-	AllowExternalFileSources types.Bool `tfsdk:"allow_external_file_sources"`
+	Target                   types.String `tfsdk:"target"`
+	Namespace                types.String `tfsdk:"namespace"`
+	ComposeProject           types.String `tfsdk:"compose_project"`
+	Provisioners             types.List   `tfsdk:"provisioners"`
+	DefaultProvisioners      types.Bool   `tfsdk:"default_provisioners"`
+	AllowCommandProvisioners types.Bool   `tfsdk:"allow_command_provisioners"`
+	AllowExternalFileSources types.Bool   `tfsdk:"allow_external_file_sources"`
 }
+
+// defaultComposeProject is the compose project name templates see when none is configured. It
+// is fixed (not the working directory's name) so that plans do not change between CI runners.
+const defaultComposeProject = "score"
+
+// composeMountsDirectory is where compose provisioners' files are placed, relative to the
+// directory the compose file is written to.
+const composeMountsDirectory = "./mounts"
 
 // providerData is what Configure hands to every data source and resource.
 type providerData struct {
+	// known is false when some provider argument is unknown at plan: resources then plan
+	// every output as unknown rather than guess.
+	known                    bool
+	target                   provisioner.Target
+	namespace                string
+	composeProject           string
+	library                  *provisioner.Library
+	allowCommands            bool
 	allowExternalFileSources bool
 }
 
@@ -41,11 +69,51 @@ func (p *scoreProvider) Metadata(_ context.Context, _ provider.MetadataRequest, 
 }
 
 func (p *scoreProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	targets := make([]string, len(provisioner.Targets))
+	for i, t := range provisioner.Targets {
+		targets[i] = string(t)
+	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The Score provider implements the [Score](https://score.dev) workload " +
-			"specification (`score.dev/v1b1`) for Terraform and OpenTofu: it loads and validates score files " +
-			"and exposes them as typed attributes.",
+			"specification (`score.dev/v1b1`) for Terraform and OpenTofu: it loads and validates score files, " +
+			"provisions their resources with generated values kept in Terraform state, and renders what the " +
+			"configured `target` needs.",
 		Attributes: map[string]schema.Attribute{
+			"target": schema.StringAttribute{
+				MarkdownDescription: "What resources render for: `kubernetes` (manifests) or `compose` (a Docker " +
+					"Compose project). One target per provider configuration; use an alias for the other. " +
+					"Required by `score_resource`; the `score_workload` data source does not need it.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.OneOf(targets...)},
+			},
+			"namespace": schema.StringAttribute{
+				MarkdownDescription: "Kubernetes namespace set on every namespaced object rendered, and seen by " +
+					"templates as `.Namespace`. Unset, objects carry no namespace.",
+				Optional: true,
+			},
+			"compose_project": schema.StringAttribute{
+				MarkdownDescription: "The compose project name templates see as `.ComposeProjectName`. Defaults to `" +
+					defaultComposeProject + "`.",
+				Optional: true,
+			},
+			"provisioners": schema.ListAttribute{
+				MarkdownDescription: "Custom provisioners: each element is a YAML document holding a list of " +
+					"provisioner definitions in the score-compose / score-k8s file format (`uri`, `type`, `class`, " +
+					"`id`, `init`, `state`, `shared`, `outputs`, `manifests` or the compose sections, ...), for " +
+					"example `file(\"provisioners.yaml\")`. They are matched in order, before the built-in ones; " +
+					"the first match on type (then class and id, when set) wins.",
+				Optional:    true,
+				ElementType: types.StringType,
+			},
+			"default_provisioners": schema.BoolAttribute{
+				MarkdownDescription: "Include the built-in provisioner library after `provisioners`. Defaults to `true`.",
+				Optional:            true,
+			},
+			"allow_command_provisioners": schema.BoolAttribute{
+				MarkdownDescription: "Allow `cmd://` provisioners, which run a program on the machine running " +
+					"Terraform. Defaults to `false`: a provisioner file then cannot execute anything.",
+				Optional: true,
+			},
 			"allow_external_file_sources": schema.BoolAttribute{
 				MarkdownDescription: "Allow `containers.*.files.*.source` to name a file outside the score " +
 					"file's directory (an absolute path, a `..` path, or a symbolic link leaving the directory). " +
@@ -64,10 +132,56 @@ func (p *scoreProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		return
 	}
 	data := &providerData{
+		known: !config.Target.IsUnknown() && !config.Namespace.IsUnknown() && !config.ComposeProject.IsUnknown() &&
+			!config.Provisioners.IsUnknown() && !config.DefaultProvisioners.IsUnknown() &&
+			!config.AllowCommandProvisioners.IsUnknown() && !config.AllowExternalFileSources.IsUnknown(),
+		target:                   provisioner.Target(config.Target.ValueString()),
+		namespace:                config.Namespace.ValueString(),
+		composeProject:           config.ComposeProject.ValueString(),
+		allowCommands:            config.AllowCommandProvisioners.ValueBool(),
 		allowExternalFileSources: config.AllowExternalFileSources.ValueBool(),
+	}
+	if data.composeProject == "" {
+		data.composeProject = defaultComposeProject
+	}
+	if data.known && data.target != "" {
+		data.library = &provisioner.Library{Target: data.target}
+		var files []types.String
+		if !config.Provisioners.IsNull() {
+			resp.Diagnostics.Append(config.Provisioners.ElementsAs(ctx, &files, false)...)
+		}
+		for i, f := range files {
+			if f.IsUnknown() {
+				data.known = false
+				continue
+			}
+			defs, err := provisioner.ParseFile([]byte(f.ValueString()), data.target, fmt.Sprintf("provisioners[%d]", i))
+			for _, e := range splitErrors(err) {
+				resp.Diagnostics.AddAttributeError(path.Root("provisioners").AtListIndex(i), "Invalid provisioner definition", e.Error())
+			}
+			data.library.Provisioners = append(data.library.Provisioners, defs...)
+		}
+		if config.DefaultProvisioners.IsNull() || config.DefaultProvisioners.ValueBool() {
+			builtins, err := provisioner.Builtins(data.target)
+			if err != nil {
+				resp.Diagnostics.AddError("Built-in provisioners do not load", err.Error())
+			}
+			data.library.Provisioners = append(data.library.Provisioners, builtins...)
+		}
 	}
 	resp.DataSourceData = data
 	resp.ResourceData = data
+}
+
+// splitErrors undoes errors.Join so each problem becomes its own diagnostic.
+func splitErrors(err error) []error {
+	if err == nil {
+		return nil
+	}
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		return joined.Unwrap()
+	}
+	return []error{err}
 }
 
 func (p *scoreProvider) Resources(_ context.Context) []func() resource.Resource {

@@ -24,10 +24,18 @@ type workloadSourceModel struct {
 	OverridesYAML types.String `tfsdk:"overrides_yaml"`
 }
 
-// known reports whether every input is known, so the score file can be loaded now.
+// known reports whether every input is known (each overrides value included), so the score
+// file can be loaded now.
 func (m workloadSourceModel) known() bool {
-	return !m.File.IsUnknown() && !m.Content.IsUnknown() && !m.Image.IsUnknown() &&
-		!m.Overrides.IsUnknown() && !m.OverridesYAML.IsUnknown()
+	if m.File.IsUnknown() || m.Content.IsUnknown() || m.Image.IsUnknown() || m.Overrides.IsUnknown() || m.OverridesYAML.IsUnknown() {
+		return false
+	}
+	for _, v := range m.Overrides.Elements() {
+		if v.IsUnknown() {
+			return false
+		}
+	}
+	return true
 }
 
 // sourceAttribute is the attribute problems in the score file itself are reported on.
