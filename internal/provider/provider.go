@@ -46,10 +46,6 @@ type scoreProviderModel struct {
 // is fixed (not the working directory's name) so that plans do not change between CI runners.
 const defaultComposeProject = "score"
 
-// composeMountsDirectory is where compose provisioners' files are placed, relative to the
-// directory the compose file is written to.
-const composeMountsDirectory = "./mounts"
-
 // providerData is what Configure hands to every data source and resource.
 type providerData struct {
 	// known is false when some provider argument is unknown at plan: resources then plan
@@ -185,7 +181,9 @@ func splitErrors(err error) []error {
 }
 
 func (p *scoreProvider) Resources(_ context.Context) []func() resource.Resource {
-	return nil
+	return []func() resource.Resource{
+		NewResourceResource,
+	}
 }
 
 func (p *scoreProvider) DataSources(_ context.Context) []func() datasource.DataSource {

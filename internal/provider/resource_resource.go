@@ -1,0 +1,540 @@
+package provider
+
+import (
+	"context"
+	crand "crypto/rand"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"regexp"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/score-spec/score-go/framework"
+	"gopkg.in/yaml.v3"
+
+	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
+	"github.com/score-tf/terraform-provider-score/internal/score/render"
+)
+
+var (
+	_ resource.Resource                     = (*resourceResource)(nil)
+	_ resource.ResourceWithConfigure        = (*resourceResource)(nil)
+	_ resource.ResourceWithModifyPlan       = (*resourceResource)(nil)
+	_ resource.ResourceWithImportState      = (*resourceResource)(nil)
+	_ resource.ResourceWithConfigValidators = (*resourceResource)(nil)
+)
+
+// NewResourceResource returns the score_resource resource.
+func NewResourceResource() resource.Resource {
+	return &resourceResource{}
+}
+
+type resourceResource struct {
+	provider *providerData
+}
+
+type resourceResourceModel struct {
+	Type             types.String  `tfsdk:"type"`
+	Class            types.String  `tfsdk:"class"`
+	ID               types.String  `tfsdk:"id"`
+	Name             types.String  `tfsdk:"name"`
+	SourceWorkload   types.String  `tfsdk:"source_workload"`
+	Params           types.Dynamic `tfsdk:"params"`
+	Annotations      types.Map     `tfsdk:"annotations"`
+	WorkloadServices types.Map     `tfsdk:"workload_services"`
+
+	UID         types.String `tfsdk:"uid"`
+	Provisioner types.String `tfsdk:"provisioner_uri"`
+	State       types.String `tfsdk:"state"`
+	renderedModel
+}
+
+// renderedModel holds what a provisioned resource renders to; score_workload reports the same
+// for the resources it provisions itself.
+type renderedModel struct {
+	Outputs         types.Map    `tfsdk:"outputs"`
+	Secrets         types.Map    `tfsdk:"secrets"`
+	Manifests       types.Map    `tfsdk:"manifests"`
+	SecretManifests types.Map    `tfsdk:"secret_manifests"`
+	ComposeYAML     types.String `tfsdk:"compose_yaml"`
+	ComposeEnv      types.String `tfsdk:"compose_env"`
+	Files           types.Map    `tfsdk:"files"`
+	SecretFiles     types.Map    `tfsdk:"secret_files"`
+}
+
+func (r *resourceResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_resource"
+}
+
+var (
+	scoreTypePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{0,61}[A-Za-z0-9]$`)
+	scoreIDPattern   = regexp.MustCompile(`^[a-z0-9]+(?:-+[a-z0-9]+)*(?:\.[a-z0-9]+(?:-+[a-z0-9]+)*)*$`)
+	scoreNamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$`)
+)
+
+func (r *resourceResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "One provisioned Score resource (a database, a cache, a volume, a route...), as a " +
+			"workload's `resources:` entry would request it, provisioned by the first matching provisioner of " +
+			"the provider (custom `provisioners`, then the built-in library) for the provider's `target`.\n\n" +
+			"Generated values (passwords, and anything a template creates in `init` and keeps in `state`) are " +
+			"created once and kept in Terraform state: later plans and applies reuse them, and a `params` change " +
+			"re-renders with them. Changing `type`, `class`, `id`, `name` or `source_workload` replaces the " +
+			"resource. Bind it to workloads through `score_workload`'s `resources` argument.\n\n" +
+			"-> **Import** adopts a resource from a score-compose or score-k8s `state.yaml`, keeping its generated " +
+			"values: `terraform import score_resource.db '.score-compose/state.yaml#postgres.default#web.db'`.",
+		Attributes: map[string]schema.Attribute{
+			"type": schema.StringAttribute{
+				MarkdownDescription: "The resource type, like `postgres` or `redis`.",
+				Required:            true,
+				PlanModifiers:       replace,
+				Validators:          []validator.String{stringvalidator.RegexMatches(scoreTypePattern, "must be a Score resource type (letters, digits and -, 2-63 characters)")},
+			},
+			"class": schema.StringAttribute{
+				MarkdownDescription: "The resource class. Defaults to `default`.",
+				Optional:            true,
+				Computed:            true,
+				Default:             stringdefault.StaticString("default"),
+				PlanModifiers:       replace,
+				Validators:          []validator.String{stringvalidator.RegexMatches(scoreTypePattern, "must be a Score resource class (letters, digits and -, 2-63 characters)")},
+			},
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The shared resource id: workloads declaring the same type, class and id share " +
+					"one resource. When unset, `name` and `source_workload` identify the resource instead.",
+				Optional:      true,
+				PlanModifiers: replace,
+				Validators:    []validator.String{stringvalidator.RegexMatches(scoreIDPattern, "must be a Score resource id (lower-case words separated by - or .)")},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "The resource's name in its workload's score file (the key under `resources:`). " +
+					"Required, with `source_workload`, when `id` is unset.",
+				Optional:      true,
+				PlanModifiers: replace,
+				Validators:    []validator.String{stringvalidator.RegexMatches(scoreNamePattern, "must be a Score resource name (RFC 1123 label)")},
+			},
+			"source_workload": schema.StringAttribute{
+				MarkdownDescription: "The workload the resource belongs to, or that declares it; templates see it as " +
+					"`.SourceWorkload`.",
+				Optional:      true,
+				PlanModifiers: replace,
+			},
+			"params": schema.DynamicAttribute{
+				MarkdownDescription: "The resource parameters (`resources.*.params`): any object, as the provisioner " +
+					"expects it.",
+				Optional: true,
+			},
+			"annotations": schema.MapAttribute{
+				MarkdownDescription: "The resource annotations (`resources.*.metadata.annotations`); templates see " +
+					"them in `.Metadata.annotations`.",
+				Optional:    true,
+				ElementType: types.StringType,
+			},
+			"workload_services": workloadServicesAttribute(),
+			"uid": schema.StringAttribute{
+				MarkdownDescription: "The resource uid: `type.class#id`, or `type.class#source_workload.name`.",
+				Computed:            true,
+			},
+			"provisioner_uri": schema.StringAttribute{
+				MarkdownDescription: "The uri of the provisioner that provisioned the resource. (Named " +
+					"`provisioner_uri` because Terraform reserves `provisioner`.)",
+				Computed: true,
+			},
+			"state": schema.StringAttribute{
+				MarkdownDescription: "What the provisioner keeps between runs, as JSON: `guid`, `state` and `shared` " +
+					"(what score-compose's and score-k8s's `state.yaml` held). Holds generated secrets.",
+				Computed:  true,
+				Sensitive: true,
+			},
+		},
+	}
+	for k, v := range renderedAttributes() {
+		resp.Schema.Attributes[k] = v
+	}
+}
+
+// renderedAttributes describe renderedModel.
+func renderedAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"outputs": schema.MapAttribute{
+			MarkdownDescription: "The non-secret outputs, as `${resources.NAME.KEY}` sees them; nested values as JSON.",
+			Computed:            true, ElementType: types.StringType,
+		},
+		"secrets": schema.MapAttribute{
+			MarkdownDescription: "The secret outputs (passwords, keys, connection strings). Which outputs are secret " +
+				"is the provisioner's `secret_outputs` list or, without one, those whose name suggests a credential.",
+			Computed: true, Sensitive: true, ElementType: types.StringType,
+		},
+		"manifests": schema.MapAttribute{
+			MarkdownDescription: "Kubernetes target: the objects the provisioner adds, one YAML document each, keyed " +
+				"`<group or core>/<version>/<Kind>/<namespace or _>/<name>`. No secret value appears here.",
+			Computed: true, ElementType: types.StringType,
+		},
+		"secret_manifests": schema.MapAttribute{
+			MarkdownDescription: "Kubernetes target: the Secret objects (and any object holding a secret value), keyed " +
+				"like `manifests`.",
+			Computed: true, Sensitive: true, ElementType: types.StringType,
+		},
+		"compose_yaml": schema.StringAttribute{
+			MarkdownDescription: "Compose target: a compose document with the services, volumes, networks and models " +
+				"the provisioner adds. Secret values are `${VAR}` references resolved from `compose_env`.",
+			Computed: true,
+		},
+		"compose_env": schema.StringAttribute{
+			MarkdownDescription: "Compose target: dotenv text with the secret values `compose_yaml` refers to.",
+			Computed:            true, Sensitive: true,
+		},
+		"files": schema.MapAttribute{
+			MarkdownDescription: "Compose target: files to write next to the compose file, by relative path " +
+				"(`mounts/...`), holding no secret value.",
+			Computed: true, ElementType: types.StringType,
+		},
+		"secret_files": schema.MapAttribute{
+			MarkdownDescription: "Compose target: files to write next to the compose file that hold a secret value.",
+			Computed:            true, Sensitive: true, ElementType: types.StringType,
+		},
+	}
+}
+
+func (r *resourceResource) ConfigValidators(_ context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{
+		resourcevalidator.AtLeastOneOf(path.MatchRoot("id"), path.MatchRoot("name")),
+		resourcevalidator.RequiredTogether(path.MatchRoot("name"), path.MatchRoot("source_workload")),
+	}
+}
+
+func (r *resourceResource) Configure(_ context.Context, req resource.ConfigureRequest, _ *resource.ConfigureResponse) {
+	if data, ok := req.ProviderData.(*providerData); ok {
+		r.provider = data
+	}
+}
+
+// resourceRequest is what the engine needs to provision the resource, from the model.
+func (m *resourceResourceModel) request(ctx context.Context) (provisioner.Request, bool, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	for _, v := range []attr.Value{m.Type, m.Class, m.ID, m.Name, m.SourceWorkload, m.Annotations, m.WorkloadServices} {
+		if v.IsUnknown() {
+			return provisioner.Request{}, false, nil
+		}
+	}
+	params, err := plainValue(ctx, m.Params)
+	if err == errUnknown {
+		return provisioner.Request{}, false, nil
+	} else if err != nil {
+		diags.AddAttributeError(path.Root("params"), "Invalid params", err.Error())
+		return provisioner.Request{}, false, diags
+	}
+	paramMap, ok := params.(map[string]any)
+	if params != nil && !ok {
+		diags.AddAttributeError(path.Root("params"), "Invalid params", "params must be an object")
+		return provisioner.Request{}, false, diags
+	}
+	annotations, err := plainValue(ctx, m.Annotations)
+	if err != nil {
+		diags.AddAttributeError(path.Root("annotations"), "Invalid annotations", err.Error())
+		return provisioner.Request{}, false, diags
+	}
+	metadata := map[string]any{}
+	if annotations != nil {
+		metadata["annotations"] = annotations
+	}
+	services, known, d := workloadServices(ctx, m.WorkloadServices)
+	diags.Append(d...)
+	if !known || diags.HasError() {
+		return provisioner.Request{}, false, diags
+	}
+	uid := framework.NewResourceUid(m.SourceWorkload.ValueString(), m.Name.ValueString(), m.Type.ValueString(), m.Class.ValueStringPointer(), m.ID.ValueStringPointer())
+	return provisioner.Request{
+		Uid: string(uid), Type: uid.Type(), Class: uid.Class(), ID: uid.Id(),
+		Params: paramMap, Metadata: metadata,
+		SourceWorkload: m.SourceWorkload.ValueString(), WorkloadServices: services,
+	}, true, diags
+}
+
+// provisioned is one rendering of the resource.
+type provisioned struct {
+	uri    string
+	stored string
+	*render.Resource
+}
+
+// provision runs the matching provisioner with prior state and random source, and renders it.
+func (r *resourceResource) provision(ctx context.Context, req provisioner.Request, prior provisioner.Stored, random io.Reader) (*provisioned, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	p := r.provider
+	if p == nil || p.target == "" || p.library == nil {
+		diags.AddError("Provider target not set", "score_resource needs the provider's `target` (`kubernetes` or `compose`) to know what to render.")
+		return nil, diags
+	}
+	req.Prior, req.Random = prior, random
+	req.Namespace, req.ComposeProjectName, req.MountsDirectory = p.namespace, p.composeProject, render.MountsDirectory
+	def, err := p.library.Match(req.Uid, req.Type, req.Class, req.ID)
+	if err != nil {
+		diags.AddAttributeError(path.Root("type"), "No provisioner for this resource", err.Error())
+		return nil, diags
+	}
+	res, err := provisioner.Provision(ctx, def, req, provisioner.Options{Target: p.target, AllowCommands: p.allowCommands})
+	if err != nil {
+		diags.AddError("Provisioning failed", err.Error())
+		return nil, diags
+	}
+	rendered, err := render.RenderResource(req.Uid, res, p.target, p.namespace)
+	if err != nil {
+		diags.AddError("Rendering failed", fmt.Sprintf("provisioner %s for resource '%s': %v", def.URI, req.Uid, err))
+		return nil, diags
+	}
+	stored, err := json.Marshal(res.Stored)
+	if err != nil {
+		diags.AddError("Cannot encode resource state", err.Error())
+		return nil, diags
+	}
+	return &provisioned{uri: def.URI, stored: string(stored), Resource: rendered}, diags
+}
+
+func priorStored(state types.String) (provisioner.Stored, error) {
+	var s provisioner.Stored
+	if state.IsNull() || state.IsUnknown() || state.ValueString() == "" {
+		return s, nil
+	}
+	err := json.Unmarshal([]byte(state.ValueString()), &s)
+	return s, err
+}
+
+// ModifyPlan renders the resource twice with two different random sources: whatever comes out
+// the same does not depend on values generated now, so it is known at plan; the rest is unknown.
+func (r *resourceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.provider == nil {
+		return
+	}
+	var plan resourceResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	preq, known, diags := plan.request(ctx)
+	resp.Diagnostics.Append(diags...)
+	if !known || !r.provider.known || resp.Diagnostics.HasError() {
+		plan.setUnknown()
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		return
+	}
+	var state resourceResourceModel
+	if !req.State.Raw.IsNull() {
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	}
+	prior, err := priorStored(state.State)
+	if err != nil {
+		resp.Diagnostics.AddError("Corrupt resource state", err.Error())
+		return
+	}
+	a, diags := r.provision(ctx, preq, prior, rand.NewChaCha8([32]byte{1}))
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	b, diags := r.provision(ctx, preq, prior, rand.NewChaCha8([32]byte{2}))
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	plan.UID = types.StringValue(preq.Uid)
+	plan.Provisioner = knownIfEqual(a.uri, b.uri)
+	plan.State = knownIfEqual(a.stored, b.stored)
+	plan.renderedModel = mergeRendered(a.Resource, b.Resource, r.provider.target)
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+func (m *resourceResourceModel) setUnknown() {
+	m.UID, m.Provisioner, m.State = types.StringUnknown(), types.StringUnknown(), types.StringUnknown()
+	m.renderedModel = renderedModel{
+		Outputs: types.MapUnknown(types.StringType), Secrets: types.MapUnknown(types.StringType),
+		Manifests: types.MapUnknown(types.StringType), SecretManifests: types.MapUnknown(types.StringType),
+		ComposeYAML: types.StringUnknown(), ComposeEnv: types.StringUnknown(),
+		Files: types.MapUnknown(types.StringType), SecretFiles: types.MapUnknown(types.StringType),
+	}
+}
+
+func (r *resourceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan resourceResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(r.apply(ctx, &plan, provisioner.Stored{})...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *resourceResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state resourceResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	prior, err := priorStored(state.State)
+	if err != nil {
+		resp.Diagnostics.AddError("Corrupt resource state", err.Error())
+		return
+	}
+	resp.Diagnostics.Append(r.apply(ctx, &plan, prior)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// apply provisions for real: generated values come from crypto/rand.
+func (r *resourceResource) apply(ctx context.Context, m *resourceResourceModel, prior provisioner.Stored) diag.Diagnostics {
+	preq, known, diags := m.request(ctx)
+	if diags.HasError() {
+		return diags
+	}
+	if !known {
+		diags.AddError("Unknown value at apply", "An input of score_resource is still unknown at apply time.")
+		return diags
+	}
+	p, d := r.provision(ctx, preq, prior, crand.Reader)
+	diags.Append(d...)
+	if diags.HasError() {
+		return diags
+	}
+	m.UID = types.StringValue(preq.Uid)
+	m.Provisioner = types.StringValue(p.uri)
+	m.State = types.StringValue(p.stored)
+	m.renderedModel = mergeRendered(p.Resource, p.Resource, r.provider.target)
+	return diags
+}
+
+// Read keeps the state as it is: a provisioned resource has no remote object to refresh.
+func (r *resourceResource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
+
+// Delete forgets the resource; what it rendered is removed by whoever applied it.
+func (r *resourceResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
+}
+
+// ImportState adopts a resource from a score-compose or score-k8s state.yaml; the import id is
+// `<path to state.yaml>#<resource uid>`.
+func (r *resourceResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	file, uid, err := splitImportID(req.ID)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import id", err.Error())
+		return
+	}
+	imported, err := readStateFile(file, uid)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot import resource", err.Error())
+		return
+	}
+	m := resourceResourceModel{
+		Type: types.StringValue(imported.Type), Class: types.StringValue(imported.Class),
+		ID: types.StringNull(), Name: types.StringNull(), SourceWorkload: types.StringNull(),
+		Params: types.DynamicNull(), Annotations: types.MapNull(types.StringType),
+		WorkloadServices: types.MapNull(workloadServiceType),
+	}
+	if imported.SourceWorkload != "" {
+		m.SourceWorkload = types.StringValue(imported.SourceWorkload)
+	}
+	if name, owned := strings.CutPrefix(imported.ID, imported.SourceWorkload+"."); owned && imported.SourceWorkload != "" {
+		m.Name = types.StringValue(name)
+	} else {
+		m.ID = types.StringValue(imported.ID)
+	}
+	if len(imported.Params) > 0 {
+		v, err := dynamicFromPlain(imported.Params)
+		if err != nil {
+			resp.Diagnostics.AddError("Cannot import params", err.Error())
+			return
+		}
+		m.Params = v
+	}
+	if ann, ok := imported.Metadata["annotations"].(map[string]any); ok && len(ann) > 0 {
+		elems := map[string]attr.Value{}
+		for k, v := range ann {
+			elems[k] = types.StringValue(fmt.Sprint(v))
+		}
+		m.Annotations = types.MapValueMust(types.StringType, elems)
+	}
+	prior := provisioner.Stored{Guid: imported.Guid, State: imported.State, Shared: imported.Shared}
+	resp.Diagnostics.Append(r.apply(ctx, &m, prior)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// splitImportID splits `<path>#<type>.<class>#<id>`: the uid holds exactly one '#'.
+func splitImportID(id string) (file, uid string, err error) {
+	last := strings.LastIndexByte(id, '#')
+	if last < 0 {
+		return "", "", fmt.Errorf("expected <path to state.yaml>#<resource uid>, like .score-compose/state.yaml#postgres.default#web.db; got %q", id)
+	}
+	sep := strings.LastIndexByte(id[:last], '#')
+	if sep <= 0 {
+		return "", "", fmt.Errorf("expected <path to state.yaml>#<resource uid>, like .score-compose/state.yaml#postgres.default#web.db; got %q", id)
+	}
+	return id[:sep], id[sep+1:], nil
+}
+
+// importedResource is a resource entry of a score-compose / score-k8s state.yaml.
+type importedResource struct {
+	Guid           string         `yaml:"guid"`
+	Type           string         `yaml:"type"`
+	Class          string         `yaml:"class"`
+	ID             string         `yaml:"id"`
+	Metadata       map[string]any `yaml:"metadata"`
+	Params         map[string]any `yaml:"params"`
+	SourceWorkload string         `yaml:"source_workload"`
+	State          map[string]any `yaml:"state"`
+	Shared         map[string]any `yaml:"-"`
+}
+
+func readStateFile(file, uid string) (*importedResource, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	var doc struct {
+		Resources   map[string]importedResource `yaml:"resources"`
+		SharedState map[string]any              `yaml:"shared_state"`
+	}
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("%s is not a score-compose or score-k8s state file: %v", file, err)
+	}
+	res, ok := doc.Resources[uid]
+	if !ok {
+		var known []string
+		for k := range doc.Resources {
+			known = append(known, k)
+		}
+		return nil, fmt.Errorf("%s has no resource '%s' (it has: %s)", file, uid, strings.Join(sortedStrings(known), ", "))
+	}
+	parsed := framework.ResourceUid(uid)
+	if res.Type == "" {
+		res.Type = parsed.Type()
+	}
+	if res.Class == "" {
+		res.Class = parsed.Class()
+	}
+	if res.ID == "" {
+		res.ID = parsed.Id()
+	}
+	res.Shared = doc.SharedState
+	return &res, nil
+}

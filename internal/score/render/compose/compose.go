@@ -1,0 +1,137 @@
+// Package compose renders Docker Compose documents for Terraform: compose YAML with no secret
+// value inside (each is a ${VAR} reference), the dotenv text holding those values, and the
+// files compose binds from next to the compose file.
+package compose
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Secret is a secret value and the variable that stands for it in compose files.
+type Secret struct {
+	Variable string
+	Value    string
+}
+
+// VariableName derives an environment variable name from parts: upper case, every run of other
+// characters than A-Z and 0-9 becomes "_" (postgres.default#web.db + password →
+// POSTGRES_DEFAULT_WEB_DB_PASSWORD).
+func VariableName(parts ...string) string {
+	var b strings.Builder
+	under := false
+	for _, p := range parts {
+		for _, r := range strings.ToUpper(p) {
+			if (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') {
+				if under && b.Len() > 0 {
+					b.WriteByte('_')
+				}
+				under = false
+				b.WriteRune(r)
+			} else {
+				under = true
+			}
+		}
+		under = true
+	}
+	if b.Len() == 0 || (b.String()[0] >= '0' && b.String()[0] <= '9') {
+		return "S_" + b.String()
+	}
+	return b.String()
+}
+
+// Redact returns a copy of v in which every occurrence of a secret value inside a string is
+// replaced by its ${VAR} reference. Longer values are replaced first, so a secret that contains
+// another is not split.
+func Redact(v any, secrets []Secret) any {
+	ordered := append([]Secret(nil), secrets...)
+	sort.SliceStable(ordered, func(i, j int) bool { return len(ordered[i].Value) > len(ordered[j].Value) })
+	return redact(v, ordered)
+}
+
+func redact(v any, secrets []Secret) any {
+	switch t := v.(type) {
+	case string:
+		for _, s := range secrets {
+			if s.Value != "" {
+				t = strings.ReplaceAll(t, s.Value, "${"+s.Variable+"}")
+			}
+		}
+		return t
+	case map[string]any:
+		out := make(map[string]any, len(t))
+		for k, e := range t {
+			out[k] = redact(e, secrets)
+		}
+		return out
+	case []any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = redact(e, secrets)
+		}
+		return out
+	default:
+		return v
+	}
+}
+
+// Dotenv renders secrets as a .env file compose reads (sorted, one per line). Values are single-
+// quoted, which compose takes literally; a value holding a single quote is double-quoted with
+// escapes instead.
+func Dotenv(secrets []Secret) string {
+	sorted := append([]Secret(nil), secrets...)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Variable < sorted[j].Variable })
+	var b strings.Builder
+	seen := map[string]bool{}
+	for _, s := range sorted {
+		if seen[s.Variable] {
+			continue
+		}
+		seen[s.Variable] = true
+		b.WriteString(s.Variable)
+		b.WriteByte('=')
+		if !strings.ContainsAny(s.Value, "'\n") {
+			b.WriteString("'" + s.Value + "'")
+		} else {
+			r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "$", "$$")
+			b.WriteString(`"` + r.Replace(s.Value) + `"`)
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// Marshal encodes a compose document as YAML with sorted keys and two-space indentation.
+func Marshal(doc map[string]any) (string, error) {
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(doc); err != nil {
+		return "", fmt.Errorf("encoding compose YAML: %w", err)
+	}
+	if err := enc.Close(); err != nil {
+		return "", err
+	}
+	return buf.String(), nil
+}
+
+// SplitFiles separates files that hold a secret value from the others; both maps are keyed by
+// path relative to the compose file.
+func SplitFiles(files map[string]string, secrets []Secret) (plain, secret map[string]string) {
+	plain, secret = map[string]string{}, map[string]string{}
+	for path, content := range files {
+		into := plain
+		for _, s := range secrets {
+			if s.Value != "" && strings.Contains(content, s.Value) {
+				into = secret
+				break
+			}
+		}
+		into[path] = content
+	}
+	return plain, secret
+}

@@ -1,0 +1,96 @@
+// Package kubernetes renders Kubernetes objects for Terraform: one YAML document per object,
+// keyed by a stable identity, Secrets (and anything holding a secret value) kept apart so they
+// can go to a sensitive attribute.
+package kubernetes
+
+import (
+	"fmt"
+	"strings"
+
+	"sigs.k8s.io/yaml"
+
+	"github.com/score-tf/terraform-provider-score/internal/score/kube"
+)
+
+// clusterScoped are the kinds that never get a namespace.
+var clusterScoped = map[string]bool{
+	"Namespace": true, "Node": true, "PersistentVolume": true, "ClusterRole": true,
+	"ClusterRoleBinding": true, "StorageClass": true, "CustomResourceDefinition": true,
+	"PriorityClass": true, "IngressClass": true, "GatewayClass": true, "RuntimeClass": true,
+	"MutatingWebhookConfiguration": true, "ValidatingWebhookConfiguration": true, "APIService": true,
+	"CSIDriver": true, "VolumeAttachment": true,
+}
+
+// Rendered are encoded objects by key.
+type Rendered struct {
+	// Manifests hold no secret values.
+	Manifests map[string]string
+	// Secrets are Secret objects and any object that holds one of the secret values.
+	Secrets map[string]string
+}
+
+// Key is an object's stable identity: <group or "core">/<version>/<Kind>/<namespace or "_">/<name>,
+// e.g. apps/v1/Deployment/shop/web or core/v1/Service/_/web.
+func Key(obj map[string]any) string {
+	apiVersion, _ := obj["apiVersion"].(string)
+	kind, _ := obj["kind"].(string)
+	meta, _ := obj["metadata"].(map[string]any)
+	name, _ := meta["name"].(string)
+	ns, _ := meta["namespace"].(string)
+	if ns == "" {
+		ns = "_"
+	}
+	group, version, found := strings.Cut(apiVersion, "/")
+	if !found {
+		group, version = "core", apiVersion
+	}
+	return group + "/" + version + "/" + kind + "/" + ns + "/" + name
+}
+
+// Encode sets namespace on every namespaced object (when namespace is not empty), validates each
+// object, and encodes it as YAML with sorted keys. Two objects with the same key are an error
+// unless they are identical. secretValues are values that must not appear in Manifests.
+func Encode(objects []map[string]any, namespace string, secretValues []string) (Rendered, error) {
+	out := Rendered{Manifests: map[string]string{}, Secrets: map[string]string{}}
+	for i, obj := range objects {
+		kind, _ := obj["kind"].(string)
+		if namespace != "" && !clusterScoped[kind] {
+			meta, _ := obj["metadata"].(map[string]any)
+			if meta == nil {
+				meta = map[string]any{}
+				obj["metadata"] = meta
+			}
+			meta["namespace"] = namespace
+		}
+		if err := kube.Validate(obj); err != nil {
+			return Rendered{}, fmt.Errorf("object %d: %w", i, err)
+		}
+		doc, err := yaml.Marshal(obj)
+		if err != nil {
+			return Rendered{}, fmt.Errorf("object %d: %w", i, err)
+		}
+		key := Key(obj)
+		text := string(doc)
+		into := out.Manifests
+		if kind == "Secret" || containsAny(text, secretValues) {
+			into = out.Secrets
+		}
+		for _, m := range []map[string]string{out.Manifests, out.Secrets} {
+			if prev, dup := m[key]; dup && prev != text {
+				return Rendered{}, fmt.Errorf("two different objects have the same identity %s", key)
+			}
+		}
+		into[key] = text
+	}
+	return out, nil
+}
+
+// containsAny reports whether text holds any of values (empty values never match).
+func containsAny(text string, values []string) bool {
+	for _, v := range values {
+		if v != "" && strings.Contains(text, v) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,102 @@
+// Package render turns provisioning results and workloads into what Terraform stores: strings
+// and maps of strings, secrets kept apart from everything else. Target specifics live in the
+// kubernetes and compose sub-packages.
+package render
+
+import (
+	"fmt"
+	"path"
+	"path/filepath"
+	"sort"
+
+	"github.com/score-tf/terraform-provider-score/internal/score/placeholder"
+	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
+	"github.com/score-tf/terraform-provider-score/internal/score/render/compose"
+	"github.com/score-tf/terraform-provider-score/internal/score/render/kubernetes"
+)
+
+// MountsDirectory is where compose provisioners put their files, relative to the compose file;
+// templates see it as .MountsDirectory.
+const MountsDirectory = "./mounts"
+
+// Resource is one provisioned resource as Terraform stores it.
+type Resource struct {
+	// Outputs are the non-secret outputs; Secrets the secret ones. Nested values are JSON.
+	Outputs map[string]string
+	Secrets map[string]string
+
+	// Kubernetes target.
+	Manifests       map[string]string
+	SecretManifests map[string]string
+
+	// Compose target.
+	ComposeYAML string
+	ComposeEnv  string
+	Files       map[string]string
+	SecretFiles map[string]string
+}
+
+// RenderResource renders a provisioning result for target.
+func RenderResource(uid string, res *provisioner.Result, target provisioner.Target, namespace string) (*Resource, error) {
+	out := &Resource{Outputs: map[string]string{}, Secrets: map[string]string{}}
+	secretKeys := map[string]bool{}
+	for _, k := range res.SecretOutputs {
+		secretKeys[k] = true
+	}
+	var secretValues []string
+	var composeSecrets []compose.Secret
+	for k, v := range res.Outputs {
+		s, err := placeholder.Stringify(v)
+		if err != nil {
+			return nil, fmt.Errorf("output %q: %w", k, err)
+		}
+		if !secretKeys[k] {
+			out.Outputs[k] = s
+			continue
+		}
+		out.Secrets[k] = s
+		secretValues = append(secretValues, s)
+		composeSecrets = append(composeSecrets, compose.Secret{Variable: compose.VariableName(uid, k), Value: s})
+	}
+	sort.Strings(secretValues)
+
+	switch target {
+	case provisioner.Kubernetes:
+		objs, err := kubernetes.Encode(res.Manifests, namespace, secretValues)
+		if err != nil {
+			return nil, err
+		}
+		out.Manifests, out.SecretManifests = objs.Manifests, objs.Secrets
+	case provisioner.Compose:
+		doc := map[string]any{}
+		for key, section := range map[string]map[string]any{
+			"services": res.Compose.Services, "volumes": res.Compose.Volumes,
+			"networks": res.Compose.Networks, "models": res.Compose.Models,
+		} {
+			if len(section) > 0 {
+				doc[key] = compose.Redact(section, composeSecrets)
+			}
+		}
+		if len(doc) > 0 {
+			text, err := compose.Marshal(doc)
+			if err != nil {
+				return nil, err
+			}
+			out.ComposeYAML = text
+		}
+		out.ComposeEnv = compose.Dotenv(composeSecrets)
+		files := map[string]string{}
+		for p, content := range res.Compose.Files {
+			s, err := placeholder.Stringify(content)
+			if err != nil {
+				return nil, fmt.Errorf("file %q: %w", p, err)
+			}
+			if !filepath.IsLocal(p) {
+				return nil, fmt.Errorf("file %q must be a relative path inside the mounts directory", p)
+			}
+			files[path.Join(MountsDirectory, p)] = s
+		}
+		out.Files, out.SecretFiles = compose.SplitFiles(files, composeSecrets)
+	}
+	return out, nil
+}
