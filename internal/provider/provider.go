@@ -189,5 +189,6 @@ func (p *scoreProvider) Resources(_ context.Context) []func() resource.Resource 
 func (p *scoreProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewWorkloadDataSource,
+		NewProvisionersDataSource,
 	}
 }

@@ -326,6 +326,21 @@ func (d *Definition) IsSecretOutput(key string) bool {
 	return secretName.MatchString(key)
 }
 
+// SecretOutputNames lists the secret outputs: the secret_outputs list, or the expected outputs
+// whose name suggests a credential.
+func (d *Definition) SecretOutputNames() []string {
+	if d.secretsListed {
+		return append([]string{}, d.SecretOutputs...)
+	}
+	names := []string{}
+	for _, o := range d.ExpectedOutputs {
+		if secretName.MatchString(o) {
+			names = append(names, o)
+		}
+	}
+	return names
+}
+
 func (d *Definition) secretKeys(outputs map[string]any) []string {
 	var keys []string
 	for k := range outputs {
