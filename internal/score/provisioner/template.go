@@ -95,6 +95,17 @@ func randomFuncs(r io.Reader) template.FuncMap {
 			return min + k, err
 		},
 		"uuidv4": func() (string, error) { return NewGUID(r) },
+		"shuffle": func(s string) (string, error) {
+			runes := []rune(s)
+			for i := len(runes) - 1; i > 0; i-- {
+				j, err := randIntn(r, i+1)
+				if err != nil {
+					return "", err
+				}
+				runes[i], runes[j] = runes[j], runes[i]
+			}
+			return string(runes), nil
+		},
 	}
 }
 
