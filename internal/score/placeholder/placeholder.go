@@ -25,8 +25,15 @@ func Expand(s string, resolve func(ref string) (string, error)) (string, error) 
 	if strings.IndexByte(s, '$') < 0 {
 		return s, nil
 	}
+	return Render(s, nil, resolve)
+}
+
+// Render is Expand with control over literal text: every piece of s that is not a reference
+// (escapes already undone) passes through literal, when it is not nil. Renderers use it to
+// re-escape text for a format that interpolates `$` itself, such as compose files.
+func Render(s string, literal func(string) string, resolve func(ref string) (string, error)) (string, error) {
 	var errs []error
-	out, _ := walk(s, func(ref string) string {
+	out, _ := walk(s, literal, func(ref string) string {
 		v, err := resolve(ref)
 		if err != nil {
 			errs = append(errs, err)
@@ -42,18 +49,25 @@ func Scan(s string) (refs []string, unterminated bool) {
 	if strings.IndexByte(s, '$') < 0 {
 		return nil, false
 	}
-	_, unterminated = walk(s, func(ref string) string {
+	_, unterminated = walk(s, nil, func(ref string) string {
 		refs = append(refs, ref)
 		return ""
 	})
 	return refs, unterminated
 }
 
-// walk performs the tokenizing: onRef maps each reference to its replacement; escapes are undone.
-// It also tells whether a `${` was left without its `}`.
-func walk(s string, onRef func(ref string) string) (out string, unterminated bool) {
+// walk performs the tokenizing: onRef maps each reference to its replacement; escapes are undone
+// and literal text goes through literal (when not nil). It also tells whether a `${` was left
+// without its `}`.
+func walk(s string, literal func(string) string, onRef func(ref string) string) (out string, unterminated bool) {
 	var b strings.Builder
 	b.Grow(len(s))
+	text := func(t string) {
+		if literal != nil {
+			t = literal(t)
+		}
+		b.WriteString(t)
+	}
 	last, i := 0, 0
 	for i < len(s) {
 		j := strings.IndexByte(s[i:], '$')
@@ -67,7 +81,7 @@ func walk(s string, onRef func(ref string) string) (out string, unterminated boo
 		switch s[i+1] {
 		case '{':
 			if end := strings.IndexByte(s[i+2:], '}'); end >= 0 {
-				b.WriteString(s[last:i])
+				text(s[last:i])
 				b.WriteString(onRef(s[i+2 : i+2+end]))
 				i += 2 + end + 1
 				last = i
@@ -75,24 +89,24 @@ func walk(s string, onRef func(ref string) string) (out string, unterminated boo
 			}
 			unterminated = true
 		case '$':
-			b.WriteString(s[last:i])
+			text(s[last:i])
 			if i+2 < len(s) && s[i+2] == '{' {
 				if end := strings.IndexByte(s[i+3:], '}'); end >= 0 {
 					// $${ref} is the literal text ${ref}.
-					b.WriteString(s[i+1 : i+3+end+1])
+					text(s[i+1 : i+3+end+1])
 					i += 3 + end + 1
 					last = i
 					continue
 				}
 			}
-			b.WriteByte('$')
+			text("$")
 			i += 2
 			last = i
 			continue
 		}
 		i++
 	}
-	b.WriteString(s[last:])
+	text(s[last:])
 	return b.String(), unterminated
 }
 
