@@ -1,0 +1,81 @@
+package resources
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/score-tf/terraform-provider-score/internal/score/placeholder"
+)
+
+// Reference is what one ${...} reference stands for.
+type Reference struct {
+	// Value is the resolved text; for an Environment reference, the variable's name.
+	Value string
+	// Secret is set when the value comes from a secret output; Resource and Key name it.
+	Secret   bool
+	Resource *Resource
+	Key      string
+	// Environment is set for a deferred environment variable (an environment resource).
+	Environment bool
+}
+
+// Lookup resolves a reference against the workload's metadata and resolved resources, telling
+// whether it is secret or a deferred environment variable. Messages match score-go's.
+func (r *Result) Lookup(ref string) (Reference, error) {
+	parts := placeholder.SplitRef(ref)
+	var out Reference
+	if len(parts) >= 2 && parts[0] == "resources" {
+		res, ok := r.Resources[parts[1]]
+		if ok && len(parts) > 2 {
+			out.Resource, out.Key = res, parts[2]
+			if res.Environment {
+				if len(parts) != 3 {
+					return out, fmt.Errorf("invalid ref '%s': an environment resource takes exactly one key, the variable name", ref)
+				}
+				out.Environment, out.Value = true, parts[2]
+				return out, nil
+			}
+			out.Secret = res.Secret[parts[2]]
+		}
+	}
+	value, err := r.resolver().Resolve(ref)
+	out.Value = value
+	return out, err
+}
+
+// Immediate resolves a reference to its value, for places that cannot defer anything (resource
+// params, file contents): an environment variable reference is an error there.
+func (r *Result) Immediate(ref string) (string, error) {
+	got, err := r.Lookup(ref)
+	if err != nil {
+		return "", err
+	}
+	if got.Environment {
+		return "", fmt.Errorf("invalid ref '%s': environment variables are only available in container variables (the provider does not read its own environment)", ref)
+	}
+	return got.Value, nil
+}
+
+func (r *Result) resolver() placeholder.Resolver {
+	lookups := make(map[string]placeholder.Lookup, len(r.Resources))
+	for name, res := range r.Resources {
+		outputs := res.Outputs
+		lookups[name] = func(keys ...string) (any, error) {
+			if len(keys) == 0 {
+				return nil, errors.New("at least one lookup key is required")
+			}
+			return placeholder.MapLookup(outputs)(keys...)
+		}
+	}
+	return placeholder.Resolver{Metadata: r.Metadata, Resources: lookups}
+}
+
+// ByUid finds a resolved resource by uid (volume sources name resources by uid).
+func (r *Result) ByUid(uid string) *Resource {
+	for _, res := range r.Resources {
+		if res.Uid == uid {
+			return res
+		}
+	}
+	return nil
+}
