@@ -151,7 +151,7 @@ func (d *workloadDataSource) ConfigValidators(_ context.Context) []datasource.Co
 
 // ValidateConfig reports score file problems at `terraform validate` time when every input is
 // known. The provider's configuration is not available then, so file sources outside the score
-// file's directory are only refused at read time.
+// file's directory are neither read nor refused until read time.
 func (d *workloadDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
 	var config workloadDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
@@ -167,7 +167,7 @@ func (d *workloadDataSource) ValidateConfig(ctx context.Context, req datasource.
 			return // the file may be created during apply; Read reports it if it is still missing
 		}
 	}
-	_, diags := source.load(ctx, true)
+	_, diags := source.load(loadOptions{deferExternal: true})
 	resp.Diagnostics.Append(diags.Errors()...)
 }
 
@@ -177,8 +177,8 @@ func (d *workloadDataSource) Read(ctx context.Context, req datasource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	allowExternal := d.provider != nil && d.provider.allowExternalFileSources
-	w, diags := model.load(ctx, allowExternal)
+	opts := loadOptions{allowExternal: d.provider != nil && d.provider.allowExternalFileSources}
+	w, diags := model.load(opts)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

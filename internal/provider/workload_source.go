@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -46,18 +45,31 @@ func (m workloadSourceModel) sourceAttribute() path.Path {
 	return path.Root("content")
 }
 
+// loadOptions are the provider settings loading obeys.
+type loadOptions struct {
+	allowExternal bool
+	// deferExternal skips external file sources: at validate time their permission is unknown.
+	deferExternal bool
+}
+
 // input converts the Terraform values to the loader's input, reading `file` from disk.
-func (m workloadSourceModel) input(ctx context.Context, allowExternal bool) (loader.Input, diag.Diagnostics) {
+func (m workloadSourceModel) input(opts loadOptions) (loader.Input, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	in := loader.Input{
 		Image:                    m.Image.ValueString(),
 		OverridesYAML:            []byte(m.OverridesYAML.ValueString()),
-		AllowExternalFileSources: allowExternal,
+		AllowExternalFileSources: opts.allowExternal,
+		DeferExternalFileSources: opts.deferExternal,
 		BaseDir:                  ".",
 	}
 	if !m.Overrides.IsNull() {
+		// A null value deletes the path, like an empty one.
 		in.Overrides = map[string]string{}
-		diags.Append(m.Overrides.ElementsAs(ctx, &in.Overrides, false)...)
+		for k, v := range m.Overrides.Elements() {
+			if s, ok := v.(types.String); ok {
+				in.Overrides[k] = s.ValueString()
+			}
+		}
 	}
 	if !m.File.IsNull() {
 		name := m.File.ValueString()
@@ -77,8 +89,8 @@ func (m workloadSourceModel) input(ctx context.Context, allowExternal bool) (loa
 
 // load loads and validates the score file, turning every problem into a diagnostic on the
 // attribute it came from.
-func (m workloadSourceModel) load(ctx context.Context, allowExternal bool) (*loader.Workload, diag.Diagnostics) {
-	in, diags := m.input(ctx, allowExternal)
+func (m workloadSourceModel) load(opts loadOptions) (*loader.Workload, diag.Diagnostics) {
+	in, diags := m.input(opts)
 	if diags.HasError() {
 		return nil, diags
 	}

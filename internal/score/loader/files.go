@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/score-tf/terraform-provider-score/internal/score/placeholder"
@@ -54,6 +55,9 @@ func readFiles(doc map[string]any, in Input, loc locator, problems *problem.List
 			case spec["source"] != nil:
 				f.Source, _ = spec["source"].(string)
 				b, err := readSource(f.Source, in)
+				if errors.Is(err, errExternal) && in.DeferExternalFileSources {
+					continue
+				}
 				if err != nil {
 					loc.add(problems, append(path, "source"), err.Error())
 					continue
@@ -95,16 +99,25 @@ func readSource(source string, in Input) ([]byte, error) {
 		}
 		return readBounded(os.DirFS(filepath.Dir(p)), filepath.Base(p), source)
 	}
+	external := fmt.Errorf("source %q must be a relative path inside the score file's directory; files outside it are only read when the provider sets allow_external_file_sources = true: %w", source, errExternal)
 	if !filepath.IsLocal(source) {
-		return nil, fmt.Errorf("source %q must be a relative path inside the score file's directory (external file sources are not allowed)", source)
+		return nil, external
 	}
 	root, err := os.OpenRoot(base)
 	if err != nil {
 		return nil, fmt.Errorf("cannot open the score file's directory %q: %v", base, err)
 	}
 	defer root.Close()
-	return readBounded(root.FS(), filepath.ToSlash(filepath.Clean(source)), source)
+	b, err := readBounded(root.FS(), filepath.ToSlash(filepath.Clean(source)), source)
+	if err != nil && strings.Contains(err.Error(), "escapes from parent") {
+		// A symbolic link inside the directory that leads out of it.
+		return nil, external
+	}
+	return b, err
 }
+
+// errExternal marks a source outside the score file's directory.
+var errExternal = errors.New("external file source")
 
 func readBounded(fsys fs.FS, name, source string) ([]byte, error) {
 	info, err := fs.Stat(fsys, name)

@@ -29,6 +29,9 @@ type Input struct {
 	Overrides map[string]string
 	// AllowExternalFileSources lets files.*.source leave BaseDir.
 	AllowExternalFileSources bool
+	// DeferExternalFileSources skips (neither reads nor reports) sources outside BaseDir: for
+	// early validation, before it is known whether they are allowed.
+	DeferExternalFileSources bool
 }
 
 // Input names used in problems that are not about the score file itself.

@@ -47,7 +47,7 @@ func applyOverrides(doc map[string]any, in Input) (map[string]any, *Problems) {
 			}
 			value = v
 		}
-		next, err := framework.OverridePathInMap(doc, parts, raw == "", value)
+		next, err := overridePath(doc, parts, raw == "", value)
 		if err != nil {
 			problems.Add([]string{path}, fmt.Sprintf("cannot apply override: %v", err))
 			continue
@@ -67,4 +67,15 @@ func containsEmpty(parts []string) bool {
 		}
 	}
 	return false
+}
+
+// overridePath is score-go's OverridePathInMap, made total: it indexes lists without checking
+// bounds when a path goes on past the index, and a panic must never reach Terraform.
+func overridePath(doc map[string]any, parts []string, remove bool, value any) (out map[string]any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, fmt.Errorf("the path does not exist in the score file (%v)", r)
+		}
+	}()
+	return framework.OverridePathInMap(doc, parts, remove, value)
 }

@@ -3,6 +3,7 @@ package resources
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/score-tf/terraform-provider-score/internal/score/placeholder"
 )
@@ -78,4 +79,29 @@ func (r *Result) ByUid(uid string) *Resource {
 		}
 	}
 	return nil
+}
+
+// VolumeSource finds the resource a container volume's source names: `${resources.NAME}` (which
+// stands for the resource's uid), or a uid written out.
+func (r *Result) VolumeSource(source string) (*Resource, error) {
+	uid := source
+	if refs, _ := placeholder.Scan(source); len(refs) == 1 && source == "${"+refs[0]+"}" {
+		if parts := placeholder.SplitRef(refs[0]); len(parts) == 2 && parts[0] == "resources" {
+			if res := r.Resources[parts[1]]; res != nil {
+				return res, nil
+			}
+			return nil, fmt.Errorf("source: no resource named %q", parts[1])
+		}
+	}
+	if strings.Contains(source, "${") {
+		value, err := placeholder.Expand(source, r.Immediate)
+		if err != nil {
+			return nil, fmt.Errorf("source: %w", err)
+		}
+		uid = value
+	}
+	if res := r.ByUid(uid); res != nil {
+		return res, nil
+	}
+	return nil, fmt.Errorf("source: resource '%s' does not exist", uid)
 }

@@ -1,0 +1,501 @@
+package compose
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/score-spec/score-go/types"
+
+	"github.com/score-tf/terraform-provider-score/internal/score/loader"
+	"github.com/score-tf/terraform-provider-score/internal/score/placeholder"
+	"github.com/score-tf/terraform-provider-score/internal/score/problem"
+	"github.com/score-tf/terraform-provider-score/internal/score/resources"
+)
+
+// Labels and annotations with meaning here (score-compose's names, so tooling keeps working).
+const (
+	WorkloadNameAnnotation = "compose.score.dev/workload-name"
+	InitContainerLabel     = "dev.score.compose.labels.is-init-container"
+)
+
+// WorkloadInput is a loaded workload with its resolved resources.
+type WorkloadInput struct {
+	Workload  *loader.Workload
+	Resources *resources.Result
+	Project   string
+	// MountsDirectory is where provisioners' files go, relative to the compose file.
+	MountsDirectory string
+}
+
+// Rendered is a workload as a compose project.
+type Rendered struct {
+	// YAML is the compose file; secret values in it are ${VAR} references to Env.
+	YAML string
+	// Env is dotenv text with the secret values YAML refers to.
+	Env string
+	// Files and SecretFiles are files to write next to the compose file, by relative path.
+	Files       map[string]string
+	SecretFiles map[string]string
+	// Environment lists the variables the project expects from the environment it runs in
+	// (references to environment resources), sorted.
+	Environment []string
+}
+
+// RenderWorkload renders a service per container plus what the provisioned resources add.
+func RenderWorkload(in WorkloadInput) (Rendered, error) {
+	r := &workloadRenderer{
+		in: in, spec: in.Workload.Spec, services: map[string]any{}, configs: map[string]any{},
+		volumes: map[string]any{}, networks: map[string]any{}, models: map[string]any{},
+		files: map[string]string{}, environment: map[string]bool{},
+	}
+	r.name, _ = r.spec.Metadata["name"].(string)
+	for _, res := range in.Resources.Resources {
+		for key := range res.Secret {
+			if s, err := placeholder.Stringify(res.Outputs[key]); err == nil && s != "" {
+				r.secrets = append(r.secrets, Secret{Variable: VariableName(res.Uid, key), Value: s})
+			}
+		}
+	}
+	sort.Slice(r.secrets, func(i, j int) bool { return r.secrets[i].Variable < r.secrets[j].Variable })
+	r.addResources()
+	r.addContainers()
+	if len(r.problems) > 0 {
+		r.problems.Sort()
+		return Rendered{}, r.problems
+	}
+
+	doc := map[string]any{"name": in.Project, "services": r.services}
+	for key, section := range map[string]map[string]any{"configs": r.configs, "volumes": r.volumes, "networks": r.networks, "models": r.models} {
+		if len(section) > 0 {
+			doc[key] = section
+		}
+	}
+	text, err := Marshal(doc)
+	if err != nil {
+		return Rendered{}, problem.List{{Message: err.Error()}}
+	}
+	var used []Secret
+	for _, s := range r.secrets {
+		if strings.Contains(text, "${"+s.Variable+"}") {
+			used = append(used, s)
+		}
+	}
+	out := Rendered{YAML: text, Env: Dotenv(used)}
+	out.Files, out.SecretFiles = SplitFiles(r.files, r.secrets)
+	for v := range r.environment {
+		out.Environment = append(out.Environment, v)
+	}
+	sort.Strings(out.Environment)
+	return out, nil
+}
+
+type workloadRenderer struct {
+	in          WorkloadInput
+	spec        types.Workload
+	name        string
+	secrets     []Secret
+	services    map[string]any
+	configs     map[string]any
+	volumes     map[string]any
+	networks    map[string]any
+	models      map[string]any
+	files       map[string]string
+	environment map[string]bool
+	// resourceServices are the services provisioned resources add, with the condition a
+	// workload waits for before starting.
+	resourceServices map[string]string
+	problems         problem.List
+}
+
+func (r *workloadRenderer) problem(path []string, format string, args ...any) {
+	r.problems.Add(path, fmt.Sprintf(format, args...))
+}
+
+// addResources merges what provisioned resources add: their secret values become references.
+func (r *workloadRenderer) addResources() {
+	r.resourceServices = map[string]string{}
+	for _, name := range r.in.Resources.Order {
+		res := r.in.Resources.Resources[name]
+		if res.Provisioned == nil {
+			continue
+		}
+		at := []string{"resources", name}
+		art := res.Provisioned.Compose
+		for _, section := range []struct {
+			what string
+			from map[string]any
+			into map[string]any
+		}{
+			{"service", art.Services, r.services}, {"volume", art.Volumes, r.volumes},
+			{"network", art.Networks, r.networks}, {"model", art.Models, r.models},
+		} {
+			for key, value := range section.from {
+				value = Redact(value, r.secrets)
+				if prev, dup := section.into[key]; dup && !equalYAML(prev, value) {
+					r.problem(at, "%s %q is also defined, differently, by another resource", section.what, key)
+					continue
+				}
+				section.into[key] = value
+				if section.what == "service" {
+					r.resourceServices[key] = waitCondition(value)
+				}
+			}
+		}
+		for p, content := range art.Files {
+			s, err := placeholder.Stringify(content)
+			if err != nil || !localPath(p) {
+				r.problem(at, "file %q must be a relative path inside the mounts directory with text content", p)
+				continue
+			}
+			r.files[path.Join(r.in.MountsDirectory, p)] = s
+		}
+	}
+}
+
+func localPath(p string) bool {
+	clean := path.Clean(p)
+	return clean != "." && !path.IsAbs(clean) && clean != ".." && !strings.HasPrefix(clean, "../")
+}
+
+// waitCondition is how a workload waits for a resource's service: until healthy when it has a
+// healthcheck, until it completed when it is an init container, else until started.
+func waitCondition(service any) string {
+	svc, _ := service.(map[string]any)
+	if hc, ok := svc["healthcheck"].(map[string]any); ok && hc["disable"] != true {
+		return "service_healthy"
+	}
+	if labels, ok := svc["labels"].(map[string]any); ok && fmt.Sprint(labels[InitContainerLabel]) == "true" {
+		return "service_completed_successfully"
+	}
+	return "service_started"
+}
+
+func (r *workloadRenderer) addContainers() {
+	names := make([]string, 0, len(r.spec.Containers))
+	for n := range r.spec.Containers {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	// The primary container owns the network namespace the others share (like a pod), so it must
+	// be the first to start: the first container in start order that is not an init container.
+	primary := ""
+	for _, n := range r.in.Workload.StartOrder() {
+		if r.in.Workload.StartsFirst(n) != "complete" {
+			primary = n
+			break
+		}
+	}
+	annotations := map[string]any{WorkloadNameAnnotation: r.name}
+	if ann, ok := r.spec.Metadata["annotations"].(map[string]any); ok {
+		for k, v := range ann {
+			annotations[k] = v
+		}
+	}
+	for _, cname := range names {
+		svcName := r.serviceName(cname)
+		if _, dup := r.services[svcName]; dup {
+			r.problem([]string{"containers", cname}, "service %q is also defined by a provisioned resource", svcName)
+			continue
+		}
+		c := r.spec.Containers[cname]
+		svc := map[string]any{"image": c.Image, "annotations": annotations}
+		switch {
+		case cname == primary:
+			svc["hostname"] = r.name
+		case primary != "" && r.in.Workload.StartsFirst(cname) != "complete":
+			svc["network_mode"] = "service:" + r.serviceName(primary)
+		}
+		if len(c.Command) > 0 {
+			svc["entrypoint"] = escapeAll(c.Command)
+		}
+		if len(c.Args) > 0 {
+			svc["command"] = escapeAll(c.Args)
+		}
+		r.variables(cname, c, svc)
+		r.containerFiles(cname, c, svc)
+		r.containerVolumes(cname, c, svc)
+		if hc := healthcheck(c); hc != nil {
+			svc["healthcheck"] = hc
+		}
+		if len(r.resourceServices) > 0 {
+			deps := map[string]any{}
+			for s, cond := range r.resourceServices {
+				deps[s] = map[string]any{"condition": cond, "required": true}
+			}
+			svc["depends_on"] = deps
+		}
+		r.services[svcName] = svc
+	}
+	// A.before[B] means B starts once A is ready.
+	for _, a := range names {
+		for b, entry := range r.spec.Containers[a].Before {
+			cond := map[string]string{"started": "service_started", "healthy": "service_healthy", "complete": "service_completed_successfully"}[string(entry.Ready)]
+			if cond == "service_healthy" && healthcheck(r.spec.Containers[a]) == nil {
+				r.problem([]string{"containers", a, "before", b}, "ready 'healthy' requires a readiness or liveness probe on container %q", a)
+				continue
+			}
+			svc, ok := r.services[r.serviceName(b)].(map[string]any)
+			if !ok {
+				continue
+			}
+			deps, _ := svc["depends_on"].(map[string]any)
+			if deps == nil {
+				deps = map[string]any{}
+				svc["depends_on"] = deps
+			}
+			deps[r.serviceName(a)] = map[string]any{"condition": cond, "required": true}
+		}
+	}
+}
+
+func (r *workloadRenderer) serviceName(container string) string {
+	return r.name + "-" + container
+}
+
+// variables renders the environment: secret values become ${VAR} references (their values go to
+// the env file), environment resources stay ${NAME} for compose to fill in, and every other `$`
+// is escaped so compose does not interpolate it.
+func (r *workloadRenderer) variables(cname string, c types.Container, svc map[string]any) {
+	if len(c.Variables) == 0 {
+		return
+	}
+	env := map[string]any{}
+	for k, v := range c.Variables {
+		value, err := placeholder.Render(v, escapeDollars, func(ref string) (string, error) {
+			got, err := r.in.Resources.Lookup(ref)
+			if err != nil {
+				return "", err
+			}
+			switch {
+			case got.Environment:
+				r.environment[got.Value] = true
+				return "${" + got.Value + "}", nil
+			case got.Secret:
+				return "${" + VariableName(got.Resource.Uid, got.Key) + "}", nil
+			}
+			return escapeDollars(Redact(got.Value, r.secrets).(string)), nil
+		})
+		if err != nil {
+			r.problem([]string{"containers", cname, "variables", k}, "%v", err)
+			continue
+		}
+		env[k] = value
+	}
+	svc["environment"] = env
+}
+
+// containerFiles makes text files compose configs with inline content; binary files and files
+// holding a secret are written next to the compose file (files / secret files) and bound.
+func (r *workloadRenderer) containerFiles(cname string, c types.Container, svc map[string]any) {
+	targets := make([]string, 0, len(c.Files))
+	for t := range c.Files {
+		targets = append(targets, t)
+	}
+	sort.Strings(targets)
+	var configs, binds []any
+	for _, target := range targets {
+		at := []string{"containers", cname, "files", target}
+		f := r.in.Workload.Files[cname][target]
+		content, secret := string(f.Content), false
+		if f.Expand {
+			var err error
+			content, err = placeholder.Render(content, nil, func(ref string) (string, error) {
+				got, err := r.in.Resources.Lookup(ref)
+				if err == nil && got.Environment {
+					err = fmt.Errorf("invalid ref '%s': environment variables can only be used in container variables", ref)
+				}
+				secret = secret || got.Secret
+				return got.Value, err
+			})
+			if err != nil {
+				r.problem(at, "%v", err)
+				continue
+			}
+		}
+		hash := shortHash(target)
+		var mode any
+		if f.Mode != "" {
+			m, err := strconv.ParseUint(f.Mode, 8, 32)
+			if err != nil {
+				r.problem(append(at, "mode"), "invalid mode %q", f.Mode)
+				continue
+			}
+			mode = int(m)
+		}
+		if secret || !utf8.ValidString(content) || containsSecret(content, r.secrets) {
+			rel := "files/" + r.name + "/" + cname + "/" + hash + "/" + path.Base(target)
+			r.files[rel] = content
+			binds = append(binds, map[string]any{"type": "bind", "source": "./" + rel, "target": target, "read_only": true})
+			continue
+		}
+		name := r.name + "-" + cname + "-" + hash
+		r.configs[name] = map[string]any{"content": escapeDollars(content)}
+		cfg := map[string]any{"source": name, "target": target}
+		if mode != nil {
+			cfg["mode"] = mode
+		}
+		configs = append(configs, cfg)
+	}
+	if len(configs) > 0 {
+		svc["configs"] = configs
+	}
+	if len(binds) > 0 {
+		svc["volumes"] = binds
+	}
+}
+
+// containerVolumes mounts volume resources by their outputs: type volume, bind or tmpfs.
+func (r *workloadRenderer) containerVolumes(cname string, c types.Container, svc map[string]any) {
+	targets := make([]string, 0, len(c.Volumes))
+	for t := range c.Volumes {
+		targets = append(targets, t)
+	}
+	sort.Strings(targets)
+	mounts, _ := svc["volumes"].([]any)
+	for _, target := range targets {
+		v := c.Volumes[target]
+		at := []string{"containers", cname, "volumes", target}
+		res := r.volumeResource(v.Source, at)
+		if res == nil {
+			continue
+		}
+		kind, _ := res.Outputs["type"].(string)
+		if kind == "" {
+			kind = "volume"
+		}
+		source, _ := res.Outputs["source"].(string)
+		m := map[string]any{"type": kind, "target": target}
+		if v.ReadOnly != nil && *v.ReadOnly {
+			m["read_only"] = true
+		}
+		sub := ""
+		if v.Path != nil {
+			sub = *v.Path
+		}
+		switch kind {
+		case "volume":
+			if source == "" {
+				r.problem(at, "resource '%s' has no source output naming the volume", res.Uid)
+				continue
+			}
+			m["source"] = source
+			if sub != "" {
+				m["volume"] = map[string]any{"subpath": sub}
+			}
+			if _, declared := r.volumes[source]; !declared {
+				r.volumes[source] = map[string]any{"name": source}
+			}
+		case "bind":
+			m["source"] = path.Join(source, sub)
+		case "tmpfs":
+			if sub != "" {
+				r.problem(at, "a tmpfs volume (resource '%s') cannot have a path", res.Uid)
+				continue
+			}
+		default:
+			r.problem(at, "resource '%s' has volume type %q; expected volume, bind or tmpfs", res.Uid, kind)
+			continue
+		}
+		mounts = append(mounts, m)
+	}
+	if len(mounts) > 0 {
+		svc["volumes"] = mounts
+	}
+}
+
+func (r *workloadRenderer) volumeResource(source string, at []string) *resources.Resource {
+	res, err := r.in.Resources.VolumeSource(source)
+	if err != nil {
+		r.problem(at, "%v", err)
+	}
+	return res
+}
+
+// healthcheck turns the readiness probe (else the liveness probe) into a compose healthcheck.
+// HTTP probes run wget or curl inside the container, so the image needs one of them.
+func healthcheck(c types.Container) map[string]any {
+	p := c.ReadinessProbe
+	if p == nil {
+		p = c.LivenessProbe
+	}
+	if p == nil {
+		return nil
+	}
+	hc := map[string]any{"interval": "5s", "timeout": "5s"}
+	switch {
+	case p.Exec != nil:
+		hc["test"] = append([]any{"CMD"}, toAny(escapeAll(p.Exec.Command))...)
+	case p.HttpGet != nil:
+		h := p.HttpGet
+		scheme, host := "http", "localhost"
+		if h.Scheme != nil {
+			scheme = strings.ToLower(string(*h.Scheme))
+		}
+		if h.Host != nil {
+			host = *h.Host
+		}
+		url := fmt.Sprintf("%s://%s:%d%s", scheme, host, h.Port, h.Path)
+		var wgetHeaders, curlHeaders string
+		for _, hh := range h.HttpHeaders {
+			wgetHeaders += " --header " + shellQuote(hh.Name+": "+hh.Value)
+			curlHeaders += " -H " + shellQuote(hh.Name+": "+hh.Value)
+		}
+		cmd := fmt.Sprintf("wget -q -O /dev/null --no-check-certificate%s %s || curl -fsSk -o /dev/null%s %s",
+			wgetHeaders, shellQuote(url), curlHeaders, shellQuote(url))
+		hc["test"] = []any{"CMD-SHELL", escapeDollars(cmd)}
+	default:
+		return nil
+	}
+	return hc
+}
+
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// escapeDollars keeps compose from interpolating text that is meant literally.
+func escapeDollars(s string) string {
+	return strings.ReplaceAll(s, "$", "$$")
+}
+
+func escapeAll(list []string) []string {
+	out := make([]string, len(list))
+	for i, s := range list {
+		out[i] = escapeDollars(s)
+	}
+	return out
+}
+
+func toAny(list []string) []any {
+	out := make([]any, len(list))
+	for i, s := range list {
+		out[i] = s
+	}
+	return out
+}
+
+func containsSecret(s string, secrets []Secret) bool {
+	for _, sec := range secrets {
+		if sec.Value != "" && strings.Contains(s, sec.Value) {
+			return true
+		}
+	}
+	return false
+}
+
+func shortHash(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:5])
+}
+
+func equalYAML(a, b any) bool {
+	x, err1 := Marshal(map[string]any{"v": a})
+	y, err2 := Marshal(map[string]any{"v": b})
+	return err1 == nil && err2 == nil && x == y
+}

@@ -1,0 +1,573 @@
+package kubernetes
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/score-spec/score-go/types"
+	"k8s.io/apimachinery/pkg/api/resource"
+
+	"github.com/score-tf/terraform-provider-score/internal/score/loader"
+	"github.com/score-tf/terraform-provider-score/internal/score/placeholder"
+	"github.com/score-tf/terraform-provider-score/internal/score/problem"
+	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
+	"github.com/score-tf/terraform-provider-score/internal/score/resources"
+)
+
+// Annotations and labels with meaning here (score-k8s's names, so score files stay portable).
+const (
+	KindAnnotation         = "k8s.score.dev/kind"
+	WorkloadNameAnnotation = "k8s.score.dev/workload-name"
+	ManagedBy              = "score-tf"
+)
+
+// WorkloadInput is a loaded workload with its resolved resources.
+type WorkloadInput struct {
+	Workload  *loader.Workload
+	Resources *resources.Result
+	Namespace string
+}
+
+// RenderWorkload renders the workload's objects (Deployment or StatefulSet, Services, the
+// ConfigMaps and Secrets for files and secret variables) followed by what its provisioned
+// resources add, and encodes them. Secret values only ever land in Secret objects; other objects
+// refer to them.
+func RenderWorkload(in WorkloadInput) (Rendered, error) {
+	r := &workloadRenderer{in: in, spec: in.Workload.Spec, secretData: map[string]map[string]any{}}
+	r.name, _ = r.spec.Metadata["name"].(string)
+	objects := r.render()
+	if len(r.problems) > 0 {
+		r.problems.Sort()
+		return Rendered{}, r.problems
+	}
+	for _, name := range in.Resources.Order {
+		if res := in.Resources.Resources[name]; res.Provisioned != nil {
+			objects = append(objects, res.Provisioned.Manifests...)
+		}
+	}
+	var secretValues []string
+	for _, res := range in.Resources.Resources {
+		for key := range res.Secret {
+			if s, err := placeholder.Stringify(res.Outputs[key]); err == nil && s != "" {
+				secretValues = append(secretValues, s)
+			}
+		}
+	}
+	sort.Strings(secretValues)
+	out, err := Encode(objects, in.Namespace, secretValues)
+	if err != nil {
+		return Rendered{}, problem.List{{Message: err.Error()}}
+	}
+	for key, doc := range out.Manifests {
+		if provisioner.ContainsSecretRef(doc) {
+			return Rendered{}, problem.List{{Message: "unresolved secret reference in object " + key + ": secret references may only be used in container variables and files"}}
+		}
+	}
+	return out, nil
+}
+
+type workloadRenderer struct {
+	in       WorkloadInput
+	spec     types.Workload
+	name     string
+	problems problem.List
+	// secretData collects the workload's own Secrets: name → key → base64 value.
+	secretData map[string]map[string]any
+	// configMaps collects file ConfigMaps: name → object.
+	configMaps []map[string]any
+	// claims are volumeClaimTemplates (StatefulSet only).
+	claims []any
+}
+
+func (r *workloadRenderer) problem(path []string, format string, args ...any) {
+	r.problems.Add(path, fmt.Sprintf(format, args...))
+}
+
+func (r *workloadRenderer) render() []map[string]any {
+	kind := "Deployment"
+	annotations, _ := r.spec.Metadata["annotations"].(map[string]any)
+	if k, ok := annotations[KindAnnotation].(string); ok {
+		switch k {
+		case "Deployment", "StatefulSet":
+			kind = k
+		default:
+			r.problem([]string{"metadata", "annotations", KindAnnotation}, "unsupported workload kind %q: use Deployment or StatefulSet", k)
+			return nil
+		}
+	}
+	selector := map[string]any{"app.kubernetes.io/instance": r.name}
+	labels := map[string]any{
+		"app.kubernetes.io/name":       r.name,
+		"app.kubernetes.io/instance":   r.name,
+		"app.kubernetes.io/managed-by": ManagedBy,
+	}
+	podAnnotations := map[string]any{WorkloadNameAnnotation: r.name}
+	for k, v := range annotations {
+		if !strings.HasPrefix(k, "k8s.score.dev/") {
+			podAnnotations[k] = v
+		}
+	}
+
+	var containers, initContainers []any
+	volumes := map[string]any{}
+	for _, cname := range r.in.Workload.StartOrder() {
+		c, vols := r.container(cname, r.spec.Containers[cname], kind)
+		for k, v := range vols {
+			volumes[k] = v
+		}
+		if ready := r.in.Workload.StartsFirst(cname); ready != "" {
+			switch ready {
+			case "complete":
+				// A plain init container runs to completion; Kubernetes allows it no probes.
+				delete(c, "livenessProbe")
+				delete(c, "readinessProbe")
+			case "healthy":
+				// Kubernetes starts the next containers once a sidecar's startup probe passes.
+				c["restartPolicy"] = "Always"
+				if p, ok := c["readinessProbe"]; ok {
+					c["startupProbe"] = p
+				} else if p, ok := c["livenessProbe"]; ok {
+					c["startupProbe"] = p
+				}
+			default:
+				// A native sidecar: started before, and kept running beside, the main containers.
+				c["restartPolicy"] = "Always"
+			}
+			initContainers = append(initContainers, c)
+		} else {
+			containers = append(containers, c)
+		}
+	}
+	if len(containers) == 0 {
+		r.problem([]string{"containers"}, "every container is in another's before list; at least one must be a main container")
+	}
+
+	podSpec := map[string]any{"containers": containers}
+	if len(initContainers) > 0 {
+		podSpec["initContainers"] = initContainers
+	}
+	if len(volumes) > 0 {
+		podSpec["volumes"] = sortedValues(volumes)
+	}
+	workload := map[string]any{
+		"apiVersion": "apps/v1",
+		"kind":       kind,
+		"metadata": map[string]any{
+			"name":        r.name,
+			"labels":      labels,
+			"annotations": map[string]any{WorkloadNameAnnotation: r.name},
+		},
+		"spec": map[string]any{
+			"selector": map[string]any{"matchLabels": selector},
+			"template": map[string]any{
+				"metadata": map[string]any{"labels": labels, "annotations": podAnnotations},
+				"spec":     podSpec,
+			},
+		},
+	}
+	objects := []map[string]any{workload}
+	ports := r.servicePorts()
+	if kind == "StatefulSet" {
+		headless := r.name + "-headless"
+		spec := workload["spec"].(map[string]any)
+		spec["serviceName"] = headless
+		if len(r.claims) > 0 {
+			spec["volumeClaimTemplates"] = r.claims
+		}
+		svc := map[string]any{"clusterIP": "None", "selector": selector}
+		if len(ports) > 0 {
+			svc["ports"] = ports
+		}
+		objects = append(objects, service(headless, labels, svc))
+	} else if len(r.claims) > 0 {
+		r.problem([]string{"containers"}, "a volume resource provides a volume claim template (claimSpec), which only a StatefulSet can use: set the annotation %s: StatefulSet", KindAnnotation)
+	}
+	if len(ports) > 0 {
+		objects = append(objects, service(resources.ServiceName(r.in.Workload, provisioner.Kubernetes), labels, map[string]any{"selector": selector, "ports": ports}))
+	}
+	objects = append(objects, r.configMaps...)
+	secretNames := make([]string, 0, len(r.secretData))
+	for n := range r.secretData {
+		secretNames = append(secretNames, n)
+	}
+	sort.Strings(secretNames)
+	for _, n := range secretNames {
+		objects = append(objects, map[string]any{
+			"apiVersion": "v1", "kind": "Secret", "type": "Opaque",
+			"metadata": map[string]any{"name": n, "labels": labels},
+			"data":     r.secretData[n],
+		})
+	}
+	return objects
+}
+
+func service(name string, labels map[string]any, spec map[string]any) map[string]any {
+	return map[string]any{
+		"apiVersion": "v1", "kind": "Service",
+		"metadata": map[string]any{"name": name, "labels": labels},
+		"spec":     spec,
+	}
+}
+
+func (r *workloadRenderer) servicePorts() []any {
+	if r.spec.Service == nil {
+		return nil
+	}
+	names := make([]string, 0, len(r.spec.Service.Ports))
+	for n := range r.spec.Service.Ports {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var out []any
+	for _, n := range names {
+		p := r.spec.Service.Ports[n]
+		target, protocol := p.Port, "TCP"
+		if p.TargetPort != nil {
+			target = *p.TargetPort
+		}
+		if p.Protocol != nil {
+			protocol = string(*p.Protocol)
+		}
+		out = append(out, map[string]any{"name": n, "port": p.Port, "targetPort": target, "protocol": protocol})
+	}
+	return out
+}
+
+var secretRefPattern = regexp.MustCompile(`🔐💬(.+?)_([^_💬]+?)💬🔐`)
+
+// container renders one container and the pod volumes it needs.
+func (r *workloadRenderer) container(cname string, c types.Container, kind string) (map[string]any, map[string]any) {
+	base := []string{"containers", cname}
+	out := map[string]any{"name": cname, "image": c.Image}
+	if len(c.Command) > 0 {
+		out["command"] = c.Command
+	}
+	if len(c.Args) > 0 {
+		out["args"] = c.Args
+	}
+	volumes := map[string]any{}
+	var mounts []any
+
+	// Variables.
+	envSecret := provisioner.DNSLabel(r.name, cname, "env")
+	var refEnv, env []any
+	vars := make([]string, 0, len(c.Variables))
+	for k := range c.Variables {
+		vars = append(vars, k)
+	}
+	sort.Strings(vars)
+	for _, k := range vars {
+		value, secret, err := r.expand(c.Variables[k], escapeDependentVars)
+		if err != nil {
+			r.problem(append(base, "variables", k), "%v", err)
+			continue
+		}
+		whole := secretRefPattern.FindStringSubmatch(value)
+		switch {
+		case whole != nil && whole[0] == value:
+			env = append(env, secretEnv(k, whole[1], whole[2]))
+		case secretRefPattern.MatchString(value):
+			value = secretRefPattern.ReplaceAllStringFunc(value, func(ref string) string {
+				m := secretRefPattern.FindStringSubmatch(ref)
+				name := "SCORE_REF_" + strings.ToUpper(shortHash(m[1]+"/"+m[2]))
+				refEnv = append(refEnv, secretEnv(name, m[1], m[2]))
+				return "$(" + name + ")"
+			})
+			env = append(env, map[string]any{"name": k, "value": value})
+		case secret:
+			key := secretKey(k)
+			r.putSecret(envSecret, key, []byte(value))
+			env = append(env, secretEnv(k, envSecret, key))
+		default:
+			env = append(env, map[string]any{"name": k, "value": value})
+		}
+	}
+	if all := append(dedupeByName(refEnv), env...); len(all) > 0 {
+		out["env"] = all
+	}
+
+	// Files: text in a ConfigMap, secrets in a Secret, each mounted on its own path (subPath), so
+	// two files in one directory never hide each other or the image's own files.
+	filesCM := provisioner.DNSLabel(r.name, cname, "files")
+	filesSecret := provisioner.DNSLabel(r.name, cname, "secret-files")
+	filesVol, secretVol := provisioner.DNSLabel(cname, "files"), provisioner.DNSLabel(cname, "secret-files")
+	cmData, cmBinary := map[string]any{}, map[string]any{}
+	var cmItems, secretItems []any
+	targets := make([]string, 0, len(c.Files))
+	for t := range c.Files {
+		targets = append(targets, t)
+	}
+	sort.Strings(targets)
+	for _, target := range targets {
+		path := append(base, "files", target)
+		f := r.in.Workload.Files[cname][target]
+		content, secret := f.Content, false
+		if f.Expand {
+			text, isSecret, err := r.expand(string(f.Content), nil)
+			if err != nil {
+				r.problem(path, "%v", err)
+				continue
+			}
+			content, secret = []byte(text), isSecret
+		}
+		key := "file-" + shortHash(target)
+		item := map[string]any{"key": key, "path": key}
+		if f.Mode != "" {
+			mode, err := strconv.ParseInt(f.Mode, 8, 32)
+			if err != nil {
+				r.problem(append(path, "mode"), "invalid mode %q", f.Mode)
+				continue
+			}
+			item["mode"] = mode
+		}
+		mount := map[string]any{"mountPath": target, "subPath": key, "readOnly": true}
+		text := string(content)
+		switch {
+		case secretRefPattern.MatchString(text):
+			m := secretRefPattern.FindStringSubmatch(text)
+			if m[0] != text {
+				r.problem(path, "the content mixes a secret reference with other text; a file may be exactly one secret reference, or hold none")
+				continue
+			}
+			vol := "ref-" + shortHash(m[1]+"/"+m[2])
+			refItem := map[string]any{"key": m[2], "path": m[2]}
+			if mode, ok := item["mode"]; ok {
+				refItem["mode"] = mode
+			}
+			volumes[vol] = map[string]any{"name": vol, "secret": map[string]any{"secretName": m[1], "items": []any{refItem}}}
+			mount["name"], mount["subPath"] = vol, m[2]
+		case secret:
+			r.putSecret(filesSecret, key, content)
+			secretItems = append(secretItems, item)
+			mount["name"] = secretVol
+		default:
+			if utf8.Valid(content) {
+				cmData[key] = text
+			} else {
+				cmBinary[key] = base64.StdEncoding.EncodeToString(content)
+			}
+			cmItems = append(cmItems, item)
+			mount["name"] = filesVol
+		}
+		mounts = append(mounts, mount)
+	}
+	if len(cmItems) > 0 {
+		cm := map[string]any{"apiVersion": "v1", "kind": "ConfigMap", "metadata": map[string]any{"name": filesCM}}
+		if len(cmData) > 0 {
+			cm["data"] = cmData
+		}
+		if len(cmBinary) > 0 {
+			cm["binaryData"] = cmBinary
+		}
+		r.configMaps = append(r.configMaps, cm)
+		volumes[filesVol] = map[string]any{"name": filesVol, "configMap": map[string]any{"name": filesCM, "items": cmItems}}
+	}
+	if len(secretItems) > 0 {
+		volumes[secretVol] = map[string]any{"name": secretVol, "secret": map[string]any{"secretName": filesSecret, "items": secretItems}}
+	}
+
+	// Volumes from volume resources.
+	vtargets := make([]string, 0, len(c.Volumes))
+	for t := range c.Volumes {
+		vtargets = append(vtargets, t)
+	}
+	sort.Strings(vtargets)
+	for _, target := range vtargets {
+		v := c.Volumes[target]
+		path := append(base, "volumes", target)
+		res := r.volumeResource(v.Source, path)
+		if res == nil {
+			continue
+		}
+		vol := "vol-" + shortHash(res.Uid)
+		mount := map[string]any{"name": vol, "mountPath": target}
+		if v.Path != nil && *v.Path != "" {
+			mount["subPath"] = *v.Path
+		}
+		if v.ReadOnly != nil && *v.ReadOnly {
+			mount["readOnly"] = true
+		}
+		switch {
+		case res.Outputs["source"] != nil:
+			src, ok := res.Outputs["source"].(map[string]any)
+			if !ok {
+				r.problem(path, "resource '%s' output source must be a Kubernetes volume source object, like {emptyDir: {}}", res.Uid)
+				continue
+			}
+			entry := map[string]any{"name": vol}
+			for k, x := range src {
+				entry[k] = x
+			}
+			volumes[vol] = entry
+		case res.Outputs["claimSpec"] != nil:
+			if kind != "StatefulSet" {
+				r.problem(path, "resource '%s' provides a volume claim template (claimSpec), which only a StatefulSet can use: set the annotation %s: StatefulSet", res.Uid, KindAnnotation)
+				continue
+			}
+			r.claims = append(r.claims, map[string]any{"metadata": map[string]any{"name": vol}, "spec": res.Outputs["claimSpec"]})
+		default:
+			r.problem(path, "resource '%s' has neither a source nor a claimSpec output, so it cannot be mounted", res.Uid)
+			continue
+		}
+		mounts = append(mounts, mount)
+	}
+	if len(mounts) > 0 {
+		sort.SliceStable(mounts, func(i, j int) bool {
+			return mounts[i].(map[string]any)["mountPath"].(string) < mounts[j].(map[string]any)["mountPath"].(string)
+		})
+		out["volumeMounts"] = mounts
+	}
+
+	if c.Resources != nil {
+		res := map[string]any{}
+		for what, q := range map[string]*types.ResourcesLimits{"limits": c.Resources.Limits, "requests": c.Resources.Requests} {
+			if q == nil {
+				continue
+			}
+			m := map[string]any{}
+			for name, value := range map[string]*string{"cpu": q.Cpu, "memory": q.Memory} {
+				if value == nil {
+					continue
+				}
+				parsed, err := resource.ParseQuantity(*value)
+				if err != nil {
+					r.problem(append(base, "resources", what, name), "invalid quantity %q: %v", *value, err)
+					continue
+				}
+				m[name] = parsed.String()
+			}
+			if len(m) > 0 {
+				res[what] = m
+			}
+		}
+		if len(res) > 0 {
+			out["resources"] = res
+		}
+	}
+	if p := probe(c.LivenessProbe); p != nil {
+		out["livenessProbe"] = p
+	}
+	if p := probe(c.ReadinessProbe); p != nil {
+		out["readinessProbe"] = p
+	}
+	return out, volumes
+}
+
+func (r *workloadRenderer) volumeResource(source string, at []string) *resources.Resource {
+	res, err := r.in.Resources.VolumeSource(source)
+	if err != nil {
+		r.problem(at, "%v", err)
+	}
+	return res
+}
+
+func probe(p *types.ContainerProbe) map[string]any {
+	if p == nil {
+		return nil
+	}
+	if h := p.HttpGet; h != nil {
+		get := map[string]any{"path": h.Path, "port": h.Port}
+		if h.Host != nil {
+			get["host"] = *h.Host
+		}
+		if h.Scheme != nil {
+			get["scheme"] = string(*h.Scheme)
+		}
+		if len(h.HttpHeaders) > 0 {
+			var headers []any
+			for _, hh := range h.HttpHeaders {
+				headers = append(headers, map[string]any{"name": hh.Name, "value": hh.Value})
+			}
+			get["httpHeaders"] = headers
+		}
+		return map[string]any{"httpGet": get}
+	}
+	if e := p.Exec; e != nil {
+		return map[string]any{"exec": map[string]any{"command": e.Command}}
+	}
+	return nil
+}
+
+// expand resolves the placeholders of s, telling whether any resolved to a secret output.
+func (r *workloadRenderer) expand(s string, literal func(string) string) (string, bool, error) {
+	secret := false
+	out, err := placeholder.Render(s, literal, func(ref string) (string, error) {
+		got, err := r.in.Resources.Lookup(ref)
+		if err != nil {
+			return "", err
+		}
+		if got.Environment {
+			return "", fmt.Errorf("invalid ref '%s': environment resources are not supported for Kubernetes", ref)
+		}
+		secret = secret || got.Secret
+		return escapeDependentVars(got.Value), nil
+	})
+	return out, secret, err
+}
+
+// escapeDependentVars keeps Kubernetes from expanding $(VAR) in text that is meant literally.
+func escapeDependentVars(s string) string {
+	return strings.ReplaceAll(s, "$(", "$$(")
+}
+
+func (r *workloadRenderer) putSecret(name, key string, value []byte) {
+	if r.secretData[name] == nil {
+		r.secretData[name] = map[string]any{}
+	}
+	r.secretData[name][key] = base64.StdEncoding.EncodeToString(value)
+}
+
+func secretEnv(name, secret, key string) map[string]any {
+	return map[string]any{"name": name, "valueFrom": map[string]any{"secretKeyRef": map[string]any{"name": secret, "key": key}}}
+}
+
+var secretKeyPattern = regexp.MustCompile(`^[-._a-zA-Z0-9]+$`)
+
+// secretKey is the Secret key for a variable: its name when Kubernetes allows it, else a hash.
+func secretKey(name string) string {
+	if secretKeyPattern.MatchString(name) && len(name) <= 253 {
+		return name
+	}
+	return "var-" + shortHash(name)
+}
+
+func dedupeByName(env []any) []any {
+	seen := map[string]bool{}
+	var out []any
+	for _, e := range env {
+		n := e.(map[string]any)["name"].(string)
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, e)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		return out[i].(map[string]any)["name"].(string) < out[j].(map[string]any)["name"].(string)
+	})
+	return out
+}
+
+func shortHash(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:5])
+}
+
+func sortedValues(m map[string]any) []any {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]any, len(keys))
+	for i, k := range keys {
+		out[i] = m[k]
+	}
+	return out
+}
