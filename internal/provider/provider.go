@@ -183,6 +183,7 @@ func splitErrors(err error) []error {
 func (p *scoreProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewResourceResource,
+		NewWorkloadResource,
 	}
 }
 

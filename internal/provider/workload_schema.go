@@ -5,41 +5,37 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-// workloadSourceAttributes are the inputs naming and adjusting a score file.
+// sourceDescriptions describe the inputs naming and adjusting a score file, which the workload
+// data source and resource share.
+var sourceDescriptions = map[string]string{
+	"file": "Path of the score file (YAML or JSON). Relative `containers.*.files.*.source` paths resolve " +
+		"against its directory. Exactly one of `file` and `content` is required.",
+	"content": "The score file itself, as YAML or JSON text (for example `yamlencode({...})` or " +
+		"`file(\"score.yaml\")`). Relative file sources resolve against Terraform's working directory. " +
+		"Exactly one of `file` and `content` is required.",
+	"image": "Replaces the image of every container whose image is `\".\"` (an image built elsewhere, for " +
+		"example in CI). A container with image `\".\"` and no `image` given is an error.",
+	"overrides": "Property overrides, like score-compose's `--override-property`: each key is a dot path into " +
+		"the score file (`containers.main.variables.LOG_LEVEL`; `\\.` escapes a dot inside a name, numbers " +
+		"index lists, `-1` appends to a list), each value a YAML value to set there (`\"8080\"` sets a number, " +
+		"`'\"8080\"'` a string); an empty or null value deletes the path. Applied after `overrides_yaml`, in " +
+		"sorted key order.",
+	"overrides_yaml": "A YAML (or JSON) document deep-merged into the score file before `overrides`, like " +
+		"score-compose's `--overrides-file`: mappings merge key by key, other values replace, and `null` " +
+		"deletes a key.",
+}
+
+// workloadSourceAttributes are the data source's source inputs.
 func workloadSourceAttributes() map[string]schema.Attribute {
-	return map[string]schema.Attribute{
-		"file": schema.StringAttribute{
-			MarkdownDescription: "Path of the score file (YAML or JSON). Relative `containers.*.files.*.source` " +
-				"paths resolve against its directory. Exactly one of `file` and `content` is required.",
-			Optional: true,
-		},
-		"content": schema.StringAttribute{
-			MarkdownDescription: "The score file itself, as YAML or JSON text (for example `yamlencode({...})` or " +
-				"`file(\"score.yaml\")`). Relative file sources resolve against Terraform's working directory. " +
-				"Exactly one of `file` and `content` is required.",
-			Optional: true,
-		},
-		"image": schema.StringAttribute{
-			MarkdownDescription: "Replaces the image of every container whose image is `\".\"` (an image built " +
-				"elsewhere, for example in CI). A container with image `\".\"` and no `image` given is an error.",
-			Optional: true,
-		},
-		"overrides": schema.MapAttribute{
-			MarkdownDescription: "Property overrides, like score-compose's `--override-property`: each key is a " +
-				"dot path into the score file (`containers.main.variables.LOG_LEVEL`; `\\.` escapes a dot inside " +
-				"a name, numbers index lists, `-1` appends to a list), each value a YAML value to set there " +
-				"(`\"8080\"` sets a number, `'\"8080\"'` a string); an empty value deletes the path. Applied after " +
-				"`overrides_yaml`, in sorted key order.",
-			Optional:    true,
-			ElementType: types.StringType,
-		},
-		"overrides_yaml": schema.StringAttribute{
-			MarkdownDescription: "A YAML (or JSON) document deep-merged into the score file before `overrides`, " +
-				"like score-compose's `--overrides-file`: mappings merge key by key, other values replace, and " +
-				"`null` deletes a key.",
-			Optional: true,
-		},
+	attrs := map[string]schema.Attribute{}
+	for name, desc := range sourceDescriptions {
+		if name == "overrides" {
+			attrs[name] = schema.MapAttribute{MarkdownDescription: desc, Optional: true, ElementType: types.StringType}
+			continue
+		}
+		attrs[name] = schema.StringAttribute{MarkdownDescription: desc, Optional: true}
 	}
+	return attrs
 }
 
 // workloadDataSourceAttributes are the data source's inputs and its typed view of the workload.

@@ -1,0 +1,494 @@
+package provider
+
+import (
+	"context"
+	crand "crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/score-tf/terraform-provider-score/internal/score/problem"
+	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
+	"github.com/score-tf/terraform-provider-score/internal/score/render"
+	"github.com/score-tf/terraform-provider-score/internal/score/resources"
+)
+
+var (
+	_ resource.Resource                     = (*workloadResource)(nil)
+	_ resource.ResourceWithConfigure        = (*workloadResource)(nil)
+	_ resource.ResourceWithModifyPlan       = (*workloadResource)(nil)
+	_ resource.ResourceWithConfigValidators = (*workloadResource)(nil)
+)
+
+// NewWorkloadResource returns the score_workload resource.
+func NewWorkloadResource() resource.Resource {
+	return &workloadResource{}
+}
+
+type workloadResource struct {
+	provider *providerData
+}
+
+type workloadResourceModel struct {
+	workloadSourceModel
+	Resources        types.Map `tfsdk:"resources"`
+	WorkloadServices types.Map `tfsdk:"workload_services"`
+
+	Name            types.String `tfsdk:"name"`
+	Manifests       types.Map    `tfsdk:"manifests"`
+	SecretManifests types.Map    `tfsdk:"secret_manifests"`
+	ComposeYAML     types.String `tfsdk:"compose_yaml"`
+	ComposeEnv      types.String `tfsdk:"compose_env"`
+	Files           types.Map    `tfsdk:"files"`
+	SecretFiles     types.Map    `tfsdk:"secret_files"`
+	Service         types.Object `tfsdk:"service"`
+	ResourceOutputs types.Map    `tfsdk:"resource_outputs"`
+	State           types.String `tfsdk:"state"`
+}
+
+var resourceOutputsType = types.ObjectType{AttrTypes: map[string]attr.Type{
+	"uid": types.StringType, "outputs": types.MapType{ElemType: types.StringType}, "secrets": types.MapType{ElemType: types.StringType},
+}}
+
+func (r *workloadResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_workload"
+}
+
+func (r *workloadResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	attrs := map[string]schema.Attribute{
+		"resources": schema.MapNestedAttribute{
+			MarkdownDescription: "Bindings for the score file's resources, by resource name: each supplies the " +
+				"resource's `outputs` (and sensitive `secrets`) instead of provisioning it, so a resource can come " +
+				"from a `score_resource` (`{ uid = score_resource.db.uid, outputs = score_resource.db.outputs, " +
+				"secrets = score_resource.db.secrets }`), from another provider (`{ outputs = { host = " +
+				"aws_db_instance.x.address } }`) or from another workload. Resources left unbound are provisioned " +
+				"inside this workload, their generated values kept in its `state`; a shared resource (with an " +
+				"`id`) must be bound. Output values holding JSON objects can be looked into " +
+				"(`${resources.x.nested.key}`).",
+			Optional: true,
+			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+				"uid": schema.StringAttribute{
+					MarkdownDescription: "The resource uid (volume sources and compose variable names use it); " +
+						"defaults to the uid the score file implies.",
+					Optional: true,
+				},
+				"outputs": schema.MapAttribute{
+					MarkdownDescription: "Non-secret outputs.", Optional: true, ElementType: types.StringType,
+				},
+				"secrets": schema.MapAttribute{
+					MarkdownDescription: "Secret outputs: Kubernetes variables and files using them come from " +
+						"Secrets, compose ones from `compose_env`.",
+					Optional: true, Sensitive: true, ElementType: types.StringType,
+				},
+			}},
+		},
+		"workload_services": workloadServicesAttribute(),
+		"name":              schema.StringAttribute{MarkdownDescription: "The workload name.", Computed: true},
+		"manifests": schema.MapAttribute{
+			MarkdownDescription: "Kubernetes target: every object, one YAML document each, keyed " +
+				"`<group or core>/<version>/<Kind>/<namespace or _>/<name>` (`apps/v1/Deployment/shop/web`): the " +
+				"Deployment (or StatefulSet, with the annotation `k8s.score.dev/kind: StatefulSet`), its Service " +
+				"when ports exist, ConfigMaps for files, and what provisioned resources add. No secret value appears " +
+				"here: variables and files using secrets refer to Secrets.",
+			Computed: true, ElementType: types.StringType,
+		},
+		"secret_manifests": schema.MapAttribute{
+			MarkdownDescription: "Kubernetes target: the Secret objects, keyed like `manifests`.",
+			Computed:            true, Sensitive: true, ElementType: types.StringType,
+		},
+		"compose_yaml": schema.StringAttribute{
+			MarkdownDescription: "Compose target: the compose file, a service per container (`<workload>-<container>`) " +
+				"plus what provisioned resources add. Secret values are `${VAR}` references to `compose_env`; every " +
+				"other `$` is escaped.",
+			Computed: true,
+		},
+		"compose_env": schema.StringAttribute{
+			MarkdownDescription: "Compose target: dotenv text with the secret values `compose_yaml` refers to; " +
+				"write it as `.env` beside the compose file.",
+			Computed: true, Sensitive: true,
+		},
+		"files": schema.MapAttribute{
+			MarkdownDescription: "Compose target: files to write next to the compose file, by relative path.",
+			Computed:            true, ElementType: types.StringType,
+		},
+		"secret_files": schema.MapAttribute{
+			MarkdownDescription: "Compose target: files holding a secret value, to write next to the compose file.",
+			Computed:            true, Sensitive: true, ElementType: types.StringType,
+		},
+		"service": schema.SingleNestedAttribute{
+			MarkdownDescription: "How other workloads reach this one; pass it in their `workload_services`.",
+			Computed:            true,
+			Attributes: map[string]schema.Attribute{
+				"name":     schema.StringAttribute{MarkdownDescription: "The workload name.", Computed: true},
+				"hostname": schema.StringAttribute{MarkdownDescription: "The host name to connect to.", Computed: true},
+				"ports": schema.MapNestedAttribute{
+					MarkdownDescription: "The service ports, by name.",
+					Computed:            true,
+					NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+						"port":        schema.Int64Attribute{MarkdownDescription: "The service port.", Computed: true},
+						"target_port": schema.Int64Attribute{MarkdownDescription: "The container port.", Computed: true},
+						"protocol":    schema.StringAttribute{MarkdownDescription: "`TCP` or `UDP`.", Computed: true},
+					}},
+				},
+			},
+		},
+		"resource_outputs": schema.MapNestedAttribute{
+			MarkdownDescription: "The resources provisioned inside this workload, by name.",
+			Computed:            true,
+			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+				"uid":     schema.StringAttribute{MarkdownDescription: "The resource uid.", Computed: true},
+				"outputs": schema.MapAttribute{MarkdownDescription: "Non-secret outputs.", Computed: true, ElementType: types.StringType},
+				"secrets": schema.MapAttribute{MarkdownDescription: "Secret outputs.", Computed: true, Sensitive: true, ElementType: types.StringType},
+			}},
+		},
+		"state": schema.StringAttribute{
+			MarkdownDescription: "What the resources provisioned inside this workload keep between runs, as JSON " +
+				"(their generated values).",
+			Computed: true, Sensitive: true,
+		},
+	}
+	for name, desc := range sourceDescriptions {
+		if name == "overrides" {
+			attrs[name] = schema.MapAttribute{MarkdownDescription: desc, Optional: true, ElementType: types.StringType}
+		} else {
+			attrs[name] = schema.StringAttribute{MarkdownDescription: desc, Optional: true}
+		}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A Score workload rendered for the provider's `target`: Kubernetes manifests or a Docker " +
+			"Compose project, as attributes for the `kubernetes`, `kubectl`, `docker` and `local` providers to " +
+			"apply. The score file is loaded and validated like the `score_workload` data source does; its " +
+			"resources are bound (`resources`) or provisioned inside the workload.\n\n" +
+			"Whenever the inputs are known, the first plan already knows every manifest key and every value " +
+			"that does not depend on a value generated for the first time (such as a new password).",
+		Attributes: attrs,
+	}
+}
+
+func (r *workloadResource) ConfigValidators(_ context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{
+		resourcevalidator.ExactlyOneOf(path.MatchRoot("file"), path.MatchRoot("content")),
+	}
+}
+
+func (r *workloadResource) Configure(_ context.Context, req resource.ConfigureRequest, _ *resource.ConfigureResponse) {
+	if data, ok := req.ProviderData.(*providerData); ok {
+		r.provider = data
+	}
+}
+
+// unknownMarker stands for a binding value that is unknown at plan. Each of the two plan renders
+// uses its own marker, so whatever depends on the value differs between them and is planned as
+// unknown, while everything else stays known.
+func unknownMarker(variant, where string) string {
+	return "(known after apply " + variant + ": " + where + ")"
+}
+
+// bindings converts the `resources` argument. known is false when its shape (which resources,
+// which output keys) is not known yet.
+func (m *workloadResourceModel) bindings(ctx context.Context, variant string) (map[string]resources.Binding, bool, bool, diag.Diagnostics) {
+	out := map[string]resources.Binding{}
+	if m.Resources.IsNull() {
+		return out, true, false, nil
+	}
+	if m.Resources.IsUnknown() {
+		return nil, false, true, nil
+	}
+	partial := false
+	for name, v := range m.Resources.Elements() {
+		obj, ok := v.(types.Object)
+		if !ok || obj.IsUnknown() {
+			return nil, false, true, nil
+		}
+		attrs := obj.Attributes()
+		b := resources.Binding{}
+		if uid, ok := attrs["uid"].(types.String); ok {
+			if uid.IsUnknown() {
+				b.Uid, partial = unknownMarker(variant, name+".uid"), true
+			} else {
+				b.Uid = uid.ValueString()
+			}
+		}
+		for _, field := range []string{"outputs", "secrets"} {
+			mv, ok := attrs[field].(types.Map)
+			if !ok || mv.IsNull() {
+				continue
+			}
+			if mv.IsUnknown() {
+				return nil, false, true, nil
+			}
+			values := map[string]string{}
+			for k, e := range mv.Elements() {
+				s, _ := e.(types.String)
+				if s.IsUnknown() {
+					values[k], partial = unknownMarker(variant, name+"."+k), true
+				} else {
+					values[k] = s.ValueString()
+				}
+			}
+			if field == "outputs" {
+				b.Outputs = values
+			} else {
+				b.Secrets = values
+			}
+		}
+		out[name] = b
+	}
+	return out, true, partial, nil
+}
+
+// renderInput assembles the engine input; ok is false when something it needs is unknown.
+func (r *workloadResource) renderInput(ctx context.Context, m *workloadResourceModel, prior render.WorkloadState, variant string, random io.Reader) (render.WorkloadInput, bool, bool, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	p := r.provider
+	if p == nil || !p.known || !m.known() || m.WorkloadServices.IsUnknown() {
+		return render.WorkloadInput{}, false, false, nil
+	}
+	if p.target == "" || p.library == nil {
+		diags.AddError("Provider target not set", "score_workload needs the provider's `target` (`kubernetes` or `compose`) to know what to render.")
+		return render.WorkloadInput{}, false, false, diags
+	}
+	w, d := m.load(loadOptions{allowExternal: p.allowExternalFileSources})
+	diags.Append(d...)
+	if diags.HasError() {
+		return render.WorkloadInput{}, false, false, diags
+	}
+	bindings, known, partial, d := m.bindings(ctx, variant)
+	diags.Append(d...)
+	if !known || diags.HasError() {
+		return render.WorkloadInput{}, false, false, diags
+	}
+	services, known, d := workloadServices(ctx, m.WorkloadServices)
+	diags.Append(d...)
+	if !known || diags.HasError() {
+		return render.WorkloadInput{}, false, false, diags
+	}
+	return render.WorkloadInput{
+		Workload: w, Bindings: bindings, WorkloadServices: services, Library: p.library,
+		Options:   provisioner.Options{Target: p.target, AllowCommands: p.allowCommands},
+		Namespace: p.namespace, ComposeProject: p.composeProject, Prior: prior, Random: random,
+	}, true, partial, diags
+}
+
+func (r *workloadResource) render(ctx context.Context, in render.WorkloadInput) (*render.Workload, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	out, err := render.RenderWorkload(ctx, in)
+	if err == nil {
+		return out, nil
+	}
+	var problems problem.List
+	if errors.As(err, &problems) {
+		for _, p := range problems {
+			diags.AddError("Cannot render workload", fmt.Sprintf("workload %q: %s", workloadName(in), p.Error()))
+		}
+		return nil, diags
+	}
+	diags.AddError("Cannot render workload", err.Error())
+	return nil, diags
+}
+
+func workloadName(in render.WorkloadInput) string {
+	name, _ := in.Workload.Spec.Metadata["name"].(string)
+	return name
+}
+
+func priorWorkloadState(state types.String) (render.WorkloadState, error) {
+	var s render.WorkloadState
+	if state.IsNull() || state.IsUnknown() || state.ValueString() == "" {
+		return s, nil
+	}
+	err := json.Unmarshal([]byte(state.ValueString()), &s)
+	return s, err
+}
+
+// ModifyPlan renders the workload twice, with different random sources and different stand-ins
+// for unknown bindings: what agrees is known at plan, the rest is unknown.
+func (r *workloadResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan, state workloadResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if !req.State.Raw.IsNull() {
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	prior, err := priorWorkloadState(state.State)
+	if err != nil {
+		resp.Diagnostics.AddError("Corrupt workload state", err.Error())
+		return
+	}
+	inA, ok, partial, diags := r.renderInput(ctx, &plan, prior, "A", rand.NewChaCha8([32]byte{1}))
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !ok {
+		plan.setUnknown()
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		return
+	}
+	inB, _, _, _ := r.renderInput(ctx, &plan, prior, "B", rand.NewChaCha8([32]byte{2}))
+	a, diagsA := r.render(ctx, inA)
+	b, diagsB := r.render(ctx, inB)
+	if diagsA.HasError() || diagsB.HasError() {
+		if partial {
+			// A stand-in for an unknown binding may not render (a volume source, say): decide at apply.
+			plan.setUnknown()
+			resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+			return
+		}
+		resp.Diagnostics.Append(diagsA...)
+		return
+	}
+	resp.Diagnostics.Append(plan.setRendered(a, b, r.provider.target)...)
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+func (m *workloadResourceModel) setUnknown() {
+	m.Name = types.StringUnknown()
+	m.Manifests, m.SecretManifests = types.MapUnknown(types.StringType), types.MapUnknown(types.StringType)
+	m.ComposeYAML, m.ComposeEnv = types.StringUnknown(), types.StringUnknown()
+	m.Files, m.SecretFiles = types.MapUnknown(types.StringType), types.MapUnknown(types.StringType)
+	m.Service = types.ObjectUnknown(workloadServiceType.AttrTypes)
+	m.ResourceOutputs = types.MapUnknown(resourceOutputsType)
+	m.State = types.StringUnknown()
+}
+
+// setRendered sets the computed attributes from two renders (the same one twice at apply).
+func (m *workloadResourceModel) setRendered(a, b *render.Workload, target provisioner.Target) diag.Diagnostics {
+	var diags diag.Diagnostics
+	m.Name = knownIfEqual(a.Name, b.Name)
+	m.Manifests, m.SecretManifests = types.MapNull(types.StringType), types.MapNull(types.StringType)
+	m.ComposeYAML, m.ComposeEnv = types.StringNull(), types.StringNull()
+	m.Files, m.SecretFiles = types.MapNull(types.StringType), types.MapNull(types.StringType)
+	switch target {
+	case provisioner.Kubernetes:
+		m.Manifests = mapKnownIfEqual(a.Manifests, b.Manifests)
+		m.SecretManifests = mapKnownIfEqual(a.SecretManifests, b.SecretManifests)
+	case provisioner.Compose:
+		m.ComposeYAML = knownIfEqual(a.ComposeYAML, b.ComposeYAML)
+		m.ComposeEnv = knownIfEqual(a.ComposeEnv, b.ComposeEnv)
+		m.Files = mapKnownIfEqual(a.Files, b.Files)
+		m.SecretFiles = mapKnownIfEqual(a.SecretFiles, b.SecretFiles)
+	}
+	m.Service = serviceValue(a.Service, b.Service)
+
+	if len(a.ResourceOutputs) != len(b.ResourceOutputs) {
+		m.ResourceOutputs = types.MapUnknown(resourceOutputsType)
+	} else {
+		elems := map[string]attr.Value{}
+		for name, ra := range a.ResourceOutputs {
+			rb := b.ResourceOutputs[name]
+			obj, d := types.ObjectValue(resourceOutputsType.AttrTypes, map[string]attr.Value{
+				"uid": knownIfEqual(ra.Uid, rb.Uid), "outputs": mapKnownIfEqual(ra.Outputs, rb.Outputs),
+				"secrets": mapKnownIfEqual(ra.Secrets, rb.Secrets),
+			})
+			diags.Append(d...)
+			elems[name] = obj
+		}
+		ro, d := types.MapValue(resourceOutputsType, elems)
+		diags.Append(d...)
+		m.ResourceOutputs = ro
+	}
+	sa, errA := json.Marshal(a.State)
+	sb, errB := json.Marshal(b.State)
+	if errA != nil || errB != nil {
+		diags.AddError("Cannot encode workload state", errors.Join(errA, errB).Error())
+		return diags
+	}
+	m.State = knownIfEqual(string(sa), string(sb))
+	return diags
+}
+
+func serviceValue(a, b render.Service) types.Object {
+	if len(a.Ports) != len(b.Ports) {
+		return types.ObjectUnknown(workloadServiceType.AttrTypes)
+	}
+	ports := map[string]attr.Value{}
+	for name, pa := range a.Ports {
+		pb := b.Ports[name]
+		port := func(x, y int) types.Int64 {
+			if x != y {
+				return types.Int64Unknown()
+			}
+			return types.Int64Value(int64(x))
+		}
+		ports[name] = types.ObjectValueMust(servicePortType.AttrTypes, map[string]attr.Value{
+			"port": port(pa.Port, pb.Port), "target_port": port(pa.TargetPort, pb.TargetPort),
+			"protocol": knownIfEqual(pa.Protocol, pb.Protocol),
+		})
+	}
+	return types.ObjectValueMust(workloadServiceType.AttrTypes, map[string]attr.Value{
+		"name": knownIfEqual(a.Name, b.Name), "hostname": knownIfEqual(a.Hostname, b.Hostname),
+		"ports": types.MapValueMust(servicePortType, ports),
+	})
+}
+
+func (r *workloadResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan workloadResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(r.apply(ctx, &plan, render.WorkloadState{})...)
+	if !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	}
+}
+
+func (r *workloadResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state workloadResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	prior, err := priorWorkloadState(state.State)
+	if err != nil {
+		resp.Diagnostics.AddError("Corrupt workload state", err.Error())
+		return
+	}
+	resp.Diagnostics.Append(r.apply(ctx, &plan, prior)...)
+	if !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	}
+}
+
+// apply renders for real: generated values come from crypto/rand.
+func (r *workloadResource) apply(ctx context.Context, m *workloadResourceModel, prior render.WorkloadState) diag.Diagnostics {
+	in, ok, partial, diags := r.renderInput(ctx, m, prior, "apply", crand.Reader)
+	if diags.HasError() {
+		return diags
+	}
+	if !ok || partial {
+		diags.AddError("Unknown value at apply", "An input of score_workload is still unknown at apply time.")
+		return diags
+	}
+	out, d := r.render(ctx, in)
+	diags.Append(d...)
+	if diags.HasError() {
+		return diags
+	}
+	diags.Append(m.setRendered(out, out, r.provider.target)...)
+	return diags
+}
+
+// Read keeps the state: the rendered output is a function of the configuration and the state.
+func (r *workloadResource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
+
+// Delete forgets the workload; what it rendered is removed by whoever applied it.
+func (r *workloadResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
+}
