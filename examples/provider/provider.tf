@@ -1,7 +1,25 @@
-# The provider needs no configuration for the score_workload data source.
+# One provider configuration per target; use an alias for the other.
 provider "score" {
-  # Let containers.*.files.*.source name files outside the score file's
-  # directory (absolute paths, "..", symbolic links leaving it). Off by default:
-  # only enable it when you trust every score file this configuration reads.
+  # What score_resource and score_workload render: "kubernetes" or "compose".
+  target = "kubernetes"
+
+  # Kubernetes: the namespace set on every namespaced object rendered.
+  namespace = "shop"
+
+  # Custom provisioners (score-compose / score-k8s file format) are matched first, in order,
+  # then the built-in library (default_provisioners = true).
+  provisioners = [file("${path.module}/provisioners.yaml")]
+
+  # cmd:// provisioners run programs on the machine running Terraform: off by default.
+  allow_command_provisioners = false
+
+  # Let containers.*.files.*.source name files outside the score file's directory. Off by
+  # default: only enable it when you trust every score file this configuration reads.
   allow_external_file_sources = false
+}
+
+provider "score" {
+  alias           = "compose"
+  target          = "compose"
+  compose_project = "shop"
 }

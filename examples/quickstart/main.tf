@@ -1,5 +1,6 @@
-# Quick start: load score.yaml with the score_workload data source and show what it holds.
-# Run it with `make demo` from the repository root (no registry access needed).
+# Quick start: load score.yaml, provision its resources (postgres, redis, a volume) and render
+# it as a Docker Compose project. Run it with `make demo` from the repository root (no registry
+# access needed); `make demo` prints the outputs below.
 
 terraform {
   required_providers {
@@ -9,14 +10,19 @@ terraform {
   }
 }
 
-provider "score" {}
+provider "score" {
+  target          = "compose"
+  compose_project = "quickstart"
+}
 
+# Parse and validate only: a typed view of the score file.
 data "score_workload" "quickstart" {
   file = "${path.module}/score.yaml"
 }
 
-output "name" {
-  value = data.score_workload.quickstart.name
+# Provision and render: generated passwords are created once and kept in Terraform state.
+resource "score_workload" "quickstart" {
+  file = "${path.module}/score.yaml"
 }
 
 output "containers" {
@@ -24,16 +30,21 @@ output "containers" {
   value       = { for k, c in data.score_workload.quickstart.containers : k => c.image }
 }
 
-output "service_ports" {
-  value = data.score_workload.quickstart.service_ports
-}
-
 output "resources" {
   description = "Resource uid of each resource the workload depends on."
   value       = { for k, r in data.score_workload.quickstart.resources : k => r.uid }
 }
 
-output "variables" {
-  description = "Environment variables of the api container, placeholders not yet resolved."
-  value       = data.score_workload.quickstart.containers["api"].variables
+output "service" {
+  description = "How other workloads reach this one."
+  value       = score_workload.quickstart.service
+}
+
+output "compose_yaml" {
+  description = "The compose file: secret values are $${VAR} references to compose_env."
+  value       = score_workload.quickstart.compose_yaml
+}
+
+output "database_host" {
+  value = score_workload.quickstart.resource_outputs["db"].outputs["host"]
 }
