@@ -1,0 +1,154 @@
+package provider
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/config"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+)
+
+// The examples under examples/ are documentation; these tests apply, with real terraform, every
+// example that needs no provider but this one. (kubernetes/ and compose/ need providers that
+// cannot be installed offline: the score_workload tests cover their use of our outputs.)
+// The examples name the provider score-tf/score, so the tests serve it under that namespace;
+// t.Setenv keeps these tests sequential, which Go runs before the parallel ones.
+
+func exampleDir(t *testing.T, parts ...string) string {
+	t.Helper()
+	return filepath.Join(append([]string{"..", "..", "examples"}, parts...)...)
+}
+
+// exampleWith writes examples' .tf files into one temporary directory, with extra configuration.
+// The test framework runs terraform elsewhere with only the .tf files, so ${path.module} is
+// replaced by the example's own directory, where its other files are.
+func exampleWith(t *testing.T, extra string, dirs ...string) string {
+	t.Helper()
+	out := t.TempDir()
+	for _, d := range dirs {
+		dir, err := filepath.Abs(exampleDir(t, d))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files, err := filepath.Glob(filepath.Join(dir, "*.tf"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range files {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			data = []byte(strings.ReplaceAll(string(data), "${path.module}", dir))
+			if err := os.WriteFile(filepath.Join(out, filepath.Base(f)), data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if extra != "" {
+		if err := os.WriteFile(filepath.Join(out, "extra.tf"), []byte(extra), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
+}
+
+const exampleRequiredProviders = `
+terraform {
+  required_providers {
+    score = {
+      source = "score-tf/score"
+    }
+  }
+}
+`
+
+func TestAccExampleQuickstart(t *testing.T) {
+	t.Setenv("TF_ACC_PROVIDER_NAMESPACE", "score-tf")
+	resource.Test(t, resource.TestCase{
+		Steps: []resource.TestStep{{
+			ProtoV6ProviderFactories: testProviderFactories,
+			ConfigDirectory:          config.StaticDirectory(exampleWith(t, "", "quickstart")),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownOutputValue("containers", knownvalue.MapExact(map[string]knownvalue.Check{
+					"api": knownvalue.StringExact("ghcr.io/example/api:1.4.2"),
+					"web": knownvalue.StringExact("nginx:1.27-alpine"),
+				})),
+				statecheck.ExpectKnownOutputValue("database_host", knownvalue.StringExact("pg-quickstart-db")),
+				statecheck.ExpectKnownOutputValue("compose_yaml", knownvalue.StringRegexp(regexp.MustCompile(`(?s)name: quickstart\n.*quickstart-api:`))),
+				statecheck.ExpectKnownValue("score_workload.quickstart", tfjsonpath.New("compose_env"), knownvalue.StringRegexp(regexp.MustCompile(`^POSTGRES_DEFAULT_QUICKSTART_DB_PASSWORD='[A-Za-z0-9]{16,}'\n`))),
+			},
+		}},
+	})
+}
+
+func TestAccExampleCustomProvisioner(t *testing.T) {
+	t.Setenv("TF_ACC_PROVIDER_NAMESPACE", "score-tf")
+	resource.Test(t, resource.TestCase{
+		Steps: []resource.TestStep{{
+			ProtoV6ProviderFactories: testProviderFactories,
+			ConfigDirectory:          config.StaticDirectory(exampleWith(t, "", "custom-provisioner")),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownOutputValue("manifests", knownvalue.MapSizeExact(1)),
+				statecheck.ExpectKnownValue("score_workload.uploader", tfjsonpath.New("secret_manifests"), knownvalue.MapSizeExact(1)),
+				statecheck.ExpectKnownValue("score_workload.uploader", tfjsonpath.New("manifests").AtMapKey("apps/v1/Deployment/_/uploader"),
+					knownvalue.StringRegexp(regexp.MustCompile(`(?s)name: PREFIX\n\s+value: uploader/uploader-assets\n.*secretKeyRef:\n\s+key: TOKEN\n\s+name: uploader-main-env`))),
+			},
+		}},
+	})
+}
+
+func TestAccExampleResources(t *testing.T) {
+	t.Setenv("TF_ACC_PROVIDER_NAMESPACE", "score-tf")
+	provider := exampleRequiredProviders + `
+provider "score" {
+  target = "kubernetes"
+}
+`
+	resource.Test(t, resource.TestCase{
+		Steps: []resource.TestStep{
+			{
+				ProtoV6ProviderFactories: testProviderFactories,
+				ConfigDirectory:          config.StaticDirectory(exampleWith(t, provider, "resources/score_resource")),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownOutputValue("db_host", knownvalue.StringRegexp(regexp.MustCompile(`^pg-web-db-[0-9a-f]{6}$`))),
+				},
+			},
+			{
+				ProtoV6ProviderFactories: testProviderFactories,
+				ConfigDirectory:          config.StaticDirectory(exampleWith(t, provider, "resources/score_workload")),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownOutputValue("manifest_keys", knownvalue.ListPartial(map[int]knownvalue.Check{
+						0: knownvalue.StringExact("apps/v1/Deployment/_/web"),
+					})),
+				},
+			},
+			{
+				ProtoV6ProviderFactories: testProviderFactories,
+				ConfigDirectory:          config.StaticDirectory(exampleWith(t, exampleRequiredProviders, "provider", "data-sources/score_provisioners")),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownOutputValue("provisioner_types", knownvalue.ListPartial(map[int]knownvalue.Check{
+						0: knownvalue.StringExact("bucket: template://shop/bucket"),
+						1: knownvalue.StringExact("volume: template://score-tf/volume"),
+					})),
+				},
+			},
+			{
+				ProtoV6ProviderFactories: testProviderFactories,
+				ConfigDirectory:          config.StaticDirectory(exampleWith(t, provider, "data-sources/score_workload")),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownOutputValue("hello_variables", knownvalue.MapExact(map[string]knownvalue.Check{
+						"GREETING":  knownvalue.StringExact("Hello from ${metadata.name}"),
+						"LOG_LEVEL": knownvalue.StringExact("debug"),
+					})),
+				},
+			},
+		},
+	})
+}
