@@ -89,12 +89,21 @@ func Load(in Input) (*Workload, error) {
 		return nil, perr
 	}
 
+	var problems problem.List
 	upgrades, err := schema.ApplyCommonUpgradeTransforms(doc)
 	if err != nil {
-		return nil, &Problems{List: problem.List{upgradeProblem(err, loc)}}
+		// Keep going: the rest of the document's problems are still worth reporting, except what
+		// the schema says about the list that could not be upgraded.
+		up := upgradeProblem(err, loc)
+		problems = append(problems, up)
+		for _, p := range validateSchema(doc, loc) {
+			if !isPrefix(p.Path, up.Path) {
+				problems = append(problems, p)
+			}
+		}
+	} else {
+		problems = validateSchema(doc, loc)
 	}
-
-	problems := validateSchema(doc, loc)
 	setImages(doc, in.Image, loc, &problems)
 	checkBefore(doc, loc, &problems)
 	checkPlaceholders(doc, loc, &problems)
@@ -111,4 +120,16 @@ func Load(in Input) (*Workload, error) {
 		return nil, &Problems{List: problem.List{{Message: "internal error: mapping the validated workload: " + err.Error()}}}
 	}
 	return w, nil
+}
+
+func isPrefix(prefix, path []string) bool {
+	if len(prefix) > len(path) {
+		return false
+	}
+	for i := range prefix {
+		if prefix[i] != path[i] {
+			return false
+		}
+	}
+	return true
 }

@@ -41,14 +41,21 @@ func (w *Workload) StartOrder() []string {
 	return out
 }
 
-// StartsFirst tells whether a container must be ready before others start, and the readiness
-// they wait for: "complete" when every waiting container waits for it to complete, else the
-// weakest other readiness ("started" or "healthy"); "" for a main container.
+// StartsFirst tells whether a container must be ready before others start, and how ready:
+// "complete" when every waiting container waits for it to complete, else the strongest other
+// requirement ("healthy" over "started"); "" for a main container.
 func (w *Workload) StartsFirst(name string) string {
-	ready := ""
-	for _, b := range w.Spec.Containers[name].Before {
-		if ready == "" || string(b.Ready) != "complete" {
-			ready = string(b.Ready)
+	before := w.Spec.Containers[name].Before
+	if len(before) == 0 {
+		return ""
+	}
+	ready := "complete"
+	for _, b := range before {
+		switch {
+		case b.Ready == "healthy":
+			ready = "healthy"
+		case b.Ready == "started" && ready == "complete":
+			ready = "started"
 		}
 	}
 	return ready

@@ -15,6 +15,9 @@ import (
 func applyOverrides(doc map[string]any, in Input) (map[string]any, *Problems) {
 	if len(strings.TrimSpace(string(in.OverridesYAML))) > 0 {
 		value, _, p := parseDocument(in.OverridesYAML)
+		if p != nil && p.Message == emptyDocument {
+			value, p = nil, nil
+		}
 		if p != nil {
 			return nil, &Problems{Input: InputOverridesYAML, List: problem.List{*p}}
 		}
@@ -42,7 +45,7 @@ func applyOverrides(doc map[string]any, in Input) (map[string]any, *Problems) {
 		if raw != "" {
 			v, _, p := parseDocument([]byte(raw))
 			if p != nil {
-				problems.Add([]string{path}, "the value is not valid YAML: "+p.Message)
+				problems.Add([]string{path}, "the value is not valid YAML: "+strings.TrimPrefix(p.Message, "invalid YAML: "))
 				continue
 			}
 			value = v
@@ -74,7 +77,7 @@ func containsEmpty(parts []string) bool {
 func overridePath(doc map[string]any, parts []string, remove bool, value any) (out map[string]any, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			out, err = nil, fmt.Errorf("the path does not exist in the score file (%v)", r)
+			out, err = nil, fmt.Errorf("the path goes past the end of a list in the score file")
 		}
 	}()
 	return framework.OverridePathInMap(doc, parts, remove, value)

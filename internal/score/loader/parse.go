@@ -3,7 +3,9 @@ package loader
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"math"
 	"regexp"
 	"strconv"
@@ -23,43 +25,128 @@ const maxNodes = 200_000
 // read (it is not quite a subset) falls back to encoding/json, without line numbers.
 func parseDocument(data []byte) (any, *yaml.Node, *problem.Problem) {
 	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, nil, &problem.Problem{Message: "the document is empty"}
+		return nil, nil, &problem.Problem{Message: emptyDocument}
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var root yaml.Node
 	yerr := dec.Decode(&root)
+	if errors.Is(yerr, io.EOF) || (yerr == nil && len(root.Content) == 0) {
+		return nil, nil, &problem.Problem{Message: emptyDocument}
+	}
 	if yerr == nil {
 		var extra yaml.Node
-		if err := dec.Decode(&extra); err == nil {
+		if err := dec.Decode(&extra); err == nil && !emptyNode(&extra) {
 			return nil, nil, &problem.Problem{Line: extra.Line, Message: "the document holds more than one YAML document; give one workload per score file"}
 		}
 		c := converter{}
-		v, p := c.value(&root)
+		v, p := c.value(&root, nil)
 		if p != nil {
 			return nil, nil, p
 		}
 		return v, &root, nil
 	}
 	if first := bytes.TrimLeft(data, " \t\r\n"); len(first) > 0 && (first[0] == '{' || first[0] == '[') {
+		// JSON that YAML cannot read (it is not quite a subset: `\/`, surrogate pairs).
+		if err := checkJSON(data); err != nil {
+			var syntax *json.SyntaxError
+			if errors.As(err, &syntax) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+				return nil, nil, yamlProblem(yerr, data)
+			}
+			return nil, nil, &problem.Problem{Message: "invalid JSON: " + err.Error()}
+		}
 		jdec := json.NewDecoder(bytes.NewReader(data))
 		jdec.UseNumber()
 		var v any
 		if err := jdec.Decode(&v); err == nil {
-			return fromJSON(v), nil, nil
+			out, err := fromJSON(v)
+			if err != nil {
+				return nil, nil, &problem.Problem{Message: "invalid JSON: " + err.Error()}
+			}
+			return out, nil, nil
 		}
 	}
-	return nil, nil, yamlProblem(yerr)
+	return nil, nil, yamlProblem(yerr, data)
+}
+
+// emptyNode reports whether a document holds nothing (a trailing "---" gives one).
+func emptyNode(n *yaml.Node) bool {
+	return len(n.Content) == 0 || (len(n.Content) == 1 && n.Content[0].Kind == yaml.ScalarNode && n.Content[0].ShortTag() == "!!null" && n.Content[0].Value == "")
+}
+
+// emptyDocument is the message for a document with nothing in it (or only comments).
+const emptyDocument = "the document is empty"
+
+// checkJSON rejects what encoding/json lets through silently: duplicate keys and data after the
+// document.
+func checkJSON(data []byte) error {
+	type frame struct {
+		object  bool
+		keys    map[string]bool
+		wantKey bool
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	var stack []*frame
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		var top *frame
+		if n := len(stack); n > 0 {
+			top = stack[n-1]
+		}
+		if d, ok := tok.(json.Delim); ok && (d == '}' || d == ']') {
+			stack = stack[:len(stack)-1]
+			if len(stack) == 0 {
+				if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+					return fmt.Errorf("unexpected data after the document (offset %d)", dec.InputOffset())
+				}
+				return nil
+			}
+			if parent := stack[len(stack)-1]; parent.object {
+				parent.wantKey = true
+			}
+			continue
+		}
+		if top != nil && top.object && top.wantKey {
+			key, _ := tok.(string)
+			if top.keys[key] {
+				return fmt.Errorf("duplicate key %q (offset %d)", key, dec.InputOffset())
+			}
+			top.keys[key], top.wantKey = true, false
+			continue
+		}
+		if d, ok := tok.(json.Delim); ok {
+			stack = append(stack, &frame{object: d == '{', keys: map[string]bool{}, wantKey: d == '{'})
+			continue
+		}
+		if top == nil {
+			return errors.New("the document must be an object")
+		}
+		if top.object {
+			top.wantKey = true
+		}
+	}
 }
 
 var yamlLine = regexp.MustCompile(`line (\d+)`)
 
 // yamlProblem turns a yaml.v3 error ("yaml: line 3: mapping values are not allowed...") into a
 // problem carrying the line.
-func yamlProblem(err error) *problem.Problem {
+func yamlProblem(err error, data []byte) *problem.Problem {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	p := &problem.Problem{Message: "invalid YAML: " + msg}
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		p.Line, _ = strconv.Atoi(m[1])
+		lines := bytes.Count(data, []byte("\n"))
+		if len(data) > 0 && data[len(data)-1] != '\n' {
+			lines++
+		}
+		if strings.Contains(msg, "did not find expected") && p.Line < lines {
+			// yaml.v3 reports these parser errors at the 0-based line of the construct being
+			// parsed (the 1-based line only when it falls back to the end of the input).
+			p.Line++
+		}
 		p.Message = "invalid YAML: " + strings.TrimPrefix(strings.TrimPrefix(msg, m[0]), ": ")
 	}
 	return p
@@ -69,7 +156,7 @@ type converter struct {
 	nodes int
 }
 
-func (c *converter) value(n *yaml.Node) (any, *problem.Problem) {
+func (c *converter) value(n *yaml.Node, path []string) (any, *problem.Problem) {
 	c.nodes++
 	if c.nodes > maxNodes {
 		return nil, &problem.Problem{Line: n.Line, Message: fmt.Sprintf("the document expands to more than %d values (too many aliases?)", maxNodes)}
@@ -79,13 +166,13 @@ func (c *converter) value(n *yaml.Node) (any, *problem.Problem) {
 		if len(n.Content) == 0 {
 			return nil, nil
 		}
-		return c.value(n.Content[0])
+		return c.value(n.Content[0], path)
 	case yaml.AliasNode:
-		return c.value(n.Alias)
+		return c.value(n.Alias, path)
 	case yaml.SequenceNode:
 		out := make([]any, len(n.Content))
 		for i, item := range n.Content {
-			v, p := c.value(item)
+			v, p := c.value(item, append(path[:len(path):len(path)], strconv.Itoa(i)))
 			if p != nil {
 				return nil, p
 			}
@@ -93,20 +180,24 @@ func (c *converter) value(n *yaml.Node) (any, *problem.Problem) {
 		}
 		return out, nil
 	case yaml.MappingNode:
-		return c.mapping(n)
+		return c.mapping(n, path)
 	case yaml.ScalarNode:
-		return scalar(n)
+		v, p := scalar(n)
+		if p != nil {
+			p.Path = path
+		}
+		return v, p
 	}
 	return nil, &problem.Problem{Line: n.Line, Message: "invalid YAML: unsupported node"}
 }
 
-func (c *converter) mapping(n *yaml.Node) (any, *problem.Problem) {
+func (c *converter) mapping(n *yaml.Node, path []string) (any, *problem.Problem) {
 	out := make(map[string]any, len(n.Content)/2)
 	keyLines := make(map[string]int, len(n.Content)/2)
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if k.Kind == yaml.ScalarNode && k.ShortTag() == "!!merge" {
-			if p := c.merge(out, v); p != nil {
+			if p := c.merge(out, v, path); p != nil {
 				return nil, p
 			}
 			continue
@@ -118,7 +209,7 @@ func (c *converter) mapping(n *yaml.Node) (any, *problem.Problem) {
 			return nil, &problem.Problem{Line: k.Line, Message: fmt.Sprintf("invalid YAML: mapping key %q already defined at line %d", k.Value, first)}
 		}
 		keyLines[k.Value] = k.Line
-		val, p := c.value(v)
+		val, p := c.value(v, append(path[:len(path):len(path)], k.Value))
 		if p != nil {
 			return nil, p
 		}
@@ -128,13 +219,13 @@ func (c *converter) mapping(n *yaml.Node) (any, *problem.Problem) {
 }
 
 // merge applies a YAML merge key (<<: *anchor or <<: [*a, *b]); explicit keys win.
-func (c *converter) merge(into map[string]any, v *yaml.Node) *problem.Problem {
+func (c *converter) merge(into map[string]any, v *yaml.Node, path []string) *problem.Problem {
 	sources := []*yaml.Node{v}
 	if v.Kind == yaml.SequenceNode {
 		sources = v.Content
 	}
 	for _, s := range sources {
-		val, p := c.value(s)
+		val, p := c.value(s, path)
 		if p != nil {
 			return p
 		}
@@ -164,6 +255,10 @@ func scalar(n *yaml.Node) (any, *problem.Problem) {
 			return nil, &problem.Problem{Line: n.Line, Message: "invalid YAML: " + err.Error()}
 		}
 		switch t := v.(type) {
+		case float64:
+			if math.IsInf(t, 0) || math.IsNaN(t) {
+				return nil, &problem.Problem{Line: n.Line, Message: fmt.Sprintf("%s is not a number a score file can hold (infinite or not a number); quote it for a string", n.Value)}
+			}
 		case int64:
 			if t >= math.MinInt && t <= math.MaxInt {
 				return int(t), nil
@@ -182,24 +277,35 @@ func scalar(n *yaml.Node) (any, *problem.Problem) {
 }
 
 // fromJSON converts encoding/json output (json.Number) into the same value shapes YAML gives.
-func fromJSON(v any) any {
+func fromJSON(v any) (any, error) {
 	switch t := v.(type) {
 	case json.Number:
 		if i, err := strconv.Atoi(t.String()); err == nil {
-			return i
+			return i, nil
 		}
-		f, _ := t.Float64()
-		return f
+		f, err := strconv.ParseFloat(t.String(), 64)
+		if err != nil || math.IsInf(f, 0) {
+			return nil, fmt.Errorf("number %s is out of range", t)
+		}
+		return f, nil
 	case map[string]any:
 		for k, e := range t {
-			t[k] = fromJSON(e)
+			x, err := fromJSON(e)
+			if err != nil {
+				return nil, err
+			}
+			t[k] = x
 		}
 	case []any:
 		for i, e := range t {
-			t[i] = fromJSON(e)
+			x, err := fromJSON(e)
+			if err != nil {
+				return nil, err
+			}
+			t[i] = x
 		}
 	}
-	return v
+	return v, nil
 }
 
 // lineOf finds the line of the value at path in the YAML node tree, or of the deepest part of the
