@@ -19,21 +19,26 @@ import (
 // templates see it as .MountsDirectory.
 const MountsDirectory = "./mounts"
 
+// Artifacts are what a target consumes; only those of the rendered target are set.
+type Artifacts struct {
+	// Kubernetes: objects by key; Secrets (and anything holding a secret value) apart.
+	Manifests       map[string]string
+	SecretManifests map[string]string
+
+	// Compose: the compose file (secrets as ${VAR}), the env file with their values, and files
+	// to write next to the compose file (those holding a secret apart).
+	ComposeYAML string
+	ComposeEnv  string
+	Files       map[string]string
+	SecretFiles map[string]string
+}
+
 // Resource is one provisioned resource as Terraform stores it.
 type Resource struct {
 	// Outputs are the non-secret outputs; Secrets the secret ones. Nested values are JSON.
 	Outputs map[string]string
 	Secrets map[string]string
-
-	// Kubernetes target.
-	Manifests       map[string]string
-	SecretManifests map[string]string
-
-	// Compose target.
-	ComposeYAML string
-	ComposeEnv  string
-	Files       map[string]string
-	SecretFiles map[string]string
+	Artifacts
 }
 
 // RenderResource renders a provisioning result for target.

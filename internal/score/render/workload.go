@@ -37,14 +37,7 @@ type WorkloadState struct {
 // Workload is a rendered workload.
 type Workload struct {
 	Name string
-	// Kubernetes target.
-	Manifests       map[string]string
-	SecretManifests map[string]string
-	// Compose target.
-	ComposeYAML string
-	ComposeEnv  string
-	Files       map[string]string
-	SecretFiles map[string]string
+	Artifacts
 	// Service is how other workloads reach this one.
 	Service Service
 	// ResourceOutputs are the outputs of the resources provisioned inside the workload, by name.
