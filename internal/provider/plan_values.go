@@ -37,10 +37,17 @@ func mapKnownIfEqual(a, b map[string]string) types.Map {
 	return types.MapValueMust(types.StringType, elems)
 }
 
-// mergeRendered builds the rendered attributes; attributes of the other target are null.
+// mergeRendered builds a provisioned resource's rendered attributes.
 func mergeRendered(a, b *render.Resource, target provisioner.Target) renderedModel {
-	m := renderedModel{
+	return renderedModel{
 		Outputs: mapKnownIfEqual(a.Outputs, b.Outputs), Secrets: mapKnownIfEqual(a.Secrets, b.Secrets),
+		artifactsModel: artifactsKnownIfEqual(a.Artifacts, b.Artifacts, target),
+	}
+}
+
+// artifactsKnownIfEqual builds the target's attributes; those of the other target are null.
+func artifactsKnownIfEqual(a, b render.Artifacts, target provisioner.Target) artifactsModel {
+	m := artifactsModel{
 		Manifests: types.MapNull(types.StringType), SecretManifests: types.MapNull(types.StringType),
 		ComposeYAML: types.StringNull(), ComposeEnv: types.StringNull(),
 		Files: types.MapNull(types.StringType), SecretFiles: types.MapNull(types.StringType),
@@ -56,6 +63,15 @@ func mergeRendered(a, b *render.Resource, target provisioner.Target) renderedMod
 		m.SecretFiles = mapKnownIfEqual(a.SecretFiles, b.SecretFiles)
 	}
 	return m
+}
+
+// unknownArtifacts is every target attribute unknown.
+func unknownArtifacts() artifactsModel {
+	return artifactsModel{
+		Manifests: types.MapUnknown(types.StringType), SecretManifests: types.MapUnknown(types.StringType),
+		ComposeYAML: types.StringUnknown(), ComposeEnv: types.StringUnknown(),
+		Files: types.MapUnknown(types.StringType), SecretFiles: types.MapUnknown(types.StringType),
+	}
 }
 
 func sortedStrings(s []string) []string {

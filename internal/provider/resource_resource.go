@@ -24,8 +24,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/score-spec/score-go/framework"
-	"gopkg.in/yaml.v3"
 
+	"github.com/score-tf/terraform-provider-score/internal/score/loader"
 	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
 	"github.com/score-tf/terraform-provider-score/internal/score/render"
 )
@@ -63,11 +63,15 @@ type resourceResourceModel struct {
 	renderedModel
 }
 
-// renderedModel holds what a provisioned resource renders to; score_workload reports the same
-// for the resources it provisions itself.
+// renderedModel holds what a provisioned resource renders to.
 type renderedModel struct {
-	Outputs         types.Map    `tfsdk:"outputs"`
-	Secrets         types.Map    `tfsdk:"secrets"`
+	Outputs types.Map `tfsdk:"outputs"`
+	Secrets types.Map `tfsdk:"secrets"`
+	artifactsModel
+}
+
+// artifactsModel holds what the target consumes; score_resource and score_workload share it.
+type artifactsModel struct {
 	Manifests       types.Map    `tfsdk:"manifests"`
 	SecretManifests types.Map    `tfsdk:"secret_manifests"`
 	ComposeYAML     types.String `tfsdk:"compose_yaml"`
@@ -125,11 +129,14 @@ func (r *resourceResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 					"Required, with `source_workload`, when `id` is unset.",
 				Optional:      true,
 				PlanModifiers: replace,
-				Validators:    []validator.String{stringvalidator.RegexMatches(scoreNamePattern, "must be a Score resource name (RFC 1123 label)")},
+				Validators: []validator.String{
+					stringvalidator.RegexMatches(scoreNamePattern, "must be a Score resource name (RFC 1123 label)"),
+					stringvalidator.AlsoRequires(path.MatchRoot("source_workload")),
+				},
 			},
 			"source_workload": schema.StringAttribute{
-				MarkdownDescription: "The workload the resource belongs to, or that declares it; templates see it as " +
-					"`.SourceWorkload`.",
+				MarkdownDescription: "The workload the resource belongs to (required with `name`), or, for a shared " +
+					"resource, the workload that declares it; templates see it as `.SourceWorkload`.",
 				Optional:      true,
 				PlanModifiers: replace,
 			},
@@ -213,7 +220,6 @@ func renderedAttributes() map[string]schema.Attribute {
 func (r *resourceResource) ConfigValidators(_ context.Context) []resource.ConfigValidator {
 	return []resource.ConfigValidator{
 		resourcevalidator.AtLeastOneOf(path.MatchRoot("id"), path.MatchRoot("name")),
-		resourcevalidator.RequiredTogether(path.MatchRoot("name"), path.MatchRoot("source_workload")),
 	}
 }
 
@@ -362,9 +368,7 @@ func (m *resourceResourceModel) setUnknown() {
 	m.UID, m.Provisioner, m.State = types.StringUnknown(), types.StringUnknown(), types.StringUnknown()
 	m.renderedModel = renderedModel{
 		Outputs: types.MapUnknown(types.StringType), Secrets: types.MapUnknown(types.StringType),
-		Manifests: types.MapUnknown(types.StringType), SecretManifests: types.MapUnknown(types.StringType),
-		ComposeYAML: types.StringUnknown(), ComposeEnv: types.StringUnknown(),
-		Files: types.MapUnknown(types.StringType), SecretFiles: types.MapUnknown(types.StringType),
+		artifactsModel: unknownArtifacts(),
 	}
 }
 
@@ -494,15 +498,15 @@ func splitImportID(id string) (file, uid string, err error) {
 
 // importedResource is a resource entry of a score-compose / score-k8s state.yaml.
 type importedResource struct {
-	Guid           string         `yaml:"guid"`
-	Type           string         `yaml:"type"`
-	Class          string         `yaml:"class"`
-	ID             string         `yaml:"id"`
-	Metadata       map[string]any `yaml:"metadata"`
-	Params         map[string]any `yaml:"params"`
-	SourceWorkload string         `yaml:"source_workload"`
-	State          map[string]any `yaml:"state"`
-	Shared         map[string]any `yaml:"-"`
+	Guid           string
+	Type           string
+	Class          string
+	ID             string
+	Metadata       map[string]any
+	Params         map[string]any
+	SourceWorkload string
+	State          map[string]any
+	Shared         map[string]any
 }
 
 func readStateFile(file, uid string) (*importedResource, error) {
@@ -510,12 +514,33 @@ func readStateFile(file, uid string) (*importedResource, error) {
 	if err != nil {
 		return nil, err
 	}
-	var doc struct {
-		Resources   map[string]importedResource `yaml:"resources"`
-		SharedState map[string]any              `yaml:"shared_state"`
-	}
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	// Decoded like a score file: dates stay text, odd values are errors.
+	plain, err := loader.DecodeYAML(data)
+	if err != nil {
 		return nil, fmt.Errorf("%s is not a score-compose or score-k8s state file: %v", file, err)
+	}
+	top, _ := plain.(map[string]any)
+	entries, ok := top["resources"].(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("%s is not a score-compose or score-k8s state file: it has no resources mapping", file)
+	}
+	doc := struct {
+		Resources   map[string]importedResource
+		SharedState map[string]any
+	}{Resources: map[string]importedResource{}}
+	doc.SharedState, _ = top["shared_state"].(map[string]any)
+	for k, v := range entries {
+		e, _ := v.(map[string]any)
+		r := importedResource{}
+		r.Guid, _ = e["guid"].(string)
+		r.Type, _ = e["type"].(string)
+		r.Class, _ = e["class"].(string)
+		r.ID, _ = e["id"].(string)
+		r.SourceWorkload, _ = e["source_workload"].(string)
+		r.Metadata, _ = e["metadata"].(map[string]any)
+		r.Params, _ = e["params"].(map[string]any)
+		r.State, _ = e["state"].(map[string]any)
+		doc.Resources[k] = r
 	}
 	res, ok := doc.Resources[uid]
 	if !ok {

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/big"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -108,6 +109,9 @@ func attrFromPlain(v any) (attr.Value, error) {
 	case uint64:
 		return types.NumberValue(new(big.Float).SetUint64(t)), nil
 	case float64:
+		if math.IsInf(t, 0) || math.IsNaN(t) {
+			return nil, fmt.Errorf("%v is not a number Terraform can hold", t)
+		}
 		return types.NumberValue(big.NewFloat(t)), nil
 	case []any:
 		elems := make([]attr.Value, len(t))

@@ -892,7 +892,7 @@ data "score_workload" "x" {
     EOT
 }
 `,
-			ExpectError: accErrorRE("Error: Invalid score file", "the score file: line 3: invalid YAML"),
+			ExpectError: accErrorRE("Error: Invalid score file", "the score file: line 4: invalid YAML"),
 		},
 		"placeholder in file": {
 			Config: fmt.Sprintf(`

@@ -44,13 +44,9 @@ type workloadResourceModel struct {
 	Resources        types.Map `tfsdk:"resources"`
 	WorkloadServices types.Map `tfsdk:"workload_services"`
 
-	Name            types.String `tfsdk:"name"`
-	Manifests       types.Map    `tfsdk:"manifests"`
-	SecretManifests types.Map    `tfsdk:"secret_manifests"`
-	ComposeYAML     types.String `tfsdk:"compose_yaml"`
-	ComposeEnv      types.String `tfsdk:"compose_env"`
-	Files           types.Map    `tfsdk:"files"`
-	SecretFiles     types.Map    `tfsdk:"secret_files"`
+	Name types.String `tfsdk:"name"`
+	artifactsModel
+	BinaryFiles     types.Map    `tfsdk:"binary_files"`
 	Service         types.Object `tfsdk:"service"`
 	ResourceOutputs types.Map    `tfsdk:"resource_outputs"`
 	State           types.String `tfsdk:"state"`
@@ -124,6 +120,11 @@ func (r *workloadResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 		"secret_files": schema.MapAttribute{
 			MarkdownDescription: "Compose target: files holding a secret value, to write next to the compose file.",
 			Computed:            true, Sensitive: true, ElementType: types.StringType,
+		},
+		"binary_files": schema.MapAttribute{
+			MarkdownDescription: "Compose target: files that are not text (`binaryContent`), base64-encoded, to write " +
+				"next to the compose file (`local_file`'s `content_base64`).",
+			Computed: true, ElementType: types.StringType,
 		},
 		"service": schema.SingleNestedAttribute{
 			MarkdownDescription: "How other workloads reach this one; pass it in their `workload_services`.",
@@ -359,9 +360,8 @@ func (r *workloadResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 
 func (m *workloadResourceModel) setUnknown() {
 	m.Name = types.StringUnknown()
-	m.Manifests, m.SecretManifests = types.MapUnknown(types.StringType), types.MapUnknown(types.StringType)
-	m.ComposeYAML, m.ComposeEnv = types.StringUnknown(), types.StringUnknown()
-	m.Files, m.SecretFiles = types.MapUnknown(types.StringType), types.MapUnknown(types.StringType)
+	m.artifactsModel = unknownArtifacts()
+	m.BinaryFiles = types.MapUnknown(types.StringType)
 	m.Service = types.ObjectUnknown(workloadServiceType.AttrTypes)
 	m.ResourceOutputs = types.MapUnknown(resourceOutputsType)
 	m.State = types.StringUnknown()
@@ -371,18 +371,10 @@ func (m *workloadResourceModel) setUnknown() {
 func (m *workloadResourceModel) setRendered(a, b *render.Workload, target provisioner.Target) diag.Diagnostics {
 	var diags diag.Diagnostics
 	m.Name = knownIfEqual(a.Name, b.Name)
-	m.Manifests, m.SecretManifests = types.MapNull(types.StringType), types.MapNull(types.StringType)
-	m.ComposeYAML, m.ComposeEnv = types.StringNull(), types.StringNull()
-	m.Files, m.SecretFiles = types.MapNull(types.StringType), types.MapNull(types.StringType)
-	switch target {
-	case provisioner.Kubernetes:
-		m.Manifests = mapKnownIfEqual(a.Manifests, b.Manifests)
-		m.SecretManifests = mapKnownIfEqual(a.SecretManifests, b.SecretManifests)
-	case provisioner.Compose:
-		m.ComposeYAML = knownIfEqual(a.ComposeYAML, b.ComposeYAML)
-		m.ComposeEnv = knownIfEqual(a.ComposeEnv, b.ComposeEnv)
-		m.Files = mapKnownIfEqual(a.Files, b.Files)
-		m.SecretFiles = mapKnownIfEqual(a.SecretFiles, b.SecretFiles)
+	m.artifactsModel = artifactsKnownIfEqual(a.Artifacts, b.Artifacts, target)
+	m.BinaryFiles = types.MapNull(types.StringType)
+	if target == provisioner.Compose {
+		m.BinaryFiles = mapKnownIfEqual(a.BinaryFiles, b.BinaryFiles)
 	}
 	m.Service = serviceValue(a.Service, b.Service)
 

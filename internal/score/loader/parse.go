@@ -68,6 +68,20 @@ func parseDocument(data []byte) (any, *yaml.Node, *problem.Problem) {
 	return nil, nil, yamlProblem(yerr, data)
 }
 
+// DecodeYAML decodes one YAML (or JSON) document into plain values exactly as Load reads a score
+// file: timestamps and binary values stay text, duplicate keys and non-finite numbers are
+// errors. Empty input (or only comments) decodes to nil.
+func DecodeYAML(data []byte) (any, error) {
+	v, _, p := parseDocument(data)
+	if p != nil {
+		if p.Message == emptyDocument {
+			return nil, nil
+		}
+		return nil, p
+	}
+	return v, nil
+}
+
 // emptyNode reports whether a document holds nothing (a trailing "---" gives one).
 func emptyNode(n *yaml.Node) bool {
 	return len(n.Content) == 0 || (len(n.Content) == 1 && n.Content[0].Kind == yaml.ScalarNode && n.Content[0].ShortTag() == "!!null" && n.Content[0].Value == "")

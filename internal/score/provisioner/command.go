@@ -115,6 +115,9 @@ func provisionCommand(ctx context.Context, def *Definition, req Request, target 
 	var stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = stdout, &limitedBuffer{buf: &stderr, n: 64 << 10}
 	if err := cmd.Run(); err != nil {
+		if stdout.full {
+			return nil, fmt.Errorf("command %w", errTooLarge)
+		}
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("command timed out after %s", CommandTimeout)
 		}
@@ -129,9 +132,6 @@ func provisionCommand(ctx context.Context, def *Definition, req Request, target 
 	res := &Result{
 		Stored:  Stored{Guid: guid, State: orEmpty(out.ResourceState), Shared: mergePatch(orEmpty(cloneMap(req.Prior.Shared)), out.SharedState)},
 		Outputs: orEmpty(out.ResourceOutputs),
-	}
-	for k, v := range res.Outputs {
-		res.Outputs[k] = normalize(v)
 	}
 	switch target {
 	case Kubernetes:
@@ -157,7 +157,8 @@ func commandBinary(uri string) (string, error) {
 	}
 	switch {
 	case u.Host == "." || u.Host == "..":
-		return filepath.Join(u.Host, u.Path), nil
+		// Keep the leading ./ (filepath.Join drops it): a bare name would be looked up on PATH.
+		return u.Host + string(filepath.Separator) + filepath.Clean(strings.TrimPrefix(u.Path, "/")), nil
 	case u.Host == "~":
 		home, err := os.UserHomeDir()
 		if err != nil {

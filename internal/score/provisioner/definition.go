@@ -120,6 +120,9 @@ func ParseFile(data []byte, target Target, source string) ([]*Definition, error)
 		return nil, nil
 	}
 	list := root.Content[0]
+	if list.Kind == yaml.ScalarNode && list.ShortTag() == "!!null" {
+		return nil, nil // an empty file ("---", "~", only comments)
+	}
 	if list.Kind != yaml.SequenceNode {
 		return nil, fmt.Errorf("%s (line %d): a provisioners file must be a list of provisioner definitions", source, list.Line)
 	}

@@ -112,7 +112,7 @@ func Provision(ctx context.Context, def *Definition, req Request, opts Options) 
 	var err error
 	switch def.Scheme() {
 	case "template":
-		res, err = provisionTemplate(def, req, opts.Target)
+		res, err = provisionTemplate(ctx, def, req, opts.Target)
 	case "cmd":
 		if !opts.AllowCommands {
 			return nil, fmt.Errorf("%s: cmd:// provisioners run programs on the machine running Terraform and are disabled; set allow_command_provisioners = true in the provider configuration to allow them", def.URI)
@@ -130,7 +130,7 @@ func Provision(ctx context.Context, def *Definition, req Request, opts Options) 
 	return res, nil
 }
 
-func provisionTemplate(def *Definition, req Request, target Target) (*Result, error) {
+func provisionTemplate(ctx context.Context, def *Definition, req Request, target Target) (*Result, error) {
 	guid := req.Prior.Guid
 	if guid == "" {
 		var err error
@@ -152,6 +152,9 @@ func provisionTemplate(def *Definition, req Request, target Target) (*Result, er
 	funcs := funcsFor(req.Random)
 
 	mapSection := func(section string) (map[string]any, error) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		v, err := execute(def, section, data, funcs)
 		if err != nil || v == nil {
 			return nil, err
@@ -354,5 +357,5 @@ func (d *Definition) secretKeys(outputs map[string]any) []string {
 
 // ContainsSecretRef reports whether s holds a score-k8s secret reference.
 func ContainsSecretRef(s string) bool {
-	return strings.Contains(s, secretRefStart)
+	return strings.Contains(s, SecretRefStart)
 }

@@ -11,7 +11,8 @@ import (
 	"text/template"
 
 	"github.com/Masterminds/sprig/v3"
-	"gopkg.in/yaml.v3"
+
+	"github.com/score-tf/terraform-provider-score/internal/score/loader"
 )
 
 // MaxTemplateOutput bounds what one template section may produce; a larger output is an error
@@ -32,6 +33,9 @@ var baseFuncs = func() template.FuncMap {
 	}
 	fm["encodeSecretRef"] = EncodeSecretRef
 	fm["dnsLabel"] = DNSLabel
+	for name, fn := range boundedFuncs {
+		fm[name] = fn
+	}
 	for name, fn := range randomFuncs(nil) {
 		fm[name] = fn
 	}
@@ -48,6 +52,84 @@ func funcsFor(r io.Reader) template.FuncMap {
 		fm[name] = fn
 	}
 	return fm
+}
+
+// maxListLength bounds the lists until/untilStep/seq build: templates shape configuration, and a
+// larger list would only exhaust the provider's memory before any output limit applies.
+const maxListLength = 100_000
+
+// boundedFuncs replace the sprig functions that build a large value in memory from a small
+// argument, so a template fails with a message instead of exhausting memory.
+var boundedFuncs = template.FuncMap{
+	"repeat": func(count int, s string) (string, error) {
+		if count < 0 || (len(s) > 0 && count > MaxTemplateOutput/len(s)) {
+			return "", fmt.Errorf("repeat: %d copies of %d bytes exceed %d bytes", count, len(s), MaxTemplateOutput)
+		}
+		return strings.Repeat(s, count), nil
+	},
+	"until":     func(n int) ([]int, error) { return untilStep(0, n, 1) },
+	"untilStep": func(start, stop, step int) ([]int, error) { return untilStep(start, stop, step) },
+	"seq": func(params ...int) (string, error) {
+		start, stop, step := 1, 0, 1
+		switch len(params) {
+		case 1:
+			stop = params[0]
+		case 2:
+			start, stop = params[0], params[1]
+			if stop < start {
+				step = -1
+			}
+		case 3:
+			start, step, stop = params[0], params[1], params[2]
+		default:
+			return "", fmt.Errorf("seq takes 1 to 3 numbers, got %d", len(params))
+		}
+		end := stop + 1
+		if step < 0 {
+			end = stop - 1
+		}
+		list, err := untilStep(start, end, step)
+		if err != nil {
+			return "", err
+		}
+		out := make([]string, len(list))
+		for i, v := range list {
+			out[i] = fmt.Sprint(v)
+		}
+		return strings.Join(out, " "), nil
+	},
+	"indent": func(spaces int, s string) (string, error) {
+		if spaces < 0 || spaces > 1024 {
+			return "", fmt.Errorf("indent: %d spaces is out of range", spaces)
+		}
+		pad := strings.Repeat(" ", spaces)
+		return pad + strings.ReplaceAll(s, "\n", "\n"+pad), nil
+	},
+	"nindent": func(spaces int, s string) (string, error) {
+		if spaces < 0 || spaces > 1024 {
+			return "", fmt.Errorf("nindent: %d spaces is out of range", spaces)
+		}
+		pad := strings.Repeat(" ", spaces)
+		return "\n" + pad + strings.ReplaceAll(s, "\n", "\n"+pad), nil
+	},
+}
+
+func untilStep(start, stop, step int) ([]int, error) {
+	if step == 0 || (step > 0 && start >= stop) || (step < 0 && start <= stop) {
+		return []int{}, nil
+	}
+	n := (stop - start) / step
+	if (stop-start)%step != 0 {
+		n++
+	}
+	if n > maxListLength {
+		return nil, fmt.Errorf("a list of %d numbers exceeds %d", n, maxListLength)
+	}
+	out := make([]int, 0, n)
+	for i := start; (step > 0 && i < stop) || (step < 0 && i > stop); i += step {
+		out = append(out, i)
+	}
+	return out, nil
 }
 
 const (
@@ -147,13 +229,13 @@ func NewGUID(r io.Reader) (string, error) {
 
 // Secret references: score-k8s's format, so its provisioner files work unchanged.
 const (
-	secretRefStart = "🔐💬"
+	SecretRefStart = "🔐💬"
 	secretRefEnd   = "💬🔐"
 )
 
 // EncodeSecretRef refers to key in the Kubernetes Secret named secret, for use in outputs.
 func EncodeSecretRef(secret, key string) string {
-	return secretRefStart + secret + "_" + key + secretRefEnd
+	return SecretRefStart + secret + "_" + key + secretRefEnd
 }
 
 // parseTemplates parses every template section of d once, at load time, so syntax errors are
@@ -199,14 +281,16 @@ func templateMessage(err error) string {
 
 // limitedWriter fails once more than n bytes are written.
 type limitedWriter struct {
-	buf bytes.Buffer
-	n   int
+	buf  bytes.Buffer
+	n    int
+	full bool
 }
 
 var errTooLarge = fmt.Errorf("output exceeds %d bytes", MaxTemplateOutput)
 
 func (w *limitedWriter) Write(p []byte) (int, error) {
 	if w.buf.Len()+len(p) > w.n {
+		w.full = true
 		return 0, errTooLarge
 	}
 	return w.buf.Write(p)
@@ -233,11 +317,11 @@ func execute(d *Definition, section string, data *Data, funcs template.FuncMap) 
 	if len(bytes.TrimSpace(out)) == 0 {
 		return nil, nil
 	}
-	var v any
-	if err := yaml.Unmarshal(out, &v); err != nil {
-		return nil, fmt.Errorf("%s template produced invalid YAML: %s\n--- output ---\n%s", section, strings.TrimPrefix(err.Error(), "yaml: "), excerpt(out))
+	v, err := loader.DecodeYAML(out)
+	if err != nil {
+		return nil, fmt.Errorf("%s template produced invalid YAML: %v\n--- output ---\n%s", section, err, excerpt(out))
 	}
-	return normalize(v), nil
+	return v, nil
 }
 
 func excerpt(b []byte) string {
@@ -246,28 +330,4 @@ func excerpt(b []byte) string {
 		return string(b[:max]) + "\n..."
 	}
 	return string(b)
-}
-
-// normalize makes YAML output JSON-shaped: map[string]any with string keys throughout.
-func normalize(v any) any {
-	switch t := v.(type) {
-	case map[string]any:
-		for k, e := range t {
-			t[k] = normalize(e)
-		}
-		return t
-	case map[any]any:
-		out := make(map[string]any, len(t))
-		for k, e := range t {
-			out[fmt.Sprint(k)] = normalize(e)
-		}
-		return out
-	case []any:
-		for i, e := range t {
-			t[i] = normalize(e)
-		}
-		return t
-	default:
-		return v
-	}
 }

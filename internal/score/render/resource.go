@@ -49,7 +49,7 @@ func RenderResource(uid string, res *provisioner.Result, target provisioner.Targ
 		secretKeys[k] = true
 	}
 	var secretValues []string
-	var composeSecrets []compose.Secret
+	var refs []compose.SecretRef
 	for k, v := range res.Outputs {
 		s, err := placeholder.Stringify(v)
 		if err != nil {
@@ -61,9 +61,14 @@ func RenderResource(uid string, res *provisioner.Result, target provisioner.Targ
 		}
 		out.Secrets[k] = s
 		secretValues = append(secretValues, s)
-		composeSecrets = append(composeSecrets, compose.Secret{Variable: compose.VariableName(uid, k), Value: s})
+		refs = append(refs, compose.SecretRef{Uid: uid, Key: k})
 	}
 	sort.Strings(secretValues)
+	var composeSecrets []compose.Secret
+	for ref, variable := range compose.Variables(refs) {
+		composeSecrets = append(composeSecrets, compose.Secret{Variable: variable, Value: out.Secrets[ref.Key]})
+	}
+	sort.Slice(composeSecrets, func(i, j int) bool { return composeSecrets[i].Variable < composeSecrets[j].Variable })
 
 	switch target {
 	case provisioner.Kubernetes:
@@ -75,7 +80,7 @@ func RenderResource(uid string, res *provisioner.Result, target provisioner.Targ
 	case provisioner.Compose:
 		doc := map[string]any{}
 		for key, section := range map[string]map[string]any{
-			"services": res.Compose.Services, "volumes": res.Compose.Volumes,
+			"services": compose.NormalizeServices(res.Compose.Services), "volumes": res.Compose.Volumes,
 			"networks": res.Compose.Networks, "models": res.Compose.Models,
 		} {
 			if len(section) > 0 {

@@ -38,6 +38,8 @@ type WorkloadState struct {
 type Workload struct {
 	Name string
 	Artifacts
+	// BinaryFiles (compose) are files that are not text, base64-encoded, by relative path.
+	BinaryFiles map[string]string
 	// Service is how other workloads reach this one.
 	Service Service
 	// ResourceOutputs are the outputs of the resources provisioned inside the workload, by name.
@@ -85,6 +87,7 @@ func RenderWorkload(ctx context.Context, in WorkloadInput) (*Workload, error) {
 			return nil, err
 		}
 		out.ComposeYAML, out.ComposeEnv, out.Files, out.SecretFiles = project.YAML, project.Env, project.Files, project.SecretFiles
+		out.BinaryFiles = project.BinaryFiles
 	default:
 		return nil, fmt.Errorf("unknown target %q", in.Options.Target)
 	}

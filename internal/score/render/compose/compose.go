@@ -4,12 +4,13 @@
 package compose
 
 import (
-	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"sort"
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	"github.com/score-tf/terraform-provider-score/internal/score/render/document"
 )
 
 // Secret is a secret value and the variable that stands for it in compose files.
@@ -44,6 +45,39 @@ func VariableName(parts ...string) string {
 	return b.String()
 }
 
+// SecretRef names one secret output: a resource uid and an output key.
+type SecretRef struct {
+	Uid string
+	Key string
+}
+
+// Variables gives every secret output the variable that stands for it in compose files:
+// VariableName(uid, key), with a short hash added where two outputs would share a name
+// (api-key and api_key, say), so no value is ever lost.
+func Variables(refs []SecretRef) map[SecretRef]string {
+	byName := map[string][]SecretRef{}
+	for _, r := range refs {
+		name := VariableName(r.Uid, r.Key)
+		byName[name] = append(byName[name], r)
+	}
+	out := make(map[SecretRef]string, len(refs))
+	for name, rs := range byName {
+		distinct := map[SecretRef]bool{}
+		for _, r := range rs {
+			distinct[r] = true
+		}
+		for _, r := range rs {
+			if len(distinct) == 1 {
+				out[r] = name
+				continue
+			}
+			sum := sha256.Sum256([]byte(r.Uid + "\x00" + r.Key))
+			out[r] = name + "_" + strings.ToUpper(hex.EncodeToString(sum[:3]))
+		}
+	}
+	return out
+}
+
 // Redact returns a copy of v in which every occurrence of a secret value inside a string is
 // replaced by its ${VAR} reference. Longer values are replaced first, so a secret that contains
 // another is not split.
@@ -62,6 +96,15 @@ func redact(v any, secrets []Secret) any {
 			}
 		}
 		return t
+	case int, int64, float64, bool:
+		// A secret that YAML read as a number (a PIN) is replaced whole.
+		text := fmt.Sprint(t)
+		for _, s := range secrets {
+			if s.Value == text {
+				return "${" + s.Variable + "}"
+			}
+		}
+		return v
 	case map[string]any:
 		out := make(map[string]any, len(t))
 		for k, e := range t {
@@ -94,7 +137,7 @@ func Dotenv(secrets []Secret) string {
 		seen[s.Variable] = true
 		b.WriteString(s.Variable)
 		b.WriteByte('=')
-		if !strings.ContainsAny(s.Value, "'\n") {
+		if !strings.ContainsAny(s.Value, "'\n\\") {
 			b.WriteString("'" + s.Value + "'")
 		} else {
 			r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "$", "$$")
@@ -107,16 +150,7 @@ func Dotenv(secrets []Secret) string {
 
 // Marshal encodes a compose document as YAML with sorted keys and two-space indentation.
 func Marshal(doc map[string]any) (string, error) {
-	var buf bytes.Buffer
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(doc); err != nil {
-		return "", fmt.Errorf("encoding compose YAML: %w", err)
-	}
-	if err := enc.Close(); err != nil {
-		return "", err
-	}
-	return buf.String(), nil
+	return document.YAML(doc)
 }
 
 // SplitFiles separates files that hold a secret value from the others; both maps are keyed by
@@ -134,4 +168,27 @@ func SplitFiles(files map[string]string, secrets []Secret) (plain, secret map[st
 		into[path] = content
 	}
 	return plain, secret
+}
+
+// NormalizeServices fixes, in services a provisioner wrote, what score-compose's loader silently
+// drops but compose itself rejects: `readOnly` on a volume mount (score-compose's own route
+// provisioner writes it) becomes the compose key `read_only`, so the mount really is read-only.
+func NormalizeServices(services map[string]any) map[string]any {
+	for _, svc := range services {
+		m, _ := svc.(map[string]any)
+		vols, _ := m["volumes"].([]any)
+		for _, v := range vols {
+			mount, ok := v.(map[string]any)
+			if !ok {
+				continue
+			}
+			if ro, has := mount["readOnly"]; has {
+				if _, set := mount["read_only"]; !set {
+					mount["read_only"] = ro
+				}
+				delete(mount, "readOnly")
+			}
+		}
+	}
+	return services
 }

@@ -2,6 +2,7 @@ package compose
 
 import (
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"path"
@@ -42,6 +43,8 @@ type Rendered struct {
 	// Files and SecretFiles are files to write next to the compose file, by relative path.
 	Files       map[string]string
 	SecretFiles map[string]string
+	// BinaryFiles are files that are not text, base64-encoded (local_file's content_base64).
+	BinaryFiles map[string]string
 	// Environment lists the variables the project expects from the environment it runs in
 	// (references to environment resources), sorted.
 	Environment []string
@@ -52,14 +55,20 @@ func RenderWorkload(in WorkloadInput) (Rendered, error) {
 	r := &workloadRenderer{
 		in: in, spec: in.Workload.Spec, services: map[string]any{}, configs: map[string]any{},
 		volumes: map[string]any{}, networks: map[string]any{}, models: map[string]any{},
-		files: map[string]string{}, environment: map[string]bool{},
+		files: map[string]string{}, binaryFiles: map[string]string{}, environment: map[string]bool{},
 	}
 	r.name, _ = r.spec.Metadata["name"].(string)
+	var refs []SecretRef
 	for _, res := range in.Resources.Resources {
 		for key := range res.Secret {
-			if s, err := placeholder.Stringify(res.Outputs[key]); err == nil && s != "" {
-				r.secrets = append(r.secrets, Secret{Variable: VariableName(res.Uid, key), Value: s})
-			}
+			refs = append(refs, SecretRef{Uid: res.Uid, Key: key})
+		}
+	}
+	r.secretVars = Variables(refs)
+	for ref, variable := range r.secretVars {
+		res := in.Resources.ByUid(ref.Uid)
+		if s, err := placeholder.Stringify(res.Outputs[ref.Key]); err == nil && s != "" {
+			r.secrets = append(r.secrets, Secret{Variable: variable, Value: s})
 		}
 	}
 	sort.Slice(r.secrets, func(i, j int) bool { return r.secrets[i].Variable < r.secrets[j].Variable })
@@ -86,7 +95,7 @@ func RenderWorkload(in WorkloadInput) (Rendered, error) {
 			used = append(used, s)
 		}
 	}
-	out := Rendered{YAML: text, Env: Dotenv(used)}
+	out := Rendered{YAML: text, Env: Dotenv(used), BinaryFiles: r.binaryFiles}
 	out.Files, out.SecretFiles = SplitFiles(r.files, r.secrets)
 	for v := range r.environment {
 		out.Environment = append(out.Environment, v)
@@ -100,12 +109,14 @@ type workloadRenderer struct {
 	spec        types.Workload
 	name        string
 	secrets     []Secret
+	secretVars  map[SecretRef]string
 	services    map[string]any
 	configs     map[string]any
 	volumes     map[string]any
 	networks    map[string]any
 	models      map[string]any
 	files       map[string]string
+	binaryFiles map[string]string
 	environment map[string]bool
 	// resourceServices are the services provisioned resources add, with the condition a
 	// workload waits for before starting.
@@ -132,7 +143,7 @@ func (r *workloadRenderer) addResources() {
 			from map[string]any
 			into map[string]any
 		}{
-			{"service", art.Services, r.services}, {"volume", art.Volumes, r.volumes},
+			{"service", NormalizeServices(art.Services), r.services}, {"volume", art.Volumes, r.volumes},
 			{"network", art.Networks, r.networks}, {"model", art.Models, r.models},
 		} {
 			for key, value := range section.from {
@@ -277,7 +288,7 @@ func (r *workloadRenderer) variables(cname string, c types.Container, svc map[st
 				r.environment[got.Value] = true
 				return "${" + got.Value + "}", nil
 			case got.Secret:
-				return "${" + VariableName(got.Resource.Uid, got.Key) + "}", nil
+				return "${" + r.secretVars[SecretRef{Uid: got.Resource.Uid, Key: got.Key}] + "}", nil
 			}
 			return escapeDollars(Redact(got.Value, r.secrets).(string)), nil
 		})
@@ -330,7 +341,11 @@ func (r *workloadRenderer) containerFiles(cname string, c types.Container, svc m
 		}
 		if secret || !utf8.ValidString(content) || containsSecret(content, r.secrets) {
 			rel := "files/" + r.name + "/" + cname + "/" + hash + "/" + path.Base(target)
-			r.files[rel] = content
+			if utf8.ValidString(content) {
+				r.files[rel] = content
+			} else {
+				r.binaryFiles[rel] = base64.StdEncoding.EncodeToString([]byte(content))
+			}
 			binds = append(binds, map[string]any{"type": "bind", "source": "./" + rel, "target": target, "read_only": true})
 			continue
 		}

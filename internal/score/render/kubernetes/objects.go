@@ -7,9 +7,8 @@ import (
 	"fmt"
 	"strings"
 
-	"sigs.k8s.io/yaml"
-
 	"github.com/score-tf/terraform-provider-score/internal/score/kube"
+	"github.com/score-tf/terraform-provider-score/internal/score/render/document"
 )
 
 // clusterScoped are the kinds that never get a namespace.
@@ -65,14 +64,13 @@ func Encode(objects []map[string]any, namespace string, secretValues []string) (
 		if err := kube.Validate(obj); err != nil {
 			return Rendered{}, fmt.Errorf("object %d: %w", i, err)
 		}
-		doc, err := yaml.Marshal(obj)
+		text, err := document.YAML(obj)
 		if err != nil {
 			return Rendered{}, fmt.Errorf("object %d: %w", i, err)
 		}
 		key := Key(obj)
-		text := string(doc)
 		into := out.Manifests
-		if kind == "Secret" || containsAny(text, secretValues) {
+		if kind == "Secret" || document.Holds(obj, secretValues) {
 			into = out.Secrets
 		}
 		for _, m := range []map[string]string{out.Manifests, out.Secrets} {
@@ -83,14 +81,4 @@ func Encode(objects []map[string]any, namespace string, secretValues []string) (
 		into[key] = text
 	}
 	return out, nil
-}
-
-// containsAny reports whether text holds any of values (empty values never match).
-func containsAny(text string, values []string) bool {
-	for _, v := range values {
-		if v != "" && strings.Contains(text, v) {
-			return true
-		}
-	}
-	return false
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/score-tf/terraform-provider-score/internal/score/placeholder"
 	"github.com/score-tf/terraform-provider-score/internal/score/problem"
 	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
+	"github.com/score-tf/terraform-provider-score/internal/score/render/document"
 	"github.com/score-tf/terraform-provider-score/internal/score/resources"
 )
 
@@ -61,14 +62,14 @@ func RenderWorkload(in WorkloadInput) (Rendered, error) {
 		}
 	}
 	sort.Strings(secretValues)
+	for _, obj := range objects {
+		if kind, _ := obj["kind"].(string); kind != "Secret" && document.Holds(obj, []string{provisioner.SecretRefStart}) {
+			return Rendered{}, problem.List{{Message: "unresolved secret reference in object " + Key(obj) + ": secret references may only be used in container variables and files"}}
+		}
+	}
 	out, err := Encode(objects, in.Namespace, secretValues)
 	if err != nil {
 		return Rendered{}, problem.List{{Message: err.Error()}}
-	}
-	for key, doc := range out.Manifests {
-		if provisioner.ContainsSecretRef(doc) {
-			return Rendered{}, problem.List{{Message: "unresolved secret reference in object " + key + ": secret references may only be used in container variables and files"}}
-		}
 	}
 	return out, nil
 }
@@ -264,7 +265,7 @@ func (r *workloadRenderer) container(cname string, c types.Container, kind strin
 	}
 	sort.Strings(vars)
 	for _, k := range vars {
-		value, secret, err := r.expand(c.Variables[k], escapeDependentVars)
+		value, secret, err := r.expand(c.Variables[k])
 		if err != nil {
 			r.problem(append(base, "variables", k), "%v", err)
 			continue
@@ -274,7 +275,7 @@ func (r *workloadRenderer) container(cname string, c types.Container, kind strin
 		case whole != nil && whole[0] == value:
 			env = append(env, secretEnv(k, whole[1], whole[2]))
 		case secretRefPattern.MatchString(value):
-			value = secretRefPattern.ReplaceAllStringFunc(value, func(ref string) string {
+			value = secretRefPattern.ReplaceAllStringFunc(escapeDependentVars(value), func(ref string) string {
 				m := secretRefPattern.FindStringSubmatch(ref)
 				name := "SCORE_REF_" + strings.ToUpper(shortHash(m[1]+"/"+m[2]))
 				refEnv = append(refEnv, secretEnv(name, m[1], m[2]))
@@ -286,7 +287,7 @@ func (r *workloadRenderer) container(cname string, c types.Container, kind strin
 			r.putSecret(envSecret, key, []byte(value))
 			env = append(env, secretEnv(k, envSecret, key))
 		default:
-			env = append(env, map[string]any{"name": k, "value": value})
+			env = append(env, map[string]any{"name": k, "value": escapeDependentVars(value)})
 		}
 	}
 	if all := append(dedupeByName(refEnv), env...); len(all) > 0 {
@@ -310,7 +311,7 @@ func (r *workloadRenderer) container(cname string, c types.Container, kind strin
 		f := r.in.Workload.Files[cname][target]
 		content, secret := f.Content, false
 		if f.Expand {
-			text, isSecret, err := r.expand(string(f.Content), nil)
+			text, isSecret, err := r.expand(string(f.Content))
 			if err != nil {
 				r.problem(path, "%v", err)
 				continue
@@ -496,9 +497,9 @@ func probe(p *types.ContainerProbe) map[string]any {
 }
 
 // expand resolves the placeholders of s, telling whether any resolved to a secret output.
-func (r *workloadRenderer) expand(s string, literal func(string) string) (string, bool, error) {
+func (r *workloadRenderer) expand(s string) (string, bool, error) {
 	secret := false
-	out, err := placeholder.Render(s, literal, func(ref string) (string, error) {
+	out, err := placeholder.Expand(s, func(ref string) (string, error) {
 		got, err := r.in.Resources.Lookup(ref)
 		if err != nil {
 			return "", err
@@ -507,12 +508,13 @@ func (r *workloadRenderer) expand(s string, literal func(string) string) (string
 			return "", fmt.Errorf("invalid ref '%s': environment resources are not supported for Kubernetes", ref)
 		}
 		secret = secret || got.Secret
-		return escapeDependentVars(got.Value), nil
+		return got.Value, nil
 	})
 	return out, secret, err
 }
 
-// escapeDependentVars keeps Kubernetes from expanding $(VAR) in text that is meant literally.
+// escapeDependentVars keeps Kubernetes from expanding $(VAR) in an env value meant literally (the
+// only place Kubernetes expands it besides command and args, which Score passes verbatim).
 func escapeDependentVars(s string) string {
 	return strings.ReplaceAll(s, "$(", "$$(")
 }

@@ -1,0 +1,506 @@
+package compose_test
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/compose-spec/compose-go/v2/dotenv"
+	composeloader "github.com/compose-spec/compose-go/v2/loader"
+	"github.com/compose-spec/compose-go/v2/types"
+
+	"github.com/score-tf/terraform-provider-score/internal/score/loader"
+	"github.com/score-tf/terraform-provider-score/internal/score/problem"
+	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
+	"github.com/score-tf/terraform-provider-score/internal/score/render/compose"
+	"github.com/score-tf/terraform-provider-score/internal/score/resources"
+)
+
+// Unit tests of the compose workload renderer, with resources resolved by hand (no
+// provisioning): each resource is given by its outputs, as a binding would give it.
+
+func wlLoad(t *testing.T, score string) *loader.Workload {
+	t.Helper()
+	w, err := loader.Load(loader.Input{Content: []byte(score), BaseDir: t.TempDir()})
+	if err != nil {
+		t.Fatalf("load: %v\n%s", err, score)
+	}
+	return w
+}
+
+func wlRes(name, uid string, outputs map[string]any, secret ...string) *resources.Resource {
+	r := &resources.Resource{Name: name, Uid: uid, Outputs: outputs, Secret: map[string]bool{}}
+	for _, k := range secret {
+		r.Secret[k] = true
+	}
+	return r
+}
+
+func wlEnvRes(name string) *resources.Resource {
+	r := wlRes(name, "environment.default#app."+name, map[string]any{})
+	r.Environment = true
+	r.Provisioned = &provisioner.Result{Environment: true}
+	return r
+}
+
+func wlResult(w *loader.Workload, list ...*resources.Resource) *resources.Result {
+	name, _ := w.Spec.Metadata["name"].(string)
+	r := &resources.Result{Workload: name, Metadata: w.Spec.Metadata, Resources: map[string]*resources.Resource{}}
+	for _, res := range list {
+		r.Resources[res.Name] = res
+		r.Order = append(r.Order, res.Name)
+	}
+	sort.Strings(r.Order)
+	return r
+}
+
+func wlRenderIn(t *testing.T, score string, list ...*resources.Resource) (compose.Rendered, error) {
+	t.Helper()
+	w := wlLoad(t, score)
+	return compose.RenderWorkload(compose.WorkloadInput{Workload: w, Resources: wlResult(w, list...), Project: "demo", MountsDirectory: "./mounts"})
+}
+
+// wlRender renders and loads the result with compose-go (env file and environment applied, files
+// written next to the compose file).
+func wlRender(t *testing.T, env map[string]string, score string, list ...*resources.Resource) (compose.Rendered, *types.Project) {
+	t.Helper()
+	out, err := wlRenderIn(t, score, list...)
+	if err != nil {
+		t.Fatalf("render: %v", err)
+	}
+	dir := t.TempDir()
+	binary := map[string]string{}
+	for p, b64 := range out.BinaryFiles {
+		raw, err := base64.StdEncoding.DecodeString(b64)
+		if err != nil {
+			t.Errorf("binary file %q is not base64: %v", p, err)
+		}
+		binary[p] = string(raw)
+	}
+	for _, files := range []map[string]string{out.Files, out.SecretFiles, binary} {
+		for p, content := range files {
+			full := filepath.Join(dir, filepath.FromSlash(p))
+			if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(full, []byte(content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	environment := types.Mapping{}
+	parsed, err := dotenv.UnmarshalBytesWithLookup([]byte(out.Env), nil)
+	if err != nil {
+		t.Fatalf("env file: %v\n%s", err, out.Env)
+	}
+	for k, v := range parsed {
+		environment[k] = v
+	}
+	for k, v := range env {
+		environment[k] = v
+	}
+	project, err := composeloader.LoadWithContext(context.Background(), types.ConfigDetails{
+		WorkingDir:  dir,
+		ConfigFiles: []types.ConfigFile{{Filename: filepath.Join(dir, "compose.yaml"), Content: []byte(out.YAML)}},
+		Environment: environment,
+	}, func(o *composeloader.Options) {
+		o.SetProjectName("demo", true)
+		o.SkipResolveEnvironment = true
+	})
+	if err != nil {
+		t.Fatalf("compose-go: %v\n%s", err, out.YAML)
+	}
+	for name, svc := range project.Services {
+		for _, v := range svc.Volumes {
+			if v.Type == types.VolumeTypeBind {
+				if _, err := os.Stat(v.Source); err != nil {
+					t.Errorf("service %s: bind source %s missing", name, v.Source)
+				}
+			}
+		}
+	}
+	return out, project
+}
+
+func wlWant(t *testing.T, err error, path []string, parts ...string) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("no error, want one at %s", problem.FormatPath(path))
+	}
+	list, ok := err.(problem.List)
+	if !ok {
+		t.Fatalf("error %T %v is not a problem.List", err, err)
+	}
+	for _, p := range list {
+		if problem.FormatPath(p.Path) != problem.FormatPath(path) {
+			continue
+		}
+		ok := true
+		for _, s := range parts {
+			ok = ok && strings.Contains(p.Message, s)
+		}
+		if ok {
+			return
+		}
+	}
+	t.Errorf("no problem at %s mentioning %q: %v", problem.FormatPath(path), parts, list)
+}
+
+func wlValue(svc types.ServiceConfig, k string) string {
+	if v := svc.Environment[k]; v != nil {
+		return *v
+	}
+	return "<unset>"
+}
+
+const wlHead = "apiVersion: score.dev/v1b1\nmetadata:\n  name: app\n"
+
+func TestWorkloadVariables(t *testing.T) {
+	score := wlHead + `containers:
+  main:
+    image: busybox
+    command: ["/bin/sh", "-c"]
+    args: ["echo $HOME ${X} $$"]
+    variables:
+      REGION: ${resources.env.REGION}
+      MIXED: region=${resources.env.REGION}/${resources.env.ZONE}
+      PASSWORD: ${resources.db.password}
+      URL: postgres://u:${resources.db.password}@${resources.db.host}/db
+      HOST: ${resources.db.host}
+      NESTED: ${resources.db.meta.zone}
+      WHOLE: ${resources.db.meta}
+      LITERAL: "cost $$5 ${metadata.name} $${HOME} $(X)"
+resources:
+  env:
+    type: environment
+  db:
+    type: postgres
+  unused:
+    type: postgres
+`
+	db := wlRes("db", "postgres.default#app.db", map[string]any{"password": "pa55-word$x", "host": "db.internal", "meta": map[string]any{"zone": "eu-1"}}, "password")
+	unused := wlRes("unused", "postgres.default#app.unused", map[string]any{"password": "never-used-secret"}, "password")
+	out, project := wlRender(t, map[string]string{"REGION": "eu-west-1", "ZONE": "b"}, score, wlEnvRes("env"), db, unused)
+	if fmt.Sprint(out.Environment) != "[REGION ZONE]" {
+		t.Errorf("Environment = %v, want [REGION ZONE]", out.Environment)
+	}
+	if !strings.Contains(out.YAML, "REGION: ${REGION}") || !strings.Contains(out.YAML, "PASSWORD: ${POSTGRES_DEFAULT_APP_DB_PASSWORD}") {
+		t.Errorf("compose YAML:\n%s", out.YAML)
+	}
+	if strings.Contains(out.YAML, "pa55-word") {
+		t.Errorf("the secret is in the compose YAML")
+	}
+	if strings.Contains(out.Env, "never-used-secret") {
+		t.Errorf("the env file holds a secret the compose file does not use:\n%s", out.Env)
+	}
+	svc := project.Services["app-main"]
+	for k, want := range map[string]string{
+		"REGION": "eu-west-1", "MIXED": "region=eu-west-1/b", "PASSWORD": "pa55-word$x",
+		"URL": "postgres://u:pa55-word$x@db.internal/db", "HOST": "db.internal", "NESTED": "eu-1", "WHOLE": `{"zone":"eu-1"}`,
+		"LITERAL": "cost $5 app ${HOME} $(X)",
+	} {
+		if got := wlValue(svc, k); got != want {
+			t.Errorf("%s = %q after compose interpolation, want %q", k, got, want)
+		}
+	}
+	if fmt.Sprint(svc.Entrypoint, svc.Command) != "[/bin/sh -c] [echo $HOME ${X} $$]" {
+		t.Errorf("entrypoint/command = %v %v: must reach the container as written", svc.Entrypoint, svc.Command)
+	}
+	if svc.Hostname != "app" || svc.Annotations["compose.score.dev/workload-name"] != "app" {
+		t.Errorf("hostname %q annotations %v", svc.Hostname, svc.Annotations)
+	}
+}
+
+func TestWorkloadFiles(t *testing.T) {
+	score := wlHead + `containers:
+  main:
+    image: busybox
+    files:
+      /etc/app/a.conf:
+        content: "a=${resources.db.host} $$HOME"
+        mode: "0640"
+      /etc/other/a.conf:
+        content: "other"
+      /etc/app/password.conf:
+        content: "password=${resources.db.password}"
+      /bin/tool:
+        binaryContent: AAEC/w==
+      /etc/raw:
+        noExpand: true
+        content: "${not.expanded} $HOME"
+`
+	score += "resources:\n  db:\n    type: postgres\n"
+	db := wlRes("db", "postgres.default#app.db", map[string]any{"password": "pa55word-secret", "host": "db.internal"}, "password")
+	out, project := wlRender(t, nil, score, db)
+	svc := project.Services["app-main"]
+	configs := map[string]string{}
+	modes := map[string]string{}
+	for _, c := range svc.Configs {
+		configs[c.Target] = project.Configs[c.Source].Content
+		if c.Mode != nil {
+			modes[c.Target] = fmt.Sprintf("%o", *c.Mode)
+		}
+	}
+	for target, want := range map[string]string{
+		"/etc/app/a.conf": "a=db.internal $HOME", "/etc/other/a.conf": "other", "/etc/raw": "${not.expanded} $HOME",
+	} {
+		if configs[target] != want {
+			t.Errorf("config %s = %q after compose interpolation, want %q", target, configs[target], want)
+		}
+	}
+	if modes["/etc/app/a.conf"] != "640" {
+		t.Errorf("modes %v", modes)
+	}
+	binds := map[string]types.ServiceVolumeConfig{}
+	for _, v := range svc.Volumes {
+		binds[v.Target] = v
+	}
+	for target, want := range map[string]string{"/etc/app/password.conf": "password=pa55word-secret", "/bin/tool": "\x00\x01\x02\xff"} {
+		v, ok := binds[target]
+		if !ok || v.Type != types.VolumeTypeBind || !v.ReadOnly {
+			t.Errorf("%s: %+v, want a read-only bind", target, v)
+			continue
+		}
+		got, err := os.ReadFile(v.Source)
+		if err != nil || string(got) != want {
+			t.Errorf("%s bound from %s = %q (%v), want %q", target, v.Source, got, err, want)
+		}
+	}
+	if len(out.SecretFiles) != 1 || len(out.Files) != 0 || len(out.BinaryFiles) != 1 {
+		t.Errorf("files %v secret files %v binary files %v: the password file is secret, the binary one is binary", wlKeys(out.Files), wlKeys(out.SecretFiles), wlKeys(out.BinaryFiles))
+	}
+	if strings.Contains(out.YAML, "pa55word-secret") {
+		t.Errorf("the secret is in the compose YAML")
+	}
+}
+
+func wlKeys(m map[string]string) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestWorkloadFileErrors(t *testing.T) {
+	_, err := wlRenderIn(t, wlHead+"containers:\n  main:\n    image: busybox\n    files:\n      /etc/region:\n        content: \"${resources.env.REGION}\"\nresources:\n  env:\n    type: environment\n", wlEnvRes("env"))
+	wlWant(t, err, []string{"containers", "main", "files", "/etc/region"}, "resources.env.REGION", "container variables")
+}
+
+func TestWorkloadVolumes(t *testing.T) {
+	vol := func(name string, outputs map[string]any) *resources.Resource {
+		return wlRes(name, "volume.default#app."+name, outputs)
+	}
+	score := wlHead + `containers:
+  main:
+    image: busybox
+    volumes:
+      /named:
+        source: ${resources.named}
+        path: sub
+        readOnly: true
+      /host:
+        source: ${resources.host}
+        path: logs
+      /tmp:
+        source: volume.default#app.tmp
+resources:
+  named:
+    type: volume
+  host:
+    type: volume
+  tmp:
+    type: volume
+`
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "logs"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	_, project := wlRender(t, nil, score,
+		vol("named", map[string]any{"type": "volume", "source": "named-data"}),
+		vol("host", map[string]any{"type": "bind", "source": dir}),
+		vol("tmp", map[string]any{"type": "tmpfs"}))
+	got := map[string]types.ServiceVolumeConfig{}
+	for _, v := range project.Services["app-main"].Volumes {
+		got[v.Target] = v
+	}
+	if v := got["/named"]; v.Type != "volume" || v.Source != "named-data" || !v.ReadOnly || v.Volume == nil || v.Volume.Subpath != "sub" {
+		t.Errorf("/named = %+v", v)
+	}
+	if _, ok := project.Volumes["named-data"]; !ok {
+		t.Errorf("volume named-data is not declared")
+	}
+	if v := got["/host"]; v.Type != "bind" || v.Source != filepath.Join(dir, "logs") {
+		t.Errorf("/host = %+v", v)
+	}
+	if v := got["/tmp"]; v.Type != "tmpfs" {
+		t.Errorf("/tmp = %+v", v)
+	}
+
+	for _, tc := range []struct {
+		name    string
+		source  string
+		path    string
+		outputs map[string]any
+		parts   []string
+	}{
+		{"tmpfs with a path", "${resources.data}", "x", map[string]any{"type": "tmpfs"}, []string{"tmpfs", "path"}},
+		{"unknown type", "${resources.data}", "", map[string]any{"type": "nfs", "source": "x"}, []string{`"nfs"`, "volume, bind or tmpfs"}},
+		{"volume without source", "${resources.data}", "", map[string]any{"type": "volume"}, []string{"no source output"}},
+		{"unknown resource", "volume.default#nowhere.data", "", map[string]any{"type": "volume", "source": "x"}, []string{"volume.default#nowhere.data", "does not exist"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := wlHead + "containers:\n  main:\n    image: busybox\n    volumes:\n      /data:\n        source: " + tc.source + "\n"
+			if tc.path != "" {
+				s += "        path: " + tc.path + "\n"
+			}
+			s += "resources:\n  data:\n    type: volume\n"
+			_, err := wlRenderIn(t, s, vol("data", tc.outputs))
+			wlWant(t, err, []string{"containers", "main", "volumes", "/data"}, tc.parts...)
+		})
+	}
+}
+
+func TestWorkloadBefore(t *testing.T) {
+	score := wlHead + `containers:
+  init:
+    image: busybox
+    before:
+      main: {ready: complete}
+      side: {ready: complete}
+  side:
+    image: busybox
+    readinessProbe:
+      httpGet: {path: /ready, port: 8080, httpHeaders: [{name: X-A, value: "it's"}]}
+    before:
+      main: {ready: healthy}
+  logger:
+    image: busybox
+    before:
+      main: {ready: started}
+  main:
+    image: busybox
+`
+	_, project := wlRender(t, nil, score)
+	deps := func(svc string) map[string]string {
+		out := map[string]string{}
+		for k, v := range project.Services[svc].DependsOn {
+			out[k] = v.Condition
+		}
+		return out
+	}
+	if got := fmt.Sprint(deps("app-main")); got != "map[app-init:service_completed_successfully app-logger:service_started app-side:service_healthy]" {
+		t.Errorf("app-main depends_on %s", got)
+	}
+	if got := fmt.Sprint(deps("app-side")); got != "map[app-init:service_completed_successfully app-logger:service_started]" { // network_mode service:app-logger implies the second
+		t.Errorf("app-side depends_on %s", got)
+	}
+	primary := ""
+	for name, svc := range project.Services {
+		if svc.Hostname == "app" {
+			primary = name
+		}
+	}
+	// The primary container is the first to start among those that keep running.
+	if primary != "app-logger" {
+		t.Errorf("primary (hostname app) = %q, want app-logger", primary)
+	}
+	if project.Services["app-init"].NetworkMode != "" {
+		t.Errorf("the init container shares a network namespace")
+	}
+	for _, name := range []string{"app-side", "app-main"} {
+		if project.Services[name].NetworkMode != "service:app-logger" {
+			t.Errorf("%s network_mode = %q", name, project.Services[name].NetworkMode)
+		}
+	}
+	hc := project.Services["app-side"].HealthCheck
+	if hc == nil || len(hc.Test) != 2 || hc.Test[0] != "CMD-SHELL" || !strings.Contains(hc.Test[1], "'http://localhost:8080/ready'") || !strings.Contains(hc.Test[1], `'X-A: it'\''s'`) {
+		t.Errorf("httpGet healthcheck = %+v", hc)
+	}
+
+	_, err := wlRenderIn(t, wlHead+"containers:\n  first:\n    image: busybox\n    before:\n      second: {ready: healthy}\n  second:\n    image: busybox\n")
+	wlWant(t, err, []string{"containers", "first", "before", "second"}, "ready 'healthy' requires a readiness or liveness probe")
+}
+
+// What provisioned resources add: their services (secrets redacted) and files; the workload
+// waits for them by the right condition.
+func TestWorkloadResourceServices(t *testing.T) {
+	score := wlHead + "containers:\n  main:\n    image: busybox\n    variables:\n      P: ${resources.db.password}\nresources:\n  db:\n    type: postgres\n  job:\n    type: custom\n  plain:\n    type: custom\n"
+	db := wlRes("db", "postgres.default#app.db", map[string]any{"password": "pa55word-secret"}, "password")
+	db.Provisioned = &provisioner.Result{Compose: provisioner.ComposeArtifacts{
+		Services: map[string]any{"pg": map[string]any{
+			"image": "postgres", "environment": map[string]any{"POSTGRES_PASSWORD": "pa55word-secret"},
+			"healthcheck": map[string]any{"test": []any{"CMD", "pg_isready"}},
+		}},
+		Volumes: map[string]any{"pg-data": map[string]any{}},
+		Files:   map[string]any{"pg/init.sql": "ALTER USER x PASSWORD 'pa55word-secret';"},
+	}}
+	job := wlRes("job", "custom.default#app.job", map[string]any{})
+	job.Provisioned = &provisioner.Result{Compose: provisioner.ComposeArtifacts{Services: map[string]any{
+		"job-init": map[string]any{"image": "busybox", "labels": map[string]any{compose.InitContainerLabel: "true"}},
+	}}}
+	plain := wlRes("plain", "custom.default#app.plain", map[string]any{})
+	plain.Provisioned = &provisioner.Result{Compose: provisioner.ComposeArtifacts{Services: map[string]any{"plain": map[string]any{"image": "busybox"}}}}
+	out, project := wlRender(t, nil, score, db, job, plain)
+	conds := map[string]string{}
+	for k, v := range project.Services["app-main"].DependsOn {
+		conds[k] = v.Condition
+	}
+	if fmt.Sprint(conds) != "map[job-init:service_completed_successfully pg:service_healthy plain:service_started]" {
+		t.Errorf("depends_on %v", conds)
+	}
+	if wlValue(project.Services["pg"], "POSTGRES_PASSWORD") != "pa55word-secret" || strings.Contains(out.YAML, "pa55word-secret") {
+		t.Errorf("the resource service's secret is not a reference to the env file:\n%s", out.YAML)
+	}
+	if out.SecretFiles["mounts/pg/init.sql"] == "" || len(out.Files) != 0 {
+		t.Errorf("files %v secret files %v: the init script holds the secret", wlKeys(out.Files), wlKeys(out.SecretFiles))
+	}
+
+	// Two resources defining one service differently, or a resource service named like a
+	// container's, are errors.
+	other := wlRes("job", "custom.default#app.job", map[string]any{})
+	other.Provisioned = &provisioner.Result{Compose: provisioner.ComposeArtifacts{Services: map[string]any{"pg": map[string]any{"image": "other"}}}}
+	_, err := wlRenderIn(t, score, db, other, plain)
+	wlWant(t, err, []string{"resources", "job"}, `service "pg"`)
+	clash := wlRes("plain", "custom.default#app.plain", map[string]any{})
+	clash.Provisioned = &provisioner.Result{Compose: provisioner.ComposeArtifacts{Services: map[string]any{"app-main": map[string]any{"image": "busybox"}}}}
+	_, err = wlRenderIn(t, score, db, job, clash)
+	wlWant(t, err, []string{"containers", "main"}, `"app-main"`)
+	escape := wlRes("plain", "custom.default#app.plain", map[string]any{})
+	escape.Provisioned = &provisioner.Result{Compose: provisioner.ComposeArtifacts{Files: map[string]any{"../outside.txt": "x"}}}
+	_, err = wlRenderIn(t, score, db, job, escape)
+	wlWant(t, err, []string{"resources", "plain"}, `"../outside.txt"`)
+}
+
+func TestWorkloadIsDeterministic(t *testing.T) {
+	score := wlHead + `containers:
+  bb:
+    image: busybox
+    variables: {B: "2", A: "1", C: "${resources.db.password}", D: "${resources.db.url}"}
+    files:
+      /etc/b: {content: b}
+      /etc/a: {content: "${resources.db.password}"}
+  aa:
+    image: busybox
+resources:
+  db:
+    type: postgres
+`
+	db := wlRes("db", "postgres.default#app.db", map[string]any{"password": "pa55word-secret", "url": "x://pa55word-secret@h"}, "password", "url")
+	first, err := wlRenderIn(t, score, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 20; i++ {
+		again, err := wlRenderIn(t, score, db)
+		if err != nil || fmt.Sprint(again) != fmt.Sprint(first) {
+			t.Fatalf("render %d differs (%v)", i, err)
+		}
+	}
+}

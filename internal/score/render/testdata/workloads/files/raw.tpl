@@ -1,0 +1,1 @@
+{{ .Values.name }} ${not.a.placeholder} $(NOR_THIS)
