@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -41,13 +42,15 @@ func workloadServicesAttribute() schema.MapNestedAttribute {
 			"`service` output: `{ api = score_workload.api.service }`.",
 		Optional: true,
 		NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-			"name":     schema.StringAttribute{MarkdownDescription: "The workload name.", Optional: true},
-			"hostname": schema.StringAttribute{MarkdownDescription: "The host name other workloads reach it by.", Required: true},
+			"name": schema.StringAttribute{MarkdownDescription: "The workload name.", Optional: true},
+			// Optional rather than Required: a required attribute inside an object that is still
+			// unknown (another workload's `service` at plan) fails validation in the framework.
+			"hostname": schema.StringAttribute{MarkdownDescription: "The host name other workloads reach it by (required).", Optional: true},
 			"ports": schema.MapNestedAttribute{
 				MarkdownDescription: "Its service ports, by name.",
 				Optional:            true,
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"port":        schema.Int64Attribute{MarkdownDescription: "The service port.", Required: true},
+					"port":        schema.Int64Attribute{MarkdownDescription: "The service port (required).", Optional: true},
 					"target_port": schema.Int64Attribute{MarkdownDescription: "The container port; defaults to `port`.", Optional: true},
 					"protocol":    schema.StringAttribute{MarkdownDescription: "`TCP` (default) or `UDP`.", Optional: true},
 				}},
@@ -77,8 +80,17 @@ func workloadServices(ctx context.Context, v types.Map) (map[string]provisioner.
 		return nil, false, diags
 	}
 	for workload, m := range models {
+		at := path.Root("workload_services").AtMapKey(workload)
+		if m.Hostname.IsNull() {
+			diags.AddAttributeError(at.AtName("hostname"), "Missing hostname", "Each workload service needs the host name other workloads reach it by.")
+			continue
+		}
 		ws := provisioner.WorkloadService{ServiceName: m.Hostname.ValueString(), Ports: map[string]provisioner.ServicePort{}}
 		for name, p := range m.Ports {
+			if p.Port.IsNull() {
+				diags.AddAttributeError(at.AtName("ports").AtMapKey(name).AtName("port"), "Missing port", "Each service port needs its port number.")
+				continue
+			}
 			sp := provisioner.ServicePort{Name: name, Port: int(p.Port.ValueInt64()), TargetPort: int(p.TargetPort.ValueInt64()), Protocol: p.Protocol.ValueString()}
 			if p.TargetPort.IsNull() {
 				sp.TargetPort = sp.Port

@@ -43,6 +43,7 @@ type Definition struct {
 	// Templates, by section name (init, state, shared, outputs, manifests, services, ...).
 	Templates map[string]string
 	parsed    map[string]*template.Template
+	run       *runState
 	// Args are a cmd:// provisioner's extra arguments.
 	Args []string
 

@@ -149,13 +149,16 @@ func provisionTemplate(ctx context.Context, def *Definition, req Request, target
 	if data.WorkloadServices == nil {
 		data.WorkloadServices = map[string]WorkloadService{}
 	}
-	funcs := funcsFor(req.Random)
+	def.run.mu.Lock()
+	defer def.run.mu.Unlock()
+	def.run.r, def.run.ctx = req.Random, ctx
+	defer func() { def.run.r, def.run.ctx = nil, nil }()
 
 	mapSection := func(section string) (map[string]any, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		v, err := execute(def, section, data, funcs)
+		v, err := execute(def, section, data)
 		if err != nil || v == nil {
 			return nil, err
 		}
@@ -190,7 +193,7 @@ func provisionTemplate(ctx context.Context, def *Definition, req Request, target
 	res := &Result{Stored: Stored{Guid: guid, State: data.State, Shared: data.Shared}, Outputs: orEmpty(outputs)}
 	switch target {
 	case Kubernetes:
-		v, err := execute(def, "manifests", data, funcs)
+		v, err := execute(def, "manifests", data)
 		if err != nil {
 			return nil, err
 		}
@@ -211,7 +214,7 @@ func provisionTemplate(ctx context.Context, def *Definition, req Request, target
 				return nil, err
 			}
 		}
-		v, err := execute(def, "info_logs", data, funcs)
+		v, err := execute(def, "info_logs", data)
 		if err != nil {
 			return nil, err
 		}

@@ -2,12 +2,14 @@ package provisioner
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"strings"
+	"sync"
 	"text/template"
 
 	"github.com/Masterminds/sprig/v3"
@@ -24,8 +26,8 @@ const MaxTemplateOutput = 4 << 20
 // be a pure function of configuration and state, or plans would never settle).
 var removedFuncs = []string{"env", "expandenv", "getHostByName", "now", "ago"}
 
-// baseFuncs is sprig's function map without removedFuncs; random functions are bound per
-// execution to the request's random source, so plans can tell generated values from fixed ones.
+// baseFuncs is sprig's function map without removedFuncs, with our bounded replacements and
+// extras. Random functions are added per definition (see randomSource).
 var baseFuncs = func() template.FuncMap {
 	fm := sprig.TxtFuncMap()
 	for _, name := range removedFuncs {
@@ -36,22 +38,75 @@ var baseFuncs = func() template.FuncMap {
 	for name, fn := range boundedFuncs {
 		fm[name] = fn
 	}
-	for name, fn := range randomFuncs(nil) {
-		fm[name] = fn
-	}
 	return fm
 }()
 
-// funcsFor returns the template functions with randomness drawn from r.
-func funcsFor(r io.Reader) template.FuncMap {
-	fm := make(template.FuncMap, len(baseFuncs))
-	for k, v := range baseFuncs {
-		fm[k] = v
+// runState is what a definition's templates see of the provisioning running them: the
+// request's random source and its context. Templates are parsed once with their functions bound
+// to it; the lock makes concurrent provisionings of one definition take turns instead of
+// re-binding the whole function map for every execution.
+type runState struct {
+	mu  sync.Mutex
+	r   io.Reader
+	ctx context.Context
+}
+
+func (s *runState) Read(p []byte) (int, error) {
+	if s.r == nil {
+		return 0, errors.New("no random source")
 	}
-	for name, fn := range randomFuncs(r) {
-		fm[name] = fn
+	return s.r.Read(p)
+}
+
+// cancelled reports a cancelled provisioning; loops check it, as text/template cannot be stopped.
+func (s *runState) cancelled() error {
+	if s.ctx == nil {
+		return nil
 	}
-	return fm
+	return s.ctx.Err()
+}
+
+// loopFuncs replace sprig's list builders with bounded ones that also stop a cancelled run.
+func loopFuncs(s *runState) template.FuncMap {
+	rng := func(start, stop, step int) ([]int, error) {
+		if err := s.cancelled(); err != nil {
+			return nil, err
+		}
+		return boundedRange(start, stop, step)
+	}
+	return template.FuncMap{
+		"until":     func(n int) ([]int, error) { return rng(0, n, 1) },
+		"untilStep": rng,
+		"seq": func(params ...int) (string, error) {
+			start, stop, step := 1, 0, 1
+			switch len(params) {
+			case 1:
+				stop = params[0]
+			case 2:
+				start, stop = params[0], params[1]
+				if stop < start {
+					step = -1
+				}
+			case 3:
+				start, step, stop = params[0], params[1], params[2]
+			default:
+				return "", fmt.Errorf("seq takes 1 to 3 numbers, got %d", len(params))
+			}
+			end := stop + 1
+			if step < 0 {
+				end = stop - 1
+			}
+			list, err := rng(start, end, step)
+			if err != nil {
+				return "", err
+			}
+			out := make([]string, len(list))
+			for i, v := range list {
+				out[i] = fmt.Sprint(v)
+			}
+			return strings.Join(out, " "), nil
+		},
+	}
 }
 
 // maxListLength bounds the lists until/untilStep/seq build: templates shape configuration, and a
@@ -66,37 +121,6 @@ var boundedFuncs = template.FuncMap{
 			return "", fmt.Errorf("repeat: %d copies of %d bytes exceed %d bytes", count, len(s), MaxTemplateOutput)
 		}
 		return strings.Repeat(s, count), nil
-	},
-	"until":     func(n int) ([]int, error) { return untilStep(0, n, 1) },
-	"untilStep": func(start, stop, step int) ([]int, error) { return untilStep(start, stop, step) },
-	"seq": func(params ...int) (string, error) {
-		start, stop, step := 1, 0, 1
-		switch len(params) {
-		case 1:
-			stop = params[0]
-		case 2:
-			start, stop = params[0], params[1]
-			if stop < start {
-				step = -1
-			}
-		case 3:
-			start, step, stop = params[0], params[1], params[2]
-		default:
-			return "", fmt.Errorf("seq takes 1 to 3 numbers, got %d", len(params))
-		}
-		end := stop + 1
-		if step < 0 {
-			end = stop - 1
-		}
-		list, err := untilStep(start, end, step)
-		if err != nil {
-			return "", err
-		}
-		out := make([]string, len(list))
-		for i, v := range list {
-			out[i] = fmt.Sprint(v)
-		}
-		return strings.Join(out, " "), nil
 	},
 	"indent": func(spaces int, s string) (string, error) {
 		if spaces < 0 || spaces > 1024 {
@@ -114,7 +138,7 @@ var boundedFuncs = template.FuncMap{
 	},
 }
 
-func untilStep(start, stop, step int) ([]int, error) {
+func boundedRange(start, stop, step int) ([]int, error) {
 	if step == 0 || (step > 0 && start >= stop) || (step < 0 && start <= stop) {
 		return []int{}, nil
 	}
@@ -242,9 +266,20 @@ func EncodeSecretRef(secret, key string) string {
 // reported when the provisioners are configured.
 func parseTemplates(d *Definition) error {
 	var errs []string
+	d.run = &runState{}
+	funcs := make(template.FuncMap, len(baseFuncs)+16)
+	for k, v := range baseFuncs {
+		funcs[k] = v
+	}
+	for k, v := range randomFuncs(d.run) {
+		funcs[k] = v
+	}
+	for k, v := range loopFuncs(d.run) {
+		funcs[k] = v
+	}
 	d.parsed = map[string]*template.Template{}
 	for _, name := range sortedSectionNames(d.Templates) {
-		t, err := template.New(name).Funcs(baseFuncs).Parse(d.Templates[name])
+		t, err := template.New(name).Funcs(funcs).Parse(d.Templates[name])
 		if err != nil {
 			errs = append(errs, templateMessage(err))
 			continue
@@ -284,6 +319,7 @@ type limitedWriter struct {
 	buf  bytes.Buffer
 	n    int
 	full bool
+	run  *runState
 }
 
 var errTooLarge = fmt.Errorf("output exceeds %d bytes", MaxTemplateOutput)
@@ -293,21 +329,23 @@ func (w *limitedWriter) Write(p []byte) (int, error) {
 		w.full = true
 		return 0, errTooLarge
 	}
+	if w.run != nil {
+		if err := w.run.cancelled(); err != nil {
+			return 0, err
+		}
+	}
 	return w.buf.Write(p)
 }
 
-// execute runs one section and decodes its YAML output; an empty output decodes to nil.
-func execute(d *Definition, section string, data *Data, funcs template.FuncMap) (any, error) {
+// execute runs one section and decodes its YAML output; an empty output decodes to nil. The
+// caller holds d.run's lock.
+func execute(d *Definition, section string, data *Data) (any, error) {
 	t, ok := d.parsed[section]
 	if !ok {
 		return nil, nil
 	}
-	clone, err := t.Clone()
-	if err != nil {
-		return nil, err
-	}
-	w := &limitedWriter{n: MaxTemplateOutput}
-	if err := clone.Funcs(funcs).Execute(w, data); err != nil {
+	w := &limitedWriter{n: MaxTemplateOutput, run: d.run}
+	if err := t.Execute(w, data); err != nil {
 		if errors.Is(err, errTooLarge) {
 			return nil, fmt.Errorf("%s template: %w", section, errTooLarge)
 		}

@@ -164,7 +164,12 @@ func (r *workloadRenderer) addResources() {
 				r.problem(at, "file %q must be a relative path inside the mounts directory with text content", p)
 				continue
 			}
-			r.files[path.Join(r.in.MountsDirectory, p)] = s
+			target := path.Join(r.in.MountsDirectory, p)
+			if prev, dup := r.files[target]; dup && prev != s {
+				r.problem(at, "file %q is also written, differently, by another resource", p)
+				continue
+			}
+			r.files[target] = s
 		}
 	}
 }

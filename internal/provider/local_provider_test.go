@@ -1,0 +1,405 @@
+package provider
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	tfjson "github.com/hashicorp/terraform-json"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"gopkg.in/yaml.v3"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	sigsyaml "sigs.k8s.io/yaml"
+)
+
+// The chain a user builds: score_workload renders, hashicorp/local writes the result to disk.
+// Providers cannot be downloaded here, so hashicorp/local is built from the Go module proxy
+// (once; the binary is cached outside the repository) and served to terraform from a
+// filesystem mirror named by a CLI configuration file of this test's own.
+//
+// hashicorp/local's go.mod still declares its old module path, and the proxy only serves
+// pseudo-versions for it: wrLocalModuleVersion is what `go list -m
+// github.com/terraform-providers/terraform-provider-local@latest` returned, which is the
+// release wrLocalVersion (its CHANGELOG's top entry). To move on, update both.
+const (
+	wrLocalModule        = "github.com/terraform-providers/terraform-provider-local"
+	wrLocalModuleVersion = "v1.4.1-0.20260513075820-3561e410f9fe"
+	wrLocalVersion       = "2.9.0"
+)
+
+// wrLocalProvider returns a CLI configuration file that installs hashicorp/local from a
+// filesystem mirror, building the provider first when the cache does not hold it. A failing
+// build fails the test: CI must not skip the chain silently.
+func wrLocalProvider(t *testing.T) string {
+	t.Helper()
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		t.Fatalf("no user cache directory for the hashicorp/local build: %v", err)
+	}
+	binDir := filepath.Join(cache, "terraform-provider-score-test", "terraform-provider-local", wrLocalModuleVersion, runtime.GOOS+"_"+runtime.GOARCH)
+	bin := filepath.Join(binDir, "terraform-provider-local")
+	if _, err := os.Stat(bin); err != nil {
+		if err := os.MkdirAll(binDir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		// Build into a fresh directory and rename: a concurrent or interrupted build never
+		// leaves a half-written binary at bin.
+		tmp, err := os.MkdirTemp(binDir, "build-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer os.RemoveAll(tmp)
+		start := time.Now()
+		cmd := exec.Command("go", "install", wrLocalModule+"@"+wrLocalModuleVersion)
+		cmd.Dir = tmp // outside any module: `go install pkg@version` builds it on its own
+		cmd.Env = append(os.Environ(), "GOBIN="+tmp, "CGO_ENABLED=0", "GOFLAGS=-buildvcs=false")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("building hashicorp/local from the Go module proxy failed (the chaining test needs it: is the module proxy reachable? GOPROXY=%q): %v\n%s",
+				os.Getenv("GOPROXY"), err, out)
+		}
+		if err := os.Rename(filepath.Join(tmp, "terraform-provider-local"), bin); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("built hashicorp/local %s (%s) from the module proxy in %s; cached at %s", wrLocalVersion, wrLocalModuleVersion, time.Since(start).Round(100*time.Millisecond), bin)
+	}
+
+	// The unpacked mirror layout: <host>/<namespace>/<type>/<version>/<os>_<arch>/terraform-provider-<type>_v<version>.
+	mirror := t.TempDir()
+	dir := filepath.Join(mirror, "registry.terraform.io", "hashicorp", "local", wrLocalVersion, runtime.GOOS+"_"+runtime.GOARCH)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	dst := filepath.Join(dir, "terraform-provider-local_v"+wrLocalVersion)
+	if err := os.Link(bin, dst); err != nil {
+		wrCopyFile(t, bin, dst)
+	}
+	cliConfig := filepath.Join(t.TempDir(), "terraform.rc")
+	text := fmt.Sprintf(`provider_installation {
+  filesystem_mirror {
+    path    = %s
+    include = ["registry.terraform.io/hashicorp/local"]
+  }
+  direct {
+    exclude = ["registry.terraform.io/hashicorp/local"]
+  }
+}
+`, wrQuote(mirror))
+	if err := os.WriteFile(cliConfig, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return cliConfig
+}
+
+func wrCopyFile(t *testing.T, from, to string) {
+	t.Helper()
+	in, err := os.Open(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	out, err := os.OpenFile(to, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o755)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		t.Fatal(err)
+	}
+	if err := out.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// wrDirFiles lists the regular files under dir, relative and sorted.
+func wrDirFiles(dir string) ([]string, error) {
+	var out []string
+	err := filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		out = append(out, rel)
+		return err
+	})
+	sort.Strings(out)
+	return out, err
+}
+
+// TestAccLocalChain writes what score_workload renders to disk with hashicorp/local, for each
+// target, and checks the files. The two targets run as separate configurations: with the provider
+// served in-process, terraform sends every configuration of it (aliases included) to the one
+// process, whose last Configure would win (terraform-plugin-framework issue #490), so one
+// configuration cannot hold both targets in this harness.
+func TestAccLocalChain(t *testing.T) {
+	t.Setenv("TF_CLI_CONFIG_FILE", wrLocalProvider(t))
+	score := wrFile(t, "chain.score.yaml")
+	external := map[string]resource.ExternalProvider{
+		"local": {Source: "registry.terraform.io/hashicorp/local", VersionConstraint: wrLocalVersion},
+	}
+
+	t.Run("kubernetes", func(t *testing.T) {
+		k8sDir := t.TempDir()
+		config := fmt.Sprintf(`
+provider "score" {
+  target    = "kubernetes"
+  namespace = "shop"
+}
+
+# One file per object; the Secrets through local_sensitive_file. (A user would write
+# for_each = score_workload.k8s.manifests; terraform-plugin-testing cannot read string-keyed
+# instances back from the state (terraform-plugin-sdk issue #536), so this test counts over the
+# sorted keys, which, like for_each, needs every key known at plan.)
+resource "score_workload" "k8s" {
+  file = %[2]s
+}
+
+locals {
+  objects = sort(keys(score_workload.k8s.manifests))
+  secrets = sort(nonsensitive(keys(score_workload.k8s.secret_manifests)))
+}
+
+resource "local_file" "manifest" {
+  count    = length(local.objects)
+  filename = "${%[1]s}/${replace(local.objects[count.index], "/", "_")}.yaml"
+  content  = score_workload.k8s.manifests[local.objects[count.index]]
+}
+
+resource "local_sensitive_file" "secret_manifest" {
+  count    = length(local.secrets)
+  filename = "${%[1]s}/${replace(local.secrets[count.index], "/", "_")}.yaml"
+  content  = score_workload.k8s.secret_manifests[local.secrets[count.index]]
+}
+`, wrQuote(k8sDir), score)
+		onDisk := wrStateFunc(func(s *tfjson.State) error {
+			k8s, err := wrValues(s, "score_workload.k8s")
+			if err != nil {
+				return err
+			}
+			password, err := wrString(s, "score_workload.k8s", "resource_outputs", "db", "secrets", "password")
+			if err != nil {
+				return err
+			}
+			// Every object is a file.
+			manifests, _ := k8s["manifests"].(map[string]any)
+			secretManifests, _ := k8s["secret_manifests"].(map[string]any)
+			files, err := wrDirFiles(k8sDir)
+			if err != nil {
+				return err
+			}
+			var want []string
+			for key := range manifests {
+				want = append(want, strings.ReplaceAll(key, "/", "_")+".yaml")
+			}
+			for key := range secretManifests {
+				want = append(want, strings.ReplaceAll(key, "/", "_")+".yaml")
+			}
+			sort.Strings(want)
+			if strings.Join(files, " ") != strings.Join(want, " ") {
+				return fmt.Errorf("kubernetes files on disk:\n  %s\nwant:\n  %s", strings.Join(files, "\n  "), strings.Join(want, "\n  "))
+			}
+			if len(files) < 8 {
+				return fmt.Errorf("expected at least 8 objects, got %d: %v", len(files), files)
+			}
+			read := func(name string) ([]byte, error) { return os.ReadFile(filepath.Join(k8sDir, name)) }
+
+			data, err := read("apps_v1_Deployment_shop_web.yaml")
+			if err != nil {
+				return err
+			}
+			var deployment appsv1.Deployment
+			if err := sigsyaml.UnmarshalStrict(data, &deployment); err != nil {
+				return fmt.Errorf("the Deployment file does not decode strictly: %v", err)
+			}
+			if deployment.Namespace != "shop" || len(deployment.Spec.Template.Spec.Containers) != 1 {
+				return fmt.Errorf("unexpected Deployment: namespace %q, %d containers", deployment.Namespace, len(deployment.Spec.Template.Spec.Containers))
+			}
+			var ref *corev1.SecretKeySelector
+			for _, e := range deployment.Spec.Template.Spec.Containers[0].Env {
+				if e.Name == "DB_PASSWORD" && e.ValueFrom != nil {
+					ref = e.ValueFrom.SecretKeyRef
+				}
+			}
+			if ref == nil {
+				return fmt.Errorf("DB_PASSWORD does not come from a Secret")
+			}
+			data, err = read("core_v1_Secret_shop_" + ref.Name + ".yaml")
+			if err != nil {
+				return err
+			}
+			var secret corev1.Secret
+			if err := sigsyaml.UnmarshalStrict(data, &secret); err != nil {
+				return fmt.Errorf("the Secret file does not decode strictly: %v", err)
+			}
+			if string(secret.Data[ref.Key]) != password {
+				return fmt.Errorf("the Secret %s does not hold the password at %s", ref.Name, ref.Key)
+			}
+			for _, f := range files {
+				data, err := read(f)
+				if err != nil {
+					return err
+				}
+				if bytes.Contains(data, []byte(password)) {
+					return fmt.Errorf("%s holds the password in clear text", f)
+				}
+				var obj map[string]any
+				if err := yaml.Unmarshal(data, &obj); err != nil || obj["kind"] == nil {
+					return fmt.Errorf("%s is not a Kubernetes object: %v", f, err)
+				}
+			}
+			if _, err := read("gateway.networking.k8s.io_v1_HTTPRoute_shop_route-web-route-" + wrHash6("route.default#web.route") + ".yaml"); err != nil {
+				return fmt.Errorf("the route's HTTPRoute was not written: %v", err)
+			}
+			return nil
+		})
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testProviderFactories,
+			ExternalProviders:        external,
+			Steps: []resource.TestStep{{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					// The keys are known on the first plan, and so is the Deployment's content.
+					plancheck.ExpectResourceAction("local_file.manifest[0]", plancheck.ResourceActionCreate),
+					plancheck.ExpectKnownValue("local_file.manifest[0]", tfjsonpath.New("filename"), knownvalue.StringExact(filepath.Join(k8sDir, "apps_v1_Deployment_shop_web.yaml"))),
+					plancheck.ExpectKnownValue("local_file.manifest[0]", tfjsonpath.New("content"), knownvalue.StringRegexp(regexp.MustCompile(`^apiVersion: apps/v1\nkind: Deployment\n`))),
+					plancheck.ExpectResourceAction("local_sensitive_file.secret_manifest[2]", plancheck.ResourceActionCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{onDisk},
+			}},
+		})
+	})
+
+	t.Run("compose", func(t *testing.T) {
+		composeDir := t.TempDir()
+		config := fmt.Sprintf(`
+provider "score" {
+  target = "compose"
+}
+
+# compose.yaml, .env beside it, and the files it binds.
+resource "score_workload" "compose" {
+  file = %[2]s
+}
+
+resource "local_file" "compose_yaml" {
+  filename = "${%[1]s}/compose.yaml"
+  content  = score_workload.compose.compose_yaml
+}
+
+resource "local_sensitive_file" "env" {
+  filename = "${%[1]s}/.env"
+  content  = score_workload.compose.compose_env
+}
+
+locals {
+  files        = sort(keys(score_workload.compose.files))
+  secret_files = sort(nonsensitive(keys(score_workload.compose.secret_files)))
+}
+
+resource "local_file" "files" {
+  count    = length(local.files)
+  filename = "${%[1]s}/${local.files[count.index]}"
+  content  = score_workload.compose.files[local.files[count.index]]
+}
+
+resource "local_sensitive_file" "secret_files" {
+  count    = length(local.secret_files)
+  filename = "${%[1]s}/${local.secret_files[count.index]}"
+  content  = score_workload.compose.secret_files[local.secret_files[count.index]]
+}
+`, wrQuote(composeDir), score)
+		onDisk := wrStateFunc(func(s *tfjson.State) error {
+			read := func(name string) ([]byte, error) {
+				return os.ReadFile(filepath.Join(composeDir, filepath.FromSlash(name)))
+			}
+			password, err := wrString(s, "score_workload.compose", "resource_outputs", "db", "secrets", "password")
+			if err != nil {
+				return err
+			}
+			// compose.yaml refers to the secrets, .env holds them.
+			composeYAML, err := read("compose.yaml")
+			if err != nil {
+				return err
+			}
+			if !bytes.Contains(composeYAML, []byte("DB_PASSWORD: ${POSTGRES_DEFAULT_WEB_DB_PASSWORD}\n")) || bytes.Contains(composeYAML, []byte(password)) {
+				return fmt.Errorf("compose.yaml should refer to the password as ${POSTGRES_DEFAULT_WEB_DB_PASSWORD} and not hold it:\n%s", composeYAML)
+			}
+			var project map[string]any
+			if err := yaml.Unmarshal(composeYAML, &project); err != nil || project["services"] == nil {
+				return fmt.Errorf("compose.yaml is not a compose file: %v", err)
+			}
+			env, err := read(".env")
+			if err != nil {
+				return err
+			}
+			if !regexp.MustCompile(`(?m)^POSTGRES_DEFAULT_WEB_DB_PASSWORD='` + regexp.QuoteMeta(password) + `'$`).Match(env) {
+				return fmt.Errorf(".env does not set POSTGRES_DEFAULT_WEB_DB_PASSWORD to the password (%d bytes)", len(env))
+			}
+			compose, err := wrValues(s, "score_workload.compose")
+			if err != nil {
+				return err
+			}
+			plain, _ := compose["files"].(map[string]any)
+			secretFiles, _ := compose["secret_files"].(map[string]any)
+			if len(plain) == 0 || len(secretFiles) == 0 {
+				return fmt.Errorf("expected both files (the route's nginx.conf) and secret_files (db.secret), got %d and %d", len(plain), len(secretFiles))
+			}
+			for _, m := range []map[string]any{plain, secretFiles} {
+				for name, content := range m {
+					data, err := read(name)
+					if err != nil {
+						return err
+					}
+					if string(data) != fmt.Sprint(content) {
+						return fmt.Errorf("%s on disk differs from the attribute", name)
+					}
+					// compose.yaml binds it by its path relative to itself.
+					if !bytes.Contains(composeYAML, []byte(strings.TrimPrefix(name, "./"))) {
+						return fmt.Errorf("compose.yaml does not refer to %s", name)
+					}
+				}
+			}
+			for name, content := range secretFiles {
+				if fmt.Sprint(content) != password {
+					return fmt.Errorf("secret file %s should hold exactly the password", name)
+				}
+			}
+			got, err := wrDirFiles(composeDir)
+			if err != nil {
+				return err
+			}
+			if len(got) != 2+len(plain)+len(secretFiles) {
+				return fmt.Errorf("compose files on disk: %v", got)
+			}
+			return nil
+		})
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testProviderFactories,
+			ExternalProviders:        external,
+			Steps: []resource.TestStep{{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("local_file.compose_yaml", plancheck.ResourceActionCreate),
+					plancheck.ExpectKnownValue("local_file.compose_yaml", tfjsonpath.New("content"), knownvalue.StringRegexp(regexp.MustCompile(`DB_PASSWORD: \$\{POSTGRES_DEFAULT_WEB_DB_PASSWORD\}\n`))),
+					plancheck.ExpectResourceAction("local_file.files[0]", plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction("local_sensitive_file.secret_files[0]", plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction("local_sensitive_file.env", plancheck.ResourceActionCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{onDisk},
+			}},
+		})
+	})
+}
