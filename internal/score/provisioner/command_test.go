@@ -176,7 +176,7 @@ func TestCommandProvisionerFailures(t *testing.T) {
 	// tested here: it would make the suite at least 2 minutes slower.
 }
 
-// BUG (message): a cmd:// provisioner printing more than MaxTemplateOutput bytes fails with
+// Regression (message): a cmd:// provisioner printing more than MaxTemplateOutput bytes fails with
 // "command failed: exit status 141" (the program died of SIGPIPE when the limited stdout writer
 // stopped reading), or whatever the program does on EPIPE; the message never says that the
 // output was too large. provisionCommand returns cmd.Run's error; it should check whether the
@@ -246,7 +246,7 @@ func TestCommandProvisionerBinaryResolution(t *testing.T) {
 	}
 }
 
-// BUG: `cmd://./prov.sh` (a script in the working directory, the form score-compose and
+// Regression: `cmd://./prov.sh` (a script in the working directory, the form score-compose and
 // score-k8s document: "cmd://./x is relative to the cwd") does not run. commandBinary returns
 // filepath.Join(".", "/prov.sh") = "prov.sh", a name without a path separator, which os/exec
 // then looks up on PATH instead of in the working directory: "exec: "prov.sh": executable file

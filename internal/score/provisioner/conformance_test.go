@@ -168,7 +168,7 @@ func TestConformanceUpstreamProvisionerFiles(t *testing.T) {
 	}
 }
 
-// BUG: the compose YAML rendered from score-compose's own route provisioner does not load
+// Regression: the compose YAML rendered from score-compose's own route provisioner does not load
 // with compose-go (so `docker compose` rejects it): its services template writes a bind
 // volume with `readOnly: true`, and the engine passes the services section through as a raw
 // map. score-compose decodes the services, volumes, networks and models sections with

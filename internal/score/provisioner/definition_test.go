@@ -211,7 +211,7 @@ func TestParseFileEmpty(t *testing.T) {
 	}
 }
 
-// BUG: a file that is an explicitly empty YAML document ("---" followed only by comments, as
+// Regression: a file that is an explicitly empty YAML document ("---" followed only by comments, as
 // left behind when every entry of such a file is commented out) or "null" is rejected with "must
 // be a list", although an empty or comment-only file is accepted: ParseFile checks for a
 // document without content but not for a document holding a null scalar.

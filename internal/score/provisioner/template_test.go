@@ -223,7 +223,7 @@ func TestTemplateDNSLabelFunction(t *testing.T) {
 	}
 }
 
-// BUG: template execution ignores the context. Provision takes a ctx (Terraform cancels it on
+// Regression: template execution ignores the context. Provision takes a ctx (Terraform cancels it on
 // interrupt or timeout), but nothing bounds the run time of a template:
 // `{{ range until 100000 }}{{ range until 100000 }}{{ end }}{{ end }}` produces no output (so
 // MaxTemplateOutput never trips) and keeps `terraform plan` busy for hours with no way to stop
@@ -259,7 +259,7 @@ func TestProvisionTemplateHonoursCancelledContext(t *testing.T) {
 	})
 }
 
-// BUG: MaxTemplateOutput bounds what a section writes, not what it allocates. sprig's `repeat`
+// Regression: MaxTemplateOutput bounds what a section writes, not what it allocates. sprig's `repeat`
 // (strings.Repeat), `until`/`untilStep`/`seq` build their whole result in memory first, so
 // `{{ $x := repeat 2000000000 "x" }}` allocates 2 GB (and a larger count exhausts the
 // provider's memory: a fatal error, not a diagnostic) while writing nothing. Here a 64 MB

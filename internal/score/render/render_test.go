@@ -314,7 +314,7 @@ func TestRenderResourceEmpty(t *testing.T) {
 	}
 }
 
-// BUG: a secret whose value YAML reads as a number (or a boolean) leaks into compose_yaml.
+// Regression: a secret whose value YAML reads as a number (or a boolean) leaks into compose_yaml.
 // Redact only rewrites strings, but a template writing the secret unquoted, as
 // `PIN: {{ .State.pin }}` with a numeric pin, puts an int into the services section. The
 // output's string form ("48213907") is what Redact looks for, so the int stays, and the
@@ -411,7 +411,7 @@ func TestRenderResourceComposeSecretNamesCollide(t *testing.T) {
 	}
 }
 
-// BUG: an unquoted date in a template's output changes. The engine decodes template output with
+// Regression: an unquoted date in a template's output changes. The engine decodes template output with
 // yaml.v3 into `any`, which turns `2024-01-15` into a time.Time; RenderResource then writes the
 // output as JSON ("\"2024-01-15T00:00:00Z\"", quotes included) and a manifest holding it gets
 // "2024-01-15T00:00:00Z". Scalars should keep the text the template wrote (normalize could turn

@@ -189,7 +189,7 @@ func TestDotenvRoundTripRandom(t *testing.T) {
 	}
 }
 
-// BUG: a secret value ending in a backslash does not survive the dotenv text. Dotenv single-
+// Regression: a secret value ending in a backslash does not survive the dotenv text. Dotenv single-
 // quotes values without a quote or newline ('abc\'), but compose-go's dotenv parser treats a
 // backslash before the closing quote as an escaped quote, so the value runs on into the next
 // line (or is reported unterminated). Random ASCII passwords (randAscii) end in "\" one time in

@@ -126,7 +126,7 @@ func TestEncodeSecretsAreKeptApart(t *testing.T) {
 	}
 }
 
-// BUG: an object holding a secret value stays in Manifests (a non-sensitive attribute) when
+// Regression: an object holding a secret value stays in Manifests (a non-sensitive attribute) when
 // YAML does not write the value verbatim. Encode looks for each secret value as a substring of
 // the encoded YAML text, but YAML escapes or folds some strings: a value with a newline is
 // written as a block scalar ("|-" and indented lines), one with a tab or another control
