@@ -78,24 +78,27 @@ func wrLocalProvider(t *testing.T) string {
 		t.Logf("built hashicorp/local %s (%s) from the module proxy in %s; cached at %s", wrLocalVersion, wrLocalModuleVersion, time.Since(start).Round(100*time.Millisecond), bin)
 	}
 
-	// The unpacked mirror layout: <host>/<namespace>/<type>/<version>/<os>_<arch>/terraform-provider-<type>_v<version>.
+	// The unpacked mirror layout: <host>/<namespace>/<type>/<version>/<os>_<arch>/terraform-provider-<type>_v<version>,
+	// under both registry host names: OpenTofu resolves "hashicorp/local" to its own registry.
 	mirror := t.TempDir()
-	dir := filepath.Join(mirror, "registry.terraform.io", "hashicorp", "local", wrLocalVersion, runtime.GOOS+"_"+runtime.GOARCH)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	dst := filepath.Join(dir, "terraform-provider-local_v"+wrLocalVersion)
-	if err := os.Link(bin, dst); err != nil {
-		wrCopyFile(t, bin, dst)
+	for _, host := range []string{"registry.terraform.io", "registry.opentofu.org"} {
+		dir := filepath.Join(mirror, host, "hashicorp", "local", wrLocalVersion, runtime.GOOS+"_"+runtime.GOARCH)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		dst := filepath.Join(dir, "terraform-provider-local_v"+wrLocalVersion)
+		if err := os.Link(bin, dst); err != nil {
+			wrCopyFile(t, bin, dst)
+		}
 	}
 	cliConfig := filepath.Join(t.TempDir(), "terraform.rc")
 	text := fmt.Sprintf(`provider_installation {
   filesystem_mirror {
     path    = %s
-    include = ["registry.terraform.io/hashicorp/local"]
+    include = ["registry.terraform.io/hashicorp/local", "registry.opentofu.org/hashicorp/local"]
   }
   direct {
-    exclude = ["registry.terraform.io/hashicorp/local"]
+    exclude = ["registry.terraform.io/hashicorp/local", "registry.opentofu.org/hashicorp/local"]
   }
 }
 `, wrQuote(mirror))
