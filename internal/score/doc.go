@@ -1,5 +1,12 @@
 // Package score is the root of the Score engine: everything under it works on plain Go values and
-// knows nothing about Terraform. Data flows one way: loader (parse, override, upgrade, validate)
-// → placeholder (resolve references) → provisioning → rendering; internal/provider converts the
-// results to Terraform values.
+// knows nothing about Terraform. Data flows one way:
+//
+//	loader       parse YAML/JSON, overrides, upgrade transforms, schema and rule validation, files
+//	placeholder  ${metadata...} and ${resources...} references
+//	provisioner  provisioner files, the template engine, cmd://, the built-in library
+//	resources    a workload's resources, bound or provisioned in dependency order
+//	render       what Terraform stores, per target (render/kubernetes, render/compose), secrets apart
+//
+// with kube (strict validation of Kubernetes objects) and problem (what is wrong, and where) beside
+// them. internal/provider converts the results to Terraform values.
 package score
