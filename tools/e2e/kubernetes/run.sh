@@ -366,6 +366,9 @@ for casedir in "$work/cases"/*/; do
 	check "$name" "$ns" "$casedir" "$casedir" || failed+=("$name")
 done
 
+phase "applying examples/kubernetes with terraform and the kubectl provider"
+GO="$GO" "$here/terraform.sh" "$work" "$work/kubeconfig" "$kubectl" || failed+=("terraform-example")
+
 phase "done"
 if [ "${#failed[@]}" -gt 0 ]; then
 	die "${#failed[@]} of $count cases failed: ${failed[*]}"
