@@ -357,15 +357,9 @@ func execute(d *Definition, section string, data *Data) (any, error) {
 	}
 	v, err := loader.DecodeYAML(out)
 	if err != nil {
-		return nil, fmt.Errorf("%s template produced invalid YAML: %v\n--- output ---\n%s", section, err, excerpt(out))
+		// The output is not quoted: it may hold generated secrets, and diagnostics end up in CI logs.
+		return nil, fmt.Errorf("%s template produced invalid YAML (%d bytes): %v", section, len(out), err)
 	}
 	return v, nil
 }
 
-func excerpt(b []byte) string {
-	const max = 2000
-	if len(b) > max {
-		return string(b[:max]) + "\n..."
-	}
-	return string(b)
-}
