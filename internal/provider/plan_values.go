@@ -1,8 +1,6 @@
 package provider
 
 import (
-	"sort"
-
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -72,9 +70,4 @@ func unknownArtifacts() artifactsModel {
 		ComposeYAML: types.StringUnknown(), ComposeEnv: types.StringUnknown(),
 		Files: types.MapUnknown(types.StringType), SecretFiles: types.MapUnknown(types.StringType),
 	}
-}
-
-func sortedStrings(s []string) []string {
-	sort.Strings(s)
-	return s
 }

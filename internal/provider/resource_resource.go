@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"os"
 	"regexp"
 	"strings"
 
@@ -25,7 +24,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/score-spec/score-go/framework"
 
-	"github.com/score-tf/terraform-provider-score/internal/score/loader"
 	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
 	"github.com/score-tf/terraform-provider-score/internal/score/render"
 )
@@ -441,7 +439,7 @@ func (r *resourceResource) ImportState(ctx context.Context, req resource.ImportS
 		resp.Diagnostics.AddError("Invalid import id", err.Error())
 		return
 	}
-	imported, err := readStateFile(file, uid)
+	imported, err := provisioner.ReadStateFile(file, uid)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot import resource", err.Error())
 		return
@@ -455,7 +453,7 @@ func (r *resourceResource) ImportState(ctx context.Context, req resource.ImportS
 	if imported.SourceWorkload != "" {
 		m.SourceWorkload = types.StringValue(imported.SourceWorkload)
 	}
-	if name, owned := strings.CutPrefix(imported.ID, imported.SourceWorkload+"."); owned && imported.SourceWorkload != "" {
+	if name, owned := imported.OwnedName(); owned {
 		m.Name = types.StringValue(name)
 	} else {
 		m.ID = types.StringValue(imported.ID)
@@ -494,72 +492,4 @@ func splitImportID(id string) (file, uid string, err error) {
 		return "", "", fmt.Errorf("expected <path to state.yaml>#<resource uid>, like .score-compose/state.yaml#postgres.default#web.db; got %q", id)
 	}
 	return id[:sep], id[sep+1:], nil
-}
-
-// importedResource is a resource entry of a score-compose / score-k8s state.yaml.
-type importedResource struct {
-	Guid           string
-	Type           string
-	Class          string
-	ID             string
-	Metadata       map[string]any
-	Params         map[string]any
-	SourceWorkload string
-	State          map[string]any
-	Shared         map[string]any
-}
-
-func readStateFile(file, uid string) (*importedResource, error) {
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return nil, err
-	}
-	// Decoded like a score file: dates stay text, odd values are errors.
-	plain, err := loader.DecodeYAML(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s is not a score-compose or score-k8s state file: %v", file, err)
-	}
-	top, _ := plain.(map[string]any)
-	entries, ok := top["resources"].(map[string]any)
-	if !ok {
-		return nil, fmt.Errorf("%s is not a score-compose or score-k8s state file: it has no resources mapping", file)
-	}
-	doc := struct {
-		Resources   map[string]importedResource
-		SharedState map[string]any
-	}{Resources: map[string]importedResource{}}
-	doc.SharedState, _ = top["shared_state"].(map[string]any)
-	for k, v := range entries {
-		e, _ := v.(map[string]any)
-		r := importedResource{}
-		r.Guid, _ = e["guid"].(string)
-		r.Type, _ = e["type"].(string)
-		r.Class, _ = e["class"].(string)
-		r.ID, _ = e["id"].(string)
-		r.SourceWorkload, _ = e["source_workload"].(string)
-		r.Metadata, _ = e["metadata"].(map[string]any)
-		r.Params, _ = e["params"].(map[string]any)
-		r.State, _ = e["state"].(map[string]any)
-		doc.Resources[k] = r
-	}
-	res, ok := doc.Resources[uid]
-	if !ok {
-		var known []string
-		for k := range doc.Resources {
-			known = append(known, k)
-		}
-		return nil, fmt.Errorf("%s has no resource '%s' (it has: %s)", file, uid, strings.Join(sortedStrings(known), ", "))
-	}
-	parsed := framework.ResourceUid(uid)
-	if res.Type == "" {
-		res.Type = parsed.Type()
-	}
-	if res.Class == "" {
-		res.Class = parsed.Class()
-	}
-	if res.ID == "" {
-		res.ID = parsed.Id()
-	}
-	res.Shared = doc.SharedState
-	return &res, nil
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -1380,7 +1381,7 @@ func TestReadStateFile(t *testing.T) {
 	compose := resWriteState(t, ".score-compose", resComposeState)
 	k8s := resWriteState(t, ".score-k8s", resK8sState)
 
-	res, err := readStateFile(compose, resUID)
+	res, err := provisioner.ReadStateFile(compose, resUID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1394,7 +1395,7 @@ func TestReadStateFile(t *testing.T) {
 		t.Errorf("compose shared = %v", res.Shared)
 	}
 
-	res, err = readStateFile(k8s, resUID)
+	res, err = provisioner.ReadStateFile(k8s, resUID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1410,7 +1411,7 @@ func TestReadStateFile(t *testing.T) {
 
 	// type, class and id default from the uid when the entry leaves them out.
 	minimal := resWriteState(t, "minimal", "resources:\n  redis.cache#shared:\n    state: {password: x}\n")
-	res, err = readStateFile(minimal, "redis.cache#shared")
+	res, err = provisioner.ReadStateFile(minimal, "redis.cache#shared")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1429,7 +1430,7 @@ func TestReadStateFile(t *testing.T) {
 		{"wrong shape", resWriteState(t, "shape", "resources: [a, b]\n"), resUID, []string{"is not a score-compose or score-k8s state file"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := readStateFile(tc.file, tc.uid)
+			_, err := provisioner.ReadStateFile(tc.file, tc.uid)
 			if err == nil {
 				t.Fatal("want an error")
 			}

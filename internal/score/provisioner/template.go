@@ -362,4 +362,3 @@ func execute(d *Definition, section string, data *Data) (any, error) {
 	}
 	return v, nil
 }
-
