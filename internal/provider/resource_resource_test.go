@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -24,6 +23,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
 )
 
 // Acceptance tests for the score_resource resource. They run only with TF_ACC=1 (resource.Test
