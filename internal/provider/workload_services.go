@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -91,15 +90,7 @@ func workloadServices(ctx context.Context, v types.Map) (map[string]provisioner.
 				diags.AddAttributeError(at.AtName("ports").AtMapKey(name).AtName("port"), "Missing port", "Each service port needs its port number.")
 				continue
 			}
-			sp := provisioner.ServicePort{Name: name, Port: int(p.Port.ValueInt64()), TargetPort: int(p.TargetPort.ValueInt64()), Protocol: p.Protocol.ValueString()}
-			if p.TargetPort.IsNull() {
-				sp.TargetPort = sp.Port
-			}
-			if sp.Protocol == "" {
-				sp.Protocol = "TCP"
-			}
-			ws.Ports[name] = sp
-			ws.Ports[strconv.Itoa(sp.Port)] = sp
+			ws.AddPort(provisioner.ServicePort{Name: name, Port: int(p.Port.ValueInt64()), TargetPort: int(p.TargetPort.ValueInt64()), Protocol: p.Protocol.ValueString()})
 		}
 		out[workload] = ws
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 )
@@ -34,6 +35,22 @@ type Data struct {
 type WorkloadService struct {
 	ServiceName string
 	Ports       map[string]ServicePort
+}
+
+// AddPort adds a service port, indexed by its name and by its number as text; a zero target port
+// defaults to the port and an empty protocol to TCP.
+func (ws *WorkloadService) AddPort(p ServicePort) {
+	if p.TargetPort == 0 {
+		p.TargetPort = p.Port
+	}
+	if p.Protocol == "" {
+		p.Protocol = "TCP"
+	}
+	if ws.Ports == nil {
+		ws.Ports = map[string]ServicePort{}
+	}
+	ws.Ports[p.Name] = p
+	ws.Ports[strconv.Itoa(p.Port)] = p
 }
 
 // ServicePort is one port of a workload's service.

@@ -199,15 +199,14 @@ func OwnService(w *loader.Workload, target provisioner.Target) provisioner.Workl
 		return ws
 	}
 	for pname, p := range w.Spec.Service.Ports {
-		sp := provisioner.ServicePort{Name: pname, Port: p.Port, TargetPort: p.Port, Protocol: "TCP"}
+		sp := provisioner.ServicePort{Name: pname, Port: p.Port}
 		if p.TargetPort != nil {
 			sp.TargetPort = *p.TargetPort
 		}
 		if p.Protocol != nil {
 			sp.Protocol = string(*p.Protocol)
 		}
-		ws.Ports[pname] = sp
-		ws.Ports[fmt.Sprint(p.Port)] = sp
+		ws.AddPort(sp)
 	}
 	return ws
 }
