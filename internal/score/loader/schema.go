@@ -3,13 +3,16 @@ package loader
 import (
 	"errors"
 	"fmt"
-	"net/url"
-	"regexp"
+	"math/big"
+	"strconv"
 	"strings"
 	"sync"
 
-	"github.com/santhosh-tekuri/jsonschema/v5"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 	scoreschema "github.com/score-spec/score-go/schema"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 
 	"github.com/score-tf/terraform-provider-score/internal/score/problem"
 )
@@ -17,9 +20,13 @@ import (
 // compiledSchema is score-go's embedded Score schema, compiled once per process (score-go's own
 // schema.Validate recompiles it on every call).
 var compiledSchema = sync.OnceValues(func() (*jsonschema.Schema, error) {
+	doc, err := jsonschema.UnmarshalJSON(strings.NewReader(scoreschema.ScoreSchemaV1b1))
+	if err != nil {
+		return nil, err
+	}
 	c := jsonschema.NewCompiler()
-	c.Draft = jsonschema.Draft2020
-	if err := c.AddResource("score.json", strings.NewReader(scoreschema.ScoreSchemaV1b1)); err != nil {
+	c.DefaultDraft(jsonschema.Draft2020)
+	if err := c.AddResource("score.json", doc); err != nil {
 		return nil, err
 	}
 	return c.Compile("score.json")
@@ -40,73 +47,147 @@ func validateSchema(doc any, loc locator) problem.List {
 		return problem.List{{Message: err.Error()}}
 	}
 	var out problem.List
-	loc.collectSchemaProblems(ve, &out)
+	loc.collectSchemaProblems(ve, nil, &out)
 	return out
 }
 
-var quoted = regexp.MustCompile(`'([^']*)'`)
+// englishPrinter words the validator's messages for the few kinds schemaMessage leaves to it.
+var englishPrinter = message.NewPrinter(language.English)
 
-// collectSchemaProblems flattens the validator's tree of causes into its leaves, rewording the
-// few messages whose raw form would not tell a user what to change.
-func (loc locator) collectSchemaProblems(ve *jsonschema.ValidationError, out *problem.List) {
-	keyword := ve.KeywordLocation[strings.LastIndexByte(ve.KeywordLocation, '/')+1:]
-	if keyword == "oneOf" {
-		// Only files use oneOf: its branches each require one of the content fields.
-		msg := "exactly one of content, binaryContent or source must be set, not several"
-		if len(ve.Causes) > 0 {
-			msg = "one of content, binaryContent or source is required"
+// collectSchemaProblems flattens the validator's tree of causes into its leaves, worded for
+// someone editing a score file.
+// base is where the schema resource ve's keyword belongs to applies: the root, or the value a
+// $ref led into. A property name's own error knows only the name, not where it sits; the path to
+// the map comes from base and the keyword's place in the schema.
+func (loc locator) collectSchemaProblems(ve *jsonschema.ValidationError, base []string, out *problem.List) {
+	path := ve.InstanceLocation
+	if _, ok := ve.ErrorKind.(*kind.Reference); ok {
+		base = path
+	}
+	switch k := ve.ErrorKind.(type) {
+	case *kind.OneOf:
+		if len(k.Subschemas) > 0 {
+			// The schema's one oneOf: a file's content fields.
+			loc.add(out, path, "exactly one of content, binaryContent or source must be set, not several")
+			return
 		}
-		loc.add(out, pointerPath(ve.InstanceLocation), msg)
+		if allRequired(ve.Causes) {
+			loc.add(out, path, "one of content, binaryContent or source is required")
+			return
+		}
+	case *kind.PropertyNames:
+		name := append(propertyNamesMap(base, ve.SchemaURL), k.Property)
+		reason := "not allowed"
+		if leaves := leafMessages(ve.Causes); len(leaves) > 0 {
+			reason = strings.Join(leaves, "; ")
+		}
+		loc.addAtKey(out, name, fmt.Sprintf("invalid name %s: %s", quoteName(k.Property), reason))
+		return
+	case *kind.AdditionalProperties:
+		for _, name := range k.Properties {
+			loc.addAtKey(out, append(path[:len(path):len(path)], name), "unknown field "+quoteName(name)+" is not allowed here")
+		}
+		return
+	case *kind.Required:
+		names := make([]string, len(k.Missing))
+		for i, m := range k.Missing {
+			names[i] = quoteName(m)
+		}
+		loc.add(out, path, "missing required field "+strings.Join(names, ", "))
 		return
 	}
 	if len(ve.Causes) > 0 {
 		for _, c := range ve.Causes {
-			loc.collectSchemaProblems(c, out)
+			loc.collectSchemaProblems(c, base, out)
 		}
 		return
 	}
-	path := pointerPath(ve.InstanceLocation)
-	switch keyword {
-	case "additionalProperties":
-		for _, m := range quoted.FindAllStringSubmatch(ve.Message, -1) {
-			loc.addAtKey(out, append(path[:len(path):len(path)], m[1]), "unknown field "+quoteName(m[1])+" is not allowed here")
-		}
-		return
-	case "required":
-		var names []string
-		for _, m := range quoted.FindAllStringSubmatch(ve.Message, -1) {
-			names = append(names, quoteName(m[1]))
-		}
-		loc.add(out, path, "missing required field "+strings.Join(names, ", "))
-		return
-	case "false":
-		// additionalProperties: false on a map of names means the key is not allowed.
-		loc.add(out, path, "this field is not allowed here")
-		return
+	loc.add(out, path, schemaMessage(ve.ErrorKind))
+}
+
+// propertyNamesMap gives the path of the map a propertyNames keyword at schemaURL checked:
+// base plus the properties the keyword sits under within its schema resource
+// ("…#/$defs/container/properties/variables/propertyNames" → base + variables).
+func propertyNamesMap(base []string, schemaURL string) []string {
+	path := append([]string(nil), base...)
+	_, fragment, _ := strings.Cut(schemaURL, "#")
+	parts := strings.Split(strings.TrimPrefix(fragment, "/"), "/")
+	if len(parts) >= 2 && parts[0] == "$defs" {
+		parts = parts[2:]
 	}
-	if strings.Contains(ve.KeywordLocation, "/propertyNames/") {
-		loc.addAtKey(out, path, fmt.Sprintf("invalid name %s: %s", quoteName(path[len(path)-1]), ve.Message))
-		return
+	for i := 0; i+1 < len(parts) && parts[i] == "properties"; i += 2 {
+		path = append(path, parts[i+1])
 	}
-	loc.add(out, path, ve.Message)
+	return path
+}
+
+func allRequired(causes []*jsonschema.ValidationError) bool {
+	for _, c := range causes {
+		leaf := c
+		for len(leaf.Causes) == 1 {
+			leaf = leaf.Causes[0]
+		}
+		if _, ok := leaf.ErrorKind.(*kind.Required); !ok {
+			return false
+		}
+	}
+	return len(causes) > 0
+}
+
+func leafMessages(causes []*jsonschema.ValidationError) []string {
+	var out []string
+	for _, c := range causes {
+		if len(c.Causes) > 0 {
+			out = append(out, leafMessages(c.Causes)...)
+			continue
+		}
+		out = append(out, schemaMessage(c.ErrorKind))
+	}
+	return out
+}
+
+// schemaMessage words one violation of the kinds the Score schema uses.
+func schemaMessage(k jsonschema.ErrorKind) string {
+	switch k := k.(type) {
+	case *kind.Type:
+		return fmt.Sprintf("expected %s, but got %s", strings.Join(k.Want, " or "), k.Got)
+	case *kind.Enum:
+		want := make([]string, len(k.Want))
+		for i, w := range k.Want {
+			want[i] = fmt.Sprintf("%q", fmt.Sprint(w))
+		}
+		return "value must be one of " + strings.Join(want, ", ")
+	case *kind.Pattern:
+		return "does not match pattern " + singleQuote(k.Want)
+	case *kind.MinLength:
+		return fmt.Sprintf("length must be >= %d, but got %d", k.Want, k.Got)
+	case *kind.MaxLength:
+		return fmt.Sprintf("length must be <= %d, but got %d", k.Want, k.Got)
+	case *kind.Minimum:
+		return fmt.Sprintf("must be >= %s but found %s", ratString(k.Want), ratString(k.Got))
+	case *kind.Maximum:
+		return fmt.Sprintf("must be <= %s but found %s", ratString(k.Want), ratString(k.Got))
+	case *kind.MinProperties:
+		return fmt.Sprintf("minimum %d properties allowed, but found %d properties", k.Want, k.Got)
+	}
+	return k.LocalizedString(englishPrinter)
+}
+
+func ratString(r *big.Rat) string {
+	if r.IsInt() {
+		return r.Num().String()
+	}
+	return r.FloatString(6)
+}
+
+// singleQuote quotes s as Go would, between single quotes (patterns hold double quotes rarely and
+// backslashes often).
+func singleQuote(s string) string {
+	q := strconv.Quote(s)
+	q = strings.ReplaceAll(q[1:len(q)-1], `\"`, `"`)
+	return "'" + strings.ReplaceAll(q, "'", `\'`) + "'"
 }
 
 func quoteName(s string) string {
 	return `"` + s + `"`
-}
-
-// pointerPath splits a JSON pointer (/containers/main/files/~1etc~1x) into its unescaped parts.
-func pointerPath(ptr string) []string {
-	if ptr == "" || ptr == "/" {
-		return nil
-	}
-	parts := strings.Split(strings.TrimPrefix(ptr, "/"), "/")
-	for i, p := range parts {
-		// The validator also URL-escapes each segment ("my%20app.conf").
-		if unescaped, err := url.PathUnescape(p); err == nil {
-			p = unescaped
-		}
-		parts[i] = strings.ReplaceAll(strings.ReplaceAll(p, "~1", "/"), "~0", "~")
-	}
-	return parts
 }
