@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -119,6 +120,8 @@ func readSource(source string, in Input) ([]byte, error) {
 // errExternal marks a source outside the score file's directory.
 var errExternal = errors.New("external file source")
 
+// readBounded reads name if it is a regular file of at most MaxFileSize bytes. It looks before it
+// opens: opening a named pipe would block until something writes to it.
 func readBounded(fsys fs.FS, name, source string) ([]byte, error) {
 	info, err := fs.Stat(fsys, name)
 	if err != nil {
@@ -130,9 +133,18 @@ func readBounded(fsys fs.FS, name, source string) ([]byte, error) {
 	if info.Size() > MaxFileSize {
 		return nil, fmt.Errorf("source %q is %d bytes; files may be at most %d bytes", source, info.Size(), MaxFileSize)
 	}
-	b, err := fs.ReadFile(fsys, name)
+	f, err := fsys.Open(name)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read source %q: %v", source, unwrapPathError(err))
+	}
+	defer f.Close()
+	// Bounded again, in case the file grew since Stat.
+	b, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("cannot read source %q: %v", source, unwrapPathError(err))
+	}
+	if len(b) > MaxFileSize {
+		return nil, fmt.Errorf("source %q is over %d bytes; files may be at most %d bytes", source, MaxFileSize, MaxFileSize)
 	}
 	return b, nil
 }

@@ -7,10 +7,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime/debug"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	scoreloader "github.com/score-spec/score-go/loader"
+	"github.com/score-spec/score-go/types"
 
 	"github.com/score-tf/terraform-provider-score/internal/score/loader"
 )
@@ -56,8 +60,8 @@ var fuzzSeeds = []string{
 }
 
 // FuzzLoad checks that no input makes Load panic, that a failure is always a located list of
-// problems, and that a successful Load's Document is itself a valid score file that loads to
-// the same Document.
+// problems, that a successful Load's Document is itself a valid score file that loads to the
+// same Document, and that its typed spec is what score-go's MapSpec makes of that Document.
 //
 //	go test -run '^$' -fuzz '^FuzzLoad$' -fuzztime 5m ./internal/score/loader
 func FuzzLoad(f *testing.F) {
@@ -132,6 +136,10 @@ func FuzzLoad(f *testing.F) {
 		doc2, err := json.Marshal(w2.Document)
 		if err != nil || !bytes.Equal(doc, doc2) {
 			t.Fatalf("reloading changes the Document:\n%s\n%s (%v)", doc, doc2, err)
+		}
+		var mapped types.Workload
+		if err := scoreloader.MapSpec(&mapped, w.Document); err != nil || !reflect.DeepEqual(w.Spec, mapped) {
+			t.Fatalf("the typed spec differs from score-go's MapSpec (%v):\n got %#v\nwant %#v", err, w.Spec, mapped)
 		}
 		for cname, c := range w.Spec.Containers {
 			if c.Image == "." || c.Image == "" {

@@ -7,7 +7,6 @@ package loader
 import (
 	"sort"
 
-	"github.com/score-spec/score-go/loader"
 	"github.com/score-spec/score-go/schema"
 	"github.com/score-spec/score-go/types"
 
@@ -113,13 +112,8 @@ func Load(in Input) (*Workload, error) {
 		return nil, &Problems{List: problems}
 	}
 
-	w := &Workload{Document: doc, Files: files, Upgrades: upgrades}
-	sort.Strings(w.Upgrades)
-	if err := loader.MapSpec(&w.Spec, doc); err != nil {
-		// The schema accepted the document, so this is a bug rather than a user error.
-		return nil, &Problems{List: problem.List{{Message: "internal error: mapping the validated workload: " + err.Error()}}}
-	}
-	return w, nil
+	sort.Strings(upgrades)
+	return &Workload{Spec: typedSpec(doc), Document: doc, Files: files, Upgrades: upgrades}, nil
 }
 
 func isPrefix(prefix, path []string) bool {

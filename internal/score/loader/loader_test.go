@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/score-tf/terraform-provider-score/internal/score/loader"
 	"github.com/score-tf/terraform-provider-score/internal/score/placeholder"
 	"github.com/score-tf/terraform-provider-score/internal/score/problem"
@@ -1810,6 +1812,31 @@ containers:
 	}
 	if got := w.Spec.Containers["side"]; got.Image != "nginx" || got.Variables["A"] != "a" {
 		t.Errorf("side = %+v", got)
+	}
+}
+
+func TestDecodeYAMLScalarsAsYAMLv3(t *testing.T) {
+	// DecodeYAML reads plain decimals itself; everything else goes through yaml.v3. Both must
+	// give what yaml.v3 gives (ints as int).
+	for _, in := range []string{
+		"0", "7", "42", "00", "0755", "-3", "+5", "1_000", "0x1F", "0o17", "0b101",
+		"123456789012345678", "1234567890123456789", "99999999999999999999", "!!int 12", "!!int '12'",
+		"!!float 3", "3.0", "1e3", "-.5", "true", "False", "!!str 12", "'12'", "~", "null",
+		"a: 1\nb: [2, '3', 0x10]", "x: &n 12\ny: *n",
+	} {
+		in = strings.ReplaceAll(in, `\n`, "\n")
+		got, err := loader.DecodeYAML([]byte(in))
+		if err != nil {
+			t.Errorf("%q: %v", in, err)
+			continue
+		}
+		var want any
+		if err := yaml.Unmarshal([]byte(in), &want); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%q: got %#v, yaml.v3 gives %#v", in, got, want)
+		}
 	}
 }
 

@@ -39,7 +39,7 @@ func parseDocument(data []byte) (any, *yaml.Node, *problem.Problem) {
 			return nil, nil, &problem.Problem{Line: extra.Line, Message: "the document holds more than one YAML document; give one workload per score file"}
 		}
 		c := converter{}
-		v, p := c.value(&root, nil)
+		v, p := c.value(&root)
 		if p != nil {
 			return nil, nil, p
 		}
@@ -166,11 +166,18 @@ func yamlProblem(err error, data []byte) *problem.Problem {
 	return p
 }
 
+// converter turns a yaml.v3 node tree into plain values. path is the stack of keys down to the
+// value being converted, copied only into a problem.
 type converter struct {
 	nodes int
+	path  []string
 }
 
-func (c *converter) value(n *yaml.Node, path []string) (any, *problem.Problem) {
+func (c *converter) problem(line int, message string) *problem.Problem {
+	return &problem.Problem{Path: append([]string(nil), c.path...), Line: line, Message: message}
+}
+
+func (c *converter) value(n *yaml.Node) (any, *problem.Problem) {
 	c.nodes++
 	if c.nodes > maxNodes {
 		return nil, &problem.Problem{Line: n.Line, Message: fmt.Sprintf("the document expands to more than %d values (too many aliases?)", maxNodes)}
@@ -180,13 +187,15 @@ func (c *converter) value(n *yaml.Node, path []string) (any, *problem.Problem) {
 		if len(n.Content) == 0 {
 			return nil, nil
 		}
-		return c.value(n.Content[0], path)
+		return c.value(n.Content[0])
 	case yaml.AliasNode:
-		return c.value(n.Alias, path)
+		return c.value(n.Alias)
 	case yaml.SequenceNode:
 		out := make([]any, len(n.Content))
 		for i, item := range n.Content {
-			v, p := c.value(item, append(path[:len(path):len(path)], strconv.Itoa(i)))
+			c.path = append(c.path, strconv.Itoa(i))
+			v, p := c.value(item)
+			c.path = c.path[:len(c.path)-1]
 			if p != nil {
 				return nil, p
 			}
@@ -194,24 +203,19 @@ func (c *converter) value(n *yaml.Node, path []string) (any, *problem.Problem) {
 		}
 		return out, nil
 	case yaml.MappingNode:
-		return c.mapping(n, path)
+		return c.mapping(n)
 	case yaml.ScalarNode:
-		v, p := scalar(n)
-		if p != nil {
-			p.Path = path
-		}
-		return v, p
+		return c.scalar(n)
 	}
 	return nil, &problem.Problem{Line: n.Line, Message: "invalid YAML: unsupported node"}
 }
 
-func (c *converter) mapping(n *yaml.Node, path []string) (any, *problem.Problem) {
+func (c *converter) mapping(n *yaml.Node) (any, *problem.Problem) {
 	out := make(map[string]any, len(n.Content)/2)
-	keyLines := make(map[string]int, len(n.Content)/2)
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if k.Kind == yaml.ScalarNode && k.ShortTag() == "!!merge" {
-			if p := c.merge(out, v, path); p != nil {
+			if p := c.merge(out, v); p != nil {
 				return nil, p
 			}
 			continue
@@ -219,11 +223,15 @@ func (c *converter) mapping(n *yaml.Node, path []string) (any, *problem.Problem)
 		if k.Kind != yaml.ScalarNode {
 			return nil, &problem.Problem{Line: k.Line, Message: "invalid YAML: a mapping key must be a plain value, not a list or mapping"}
 		}
-		if first, dup := keyLines[k.Value]; dup {
-			return nil, &problem.Problem{Line: k.Line, Message: fmt.Sprintf("invalid YAML: mapping key %q already defined at line %d", k.Value, first)}
+		if _, seen := out[k.Value]; seen {
+			if first := explicitKey(n.Content[:i], k.Value); first != nil {
+				return nil, &problem.Problem{Line: k.Line, Message: fmt.Sprintf("invalid YAML: mapping key %q already defined at line %d", k.Value, first.Line)}
+			}
+			// Otherwise a merge key (<<) brought it in, and an explicit key wins.
 		}
-		keyLines[k.Value] = k.Line
-		val, p := c.value(v, append(path[:len(path):len(path)], k.Value))
+		c.path = append(c.path, k.Value)
+		val, p := c.value(v)
+		c.path = c.path[:len(c.path)-1]
 		if p != nil {
 			return nil, p
 		}
@@ -232,14 +240,24 @@ func (c *converter) mapping(n *yaml.Node, path []string) (any, *problem.Problem)
 	return out, nil
 }
 
+// explicitKey finds key among the keys (not merge keys) of a mapping's content.
+func explicitKey(content []*yaml.Node, key string) *yaml.Node {
+	for i := 0; i+1 < len(content); i += 2 {
+		if k := content[i]; k.Kind == yaml.ScalarNode && k.Value == key && k.ShortTag() != "!!merge" {
+			return k
+		}
+	}
+	return nil
+}
+
 // merge applies a YAML merge key (<<: *anchor or <<: [*a, *b]); explicit keys win.
-func (c *converter) merge(into map[string]any, v *yaml.Node, path []string) *problem.Problem {
+func (c *converter) merge(into map[string]any, v *yaml.Node) *problem.Problem {
 	sources := []*yaml.Node{v}
 	if v.Kind == yaml.SequenceNode {
 		sources = v.Content
 	}
 	for _, s := range sources {
-		val, p := c.value(s, path)
+		val, p := c.value(s)
 		if p != nil {
 			return p
 		}
@@ -256,7 +274,7 @@ func (c *converter) merge(into map[string]any, v *yaml.Node, path []string) *pro
 	return nil
 }
 
-func scalar(n *yaml.Node) (any, *problem.Problem) {
+func (c *converter) scalar(n *yaml.Node) (any, *problem.Problem) {
 	switch n.ShortTag() {
 	case "!!str", "!!binary", "!!timestamp":
 		// Keep the text as written: a score file has no use for decoded timestamps or bytes.
@@ -264,14 +282,17 @@ func scalar(n *yaml.Node) (any, *problem.Problem) {
 	case "!!null":
 		return nil, nil
 	case "!!bool", "!!int", "!!float":
+		if i, ok := plainDecimal(n); ok {
+			return i, nil
+		}
 		var v any
 		if err := n.Decode(&v); err != nil {
-			return nil, &problem.Problem{Line: n.Line, Message: "invalid YAML: " + err.Error()}
+			return nil, c.problem(n.Line, "invalid YAML: "+err.Error())
 		}
 		switch t := v.(type) {
 		case float64:
 			if math.IsInf(t, 0) || math.IsNaN(t) {
-				return nil, &problem.Problem{Line: n.Line, Message: fmt.Sprintf("%s is not a number a score file can hold (infinite or not a number); quote it for a string", n.Value)}
+				return nil, c.problem(n.Line, fmt.Sprintf("%s is not a number a score file can hold (infinite or not a number); quote it for a string", n.Value))
 			}
 		case int64:
 			if t >= math.MinInt && t <= math.MaxInt {
@@ -288,6 +309,24 @@ func scalar(n *yaml.Node) (any, *problem.Problem) {
 		// Custom tags (!Ref, !!set...) carry no meaning in Score: keep the text.
 		return n.Value, nil
 	}
+}
+
+// plainDecimal reads the common case of an integer written in decimal, as yaml.v3 would,
+// without building a decoder per number. Leading zeros (octal to yaml.v3), signs, underscores,
+// other bases and explicit tags take the decoder.
+func plainDecimal(n *yaml.Node) (int, bool) {
+	v := n.Value
+	if n.Tag != "!!int" || v == "" || len(v) > 18 || (v[0] == '0' && len(v) > 1) {
+		return 0, false
+	}
+	i := 0
+	for _, r := range v {
+		if r < '0' || r > '9' {
+			return 0, false
+		}
+		i = i*10 + int(r-'0')
+	}
+	return i, true
 }
 
 // fromJSON converts encoding/json output (json.Number) into the same value shapes YAML gives.
