@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"unicode/utf8"
 
 	"github.com/score-tf/terraform-provider-score/internal/score/placeholder"
@@ -98,32 +99,44 @@ func readSource(source string, in Input) ([]byte, error) {
 		if !filepath.IsAbs(p) {
 			p = filepath.Join(base, p)
 		}
-		return readBounded(os.DirFS(filepath.Dir(p)), filepath.Base(p), source)
+		f, err := os.OpenFile(p, openSourceFlags, 0)
+		return readBounded(f, err, source)
 	}
-	external := fmt.Errorf("source %q must be a relative path inside the score file's directory; files outside it are only read when the provider sets allow_external_file_sources = true: %w", source, errExternal)
 	if !filepath.IsLocal(source) {
-		return nil, external
+		return nil, externalSource(source)
 	}
 	root, err := os.OpenRoot(base)
 	if err != nil {
 		return nil, fmt.Errorf("cannot open the score file's directory %q: %v", base, err)
 	}
 	defer root.Close()
-	b, err := readBounded(root.FS(), filepath.ToSlash(filepath.Clean(source)), source)
+	f, err := root.OpenFile(filepath.Clean(source), openSourceFlags, 0)
 	if err != nil && strings.Contains(err.Error(), "escapes from parent") {
 		// A symbolic link inside the directory that leads out of it.
-		return nil, external
+		return nil, externalSource(source)
 	}
-	return b, err
+	return readBounded(f, err, source)
 }
+
+// openSourceFlags opens without blocking: opening a named pipe for reading would otherwise wait
+// for a writer. Reads from regular files are unaffected.
+const openSourceFlags = os.O_RDONLY | syscall.O_NONBLOCK
 
 // errExternal marks a source outside the score file's directory.
 var errExternal = errors.New("external file source")
 
-// readBounded reads name if it is a regular file of at most MaxFileSize bytes. It looks before it
-// opens: opening a named pipe would block until something writes to it.
-func readBounded(fsys fs.FS, name, source string) ([]byte, error) {
-	info, err := fs.Stat(fsys, name)
+func externalSource(source string) error {
+	return fmt.Errorf("source %q must be a relative path inside the score file's directory; files outside it are only read when the provider sets allow_external_file_sources = true: %w", source, errExternal)
+}
+
+// readBounded reads the file openErr says was opened, if it is a regular file of at most
+// MaxFileSize bytes, and closes it.
+func readBounded(f *os.File, openErr error, source string) ([]byte, error) {
+	if openErr != nil {
+		return nil, fmt.Errorf("cannot read source %q: %v", source, unwrapPathError(openErr))
+	}
+	defer f.Close()
+	info, err := f.Stat()
 	if err != nil {
 		return nil, fmt.Errorf("cannot read source %q: %v", source, unwrapPathError(err))
 	}
@@ -133,11 +146,6 @@ func readBounded(fsys fs.FS, name, source string) ([]byte, error) {
 	if info.Size() > MaxFileSize {
 		return nil, fmt.Errorf("source %q is %d bytes; files may be at most %d bytes", source, info.Size(), MaxFileSize)
 	}
-	f, err := fsys.Open(name)
-	if err != nil {
-		return nil, fmt.Errorf("cannot read source %q: %v", source, unwrapPathError(err))
-	}
-	defer f.Close()
 	// Bounded again, in case the file grew since Stat.
 	b, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"runtime/debug"
 	"sort"
 	"strings"
+	"syscall"
 	"testing"
 
 	"gopkg.in/yaml.v3"
@@ -1004,6 +1005,18 @@ containers:
 				}
 			},
 			want:  []want{{`containers.web.files["/etc/app.conf"].source (line 9)`, `source "conf" is not a regular file`}},
+			count: 1,
+		},
+		{
+			name:    "file source is a named pipe",
+			content: sourceFile("pipe"),
+			prepare: func(t *testing.T, dir string, _ *loader.Input) {
+				// Nothing ever writes to it: reading it would block forever.
+				if err := syscall.Mkfifo(filepath.Join(dir, "pipe"), 0o644); err != nil {
+					t.Skipf("no named pipes here: %v", err)
+				}
+			},
+			want:  []want{{`containers.web.files["/etc/app.conf"].source (line 9)`, `source "pipe" is not a regular file`}},
 			count: 1,
 		},
 		{
