@@ -16,13 +16,10 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	kjson "k8s.io/apimachinery/pkg/runtime/serializer/json"
+	kjson "sigs.k8s.io/json"
 )
 
-var (
-	scheme     = runtime.NewScheme()
-	serializer = kjson.NewSerializerWithOptions(kjson.DefaultMetaFactory, scheme, scheme, kjson.SerializerOptions{Strict: true})
-)
+var scheme = runtime.NewScheme()
 
 func init() {
 	for _, add := range []func(*runtime.Scheme) error{
@@ -52,14 +49,25 @@ func Validate(obj map[string]any) error {
 	if name, _ := meta["name"].(string); name == "" {
 		return fmt.Errorf("%s %s: metadata.name is required", apiVersion, kind)
 	}
-	if !Known(apiVersion, kind) {
-		return nil
+	gv, err := schema.ParseGroupVersion(apiVersion)
+	if err != nil {
+		return nil // not a kind this package knows
+	}
+	typed, err := scheme.New(gv.WithKind(kind))
+	if err != nil {
+		return nil // not a kind this package knows
 	}
 	raw, err := json.Marshal(obj)
 	if err != nil {
 		return err
 	}
-	if _, _, err := serializer.Decode(raw, nil, nil); err != nil {
+	// What the API machinery's strict JSON serializer does once it knows the kind: decode case-
+	// sensitively, refusing unknown and duplicate fields.
+	strictErrs, err := kjson.UnmarshalStrict(raw, typed)
+	if err == nil && len(strictErrs) > 0 {
+		err = runtime.NewStrictDecodingError(strictErrs)
+	}
+	if err != nil {
 		return fmt.Errorf("%s %s %q is not a valid object: %v", apiVersion, kind, meta["name"], err)
 	}
 	return nil
