@@ -257,7 +257,7 @@ func TestMarshal(t *testing.T) {
       Z: z
     image: nginx
     ports:
-      - 8080:80
+      - "8080:80"
 volumes:
   data: {}
 `
@@ -275,7 +275,7 @@ volumes:
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, w := range []string{`a: "true"`, `b: "012"`, "c: ${VAR}", "d: " + long, `e: 'a: b'`} {
+	for _, w := range []string{`a: "true"`, `b: "012"`, "c: ${VAR}", "d: " + long, `e: "a: b"`} {
 		if !strings.Contains(s, w) {
 			t.Errorf("%q missing from:\n%s", w, s)
 		}
