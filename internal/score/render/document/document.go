@@ -6,6 +6,7 @@ package document
 import (
 	"bytes"
 	"fmt"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 )
@@ -35,7 +36,7 @@ func Holds(v any, values []string) bool {
 	switch t := v.(type) {
 	case string:
 		for _, s := range values {
-			if s != "" && bytes.Contains([]byte(t), []byte(s)) {
+			if s != "" && strings.Contains(t, s) {
 				return true
 			}
 		}
