@@ -55,10 +55,9 @@ func validateSchema(doc any, loc locator) problem.List {
 var englishPrinter = message.NewPrinter(language.English)
 
 // collectSchemaProblems flattens the validator's tree of causes into its leaves, worded for
-// someone editing a score file.
-// base is where the schema resource ve's keyword belongs to applies: the root, or the value a
-// $ref led into. A property name's own error knows only the name, not where it sits; the path to
-// the map comes from base and the keyword's place in the schema.
+// someone editing a score file. base is the value the schema resource holding ve's keyword
+// applies to: the document, or the value a $ref led into. A property name's error carries only
+// the name, not where the map is; that comes from base and the keyword's place in the schema.
 func (loc locator) collectSchemaProblems(ve *jsonschema.ValidationError, base []string, out *problem.List) {
 	path := ve.InstanceLocation
 	if _, ok := ve.ErrorKind.(*kind.Reference); ok {
