@@ -53,7 +53,9 @@ func TestValidate(t *testing.T) {
 		{"unknown nested field", edit(func(o map[string]any) { container(o)["imagePullPolicyz"] = "Always" }), `unknown field "spec.template.spec.containers[0].imagePullPolicyz"`},
 		{"field names are case-sensitive", edit(func(o map[string]any) { o["spec"].(map[string]any)["Replicas"] = 1 }), `unknown field "spec.Replicas"`},
 		{"wrong type", edit(func(o map[string]any) { o["spec"].(map[string]any)["replicas"] = "two" }), `apps/v1 Deployment "web" is not a valid object`},
-		{"bad quantity", edit(func(o map[string]any) { container(o)["resources"] = map[string]any{"limits": map[string]any{"cpu": "lots"}} }), `is not a valid object`},
+		{"bad quantity", edit(func(o map[string]any) {
+			container(o)["resources"] = map[string]any{"limits": map[string]any{"cpu": "lots"}}
+		}), `is not a valid object`},
 		{"port out of int32 range", edit(func(o map[string]any) {
 			container(o)["ports"] = []any{map[string]any{"containerPort": 1 << 40}}
 		}), `is not a valid object`},

@@ -2,6 +2,7 @@ package document
 
 import (
 	"errors"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -40,33 +41,15 @@ const (
 func (e *emitter) value(v any, indent int, at place) error {
 	switch t := v.(type) {
 	case map[string]any:
-		if len(t) == 0 {
-			e.scalar("{}", at)
-			return nil
-		}
-		keys := make([]string, 0, len(t))
-		for k := range t {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		return e.mapping(keys, func(k string) any { return t[k] }, indent, at)
+		return emitMapping(e, t, indent, at)
 	case map[string]string:
-		if len(t) == 0 {
-			e.scalar("{}", at)
-			return nil
-		}
-		keys := make([]string, 0, len(t))
-		for k := range t {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		return e.mapping(keys, func(k string) any { return t[k] }, indent, at)
+		return emitMapping(e, t, indent, at)
 	case []any:
-		return e.sequence(len(t), func(i int) any { return t[i] }, indent, at)
+		return emitSequence(e, t, indent, at)
 	case []string:
-		return e.sequence(len(t), func(i int) any { return t[i] }, indent, at)
+		return emitSequence(e, t, indent, at)
 	case []map[string]any:
-		return e.sequence(len(t), func(i int) any { return t[i] }, indent, at)
+		return emitSequence(e, t, indent, at)
 	case string:
 		return e.text(t, indent, at)
 	case nil:
@@ -87,11 +70,15 @@ func (e *emitter) value(v any, indent int, at place) error {
 	return nil
 }
 
-func (e *emitter) mapping(keys []string, get func(string) any, indent int, at place) error {
+func emitMapping[V any](e *emitter, m map[string]V, indent int, at place) error {
+	if len(m) == 0 {
+		e.scalar("{}", at)
+		return nil
+	}
 	if at == afterKey {
 		e.b.WriteByte('\n')
 	}
-	for i, k := range keys {
+	for i, k := range slices.Sorted(maps.Keys(m)) {
 		if i > 0 || at != afterDash {
 			e.indent(indent)
 		}
@@ -101,27 +88,27 @@ func (e *emitter) mapping(keys []string, get func(string) any, indent int, at pl
 		}
 		e.b.WriteString(key)
 		e.b.WriteByte(':')
-		if err := e.value(get(k), indent+2, afterKey); err != nil {
+		if err := e.value(m[k], indent+2, afterKey); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (e *emitter) sequence(n int, get func(int) any, indent int, at place) error {
-	if n == 0 {
+func emitSequence[V any](e *emitter, items []V, indent int, at place) error {
+	if len(items) == 0 {
 		e.scalar("[]", at)
 		return nil
 	}
 	if at == afterKey {
 		e.b.WriteByte('\n')
 	}
-	for i := range n {
+	for i, item := range items {
 		if i > 0 || at != afterDash {
 			e.indent(indent)
 		}
 		e.b.WriteString("- ")
-		if err := e.value(get(i), indent+2, afterDash); err != nil {
+		if err := e.value(item, indent+2, afterDash); err != nil {
 			return err
 		}
 	}
