@@ -1,6 +1,7 @@
 package loader_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -16,9 +17,19 @@ import (
 // root is the nearest directory above the test holding go.mod. It skips the test when absent.
 func sharedDir(t *testing.T) string {
 	t.Helper()
+	shared, missing := findShared()
+	if missing != "" {
+		t.Skip(missing)
+	}
+	return shared
+}
+
+// findShared is sharedDir for tests that go on without the material: missing says why it was not
+// found.
+func findShared() (shared, missing string) {
 	wd, err := os.Getwd()
 	if err != nil {
-		t.Fatal(err)
+		return "", err.Error()
 	}
 	root := ""
 	for dir := wd; ; dir = filepath.Dir(dir) {
@@ -31,13 +42,13 @@ func sharedDir(t *testing.T) string {
 		}
 	}
 	if root == "" {
-		t.Skipf("no go.mod found above %s, so the shared conformance directory (<repo root>/../shared) cannot be located", wd)
+		return "", fmt.Sprintf("no go.mod found above %s, so the shared conformance directory (<repo root>/../shared) cannot be located", wd)
 	}
-	shared := filepath.Join(filepath.Dir(root), "shared")
+	shared = filepath.Join(filepath.Dir(root), "shared")
 	if info, err := os.Stat(filepath.Join(shared, "conformance")); err != nil || !info.IsDir() {
-		t.Skipf("shared conformance material not found: looked for %s (the repository root %s, then ../shared/conformance)", filepath.Join(shared, "conformance"), root)
+		return "", fmt.Sprintf("shared conformance material not found: looked for %s (the repository root %s, then ../shared/conformance)", filepath.Join(shared, "conformance"), root)
 	}
-	return shared
+	return shared, ""
 }
 
 // fakeOutputs resolves any resource output key to a fixed string, the way a provisioner's outputs

@@ -95,7 +95,7 @@ func TestTypedSpecMatchesMapSpec(t *testing.T) {
 		"typical":    {Content: []byte(typicalWorkload), BaseDir: dir},
 		"fifty":      {Content: []byte(fiftyContainers())},
 	}
-	if shared := sharedDirOrEmpty(); shared != "" {
+	if shared, missing := findShared(); missing == "" {
 		files, _ := filepath.Glob(filepath.Join(shared, "conformance", "score-compose-examples", "*", "score*.yaml"))
 		for _, f := range files {
 			b, err := os.ReadFile(f)
@@ -179,13 +179,4 @@ func TestTypedSpecFillsEveryField(t *testing.T) {
 	if len(seen) < 40 {
 		t.Errorf("walked only %d fields", len(seen))
 	}
-}
-
-// sharedDirOrEmpty is sharedDir without skipping: "" when the conformance material is absent.
-func sharedDirOrEmpty() string {
-	dir := filepath.Join("..", "..", "..", "..", "shared")
-	if _, err := os.Stat(filepath.Join(dir, "conformance")); err != nil {
-		return ""
-	}
-	return dir
 }
