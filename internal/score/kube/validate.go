@@ -34,8 +34,20 @@ func init() {
 
 // Known reports whether the kind of apiVersion is one Validate decodes strictly.
 func Known(apiVersion, kind string) bool {
+	return typedObject(apiVersion, kind) != nil
+}
+
+// typedObject is a new, empty object of the kind, or nil for a kind this package does not know.
+func typedObject(apiVersion, kind string) runtime.Object {
 	gv, err := schema.ParseGroupVersion(apiVersion)
-	return err == nil && scheme.Recognizes(gv.WithKind(kind))
+	if err != nil {
+		return nil
+	}
+	obj, err := scheme.New(gv.WithKind(kind))
+	if err != nil {
+		return nil
+	}
+	return obj
 }
 
 // Validate checks one object (as decoded from YAML/JSON).
@@ -49,13 +61,9 @@ func Validate(obj map[string]any) error {
 	if name, _ := meta["name"].(string); name == "" {
 		return fmt.Errorf("%s %s: metadata.name is required", apiVersion, kind)
 	}
-	gv, err := schema.ParseGroupVersion(apiVersion)
-	if err != nil {
-		return nil // not a kind this package knows
-	}
-	typed, err := scheme.New(gv.WithKind(kind))
-	if err != nil {
-		return nil // not a kind this package knows
+	typed := typedObject(apiVersion, kind)
+	if typed == nil {
+		return nil
 	}
 	raw, err := json.Marshal(obj)
 	if err != nil {
