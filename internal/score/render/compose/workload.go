@@ -210,6 +210,9 @@ func (r *workloadRenderer) addContainers() {
 	annotations := map[string]any{WorkloadNameAnnotation: r.name}
 	if ann, ok := r.spec.Metadata["annotations"].(map[string]any); ok {
 		for k, v := range ann {
+			if s, ok := v.(string); ok {
+				v = escapeDollars(s)
+			}
 			annotations[k] = v
 		}
 	}
@@ -220,7 +223,7 @@ func (r *workloadRenderer) addContainers() {
 			continue
 		}
 		c := r.spec.Containers[cname]
-		svc := map[string]any{"image": c.Image, "annotations": annotations}
+		svc := map[string]any{"image": escapeDollars(c.Image), "annotations": annotations}
 		switch {
 		case cname == primary:
 			svc["hostname"] = r.name
@@ -351,12 +354,12 @@ func (r *workloadRenderer) containerFiles(cname string, c types.Container, svc m
 			} else {
 				r.binaryFiles[rel] = base64.StdEncoding.EncodeToString([]byte(content))
 			}
-			binds = append(binds, map[string]any{"type": "bind", "source": "./" + rel, "target": target, "read_only": true})
+			binds = append(binds, map[string]any{"type": "bind", "source": escapeDollars("./" + rel), "target": escapeDollars(target), "read_only": true})
 			continue
 		}
 		name := r.name + "-" + cname + "-" + hash
 		r.configs[name] = map[string]any{"content": escapeDollars(content)}
-		cfg := map[string]any{"source": name, "target": target}
+		cfg := map[string]any{"source": name, "target": escapeDollars(target)}
 		if mode != nil {
 			cfg["mode"] = mode
 		}
@@ -390,7 +393,7 @@ func (r *workloadRenderer) containerVolumes(cname string, c types.Container, svc
 			kind = "volume"
 		}
 		source, _ := res.Outputs["source"].(string)
-		m := map[string]any{"type": kind, "target": target}
+		m := map[string]any{"type": kind, "target": escapeDollars(target)}
 		if v.ReadOnly != nil && *v.ReadOnly {
 			m["read_only"] = true
 		}
@@ -406,13 +409,13 @@ func (r *workloadRenderer) containerVolumes(cname string, c types.Container, svc
 			}
 			m["source"] = source
 			if sub != "" {
-				m["volume"] = map[string]any{"subpath": sub}
+				m["volume"] = map[string]any{"subpath": escapeDollars(sub)}
 			}
 			if _, declared := r.volumes[source]; !declared {
 				r.volumes[source] = map[string]any{"name": source}
 			}
 		case "bind":
-			m["source"] = path.Join(source, sub)
+			m["source"] = escapeDollars(path.Join(source, sub))
 		case "tmpfs":
 			if sub != "" {
 				r.problem(at, "a tmpfs volume (resource '%s') cannot have a path", res.Uid)
@@ -479,7 +482,10 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-// escapeDollars keeps compose from interpolating text that is meant literally.
+// escapeDollars keeps compose from interpolating text that is meant literally: every string the
+// score file or a resource output gives (image, annotations, paths, command, args, file content,
+// values). Only references compose is meant to fill in (secret and environment variables) keep a
+// bare `$`.
 func escapeDollars(s string) string {
 	return strings.ReplaceAll(s, "$", "$$")
 }

@@ -504,3 +504,81 @@ resources:
 		}
 	}
 }
+
+// Compose interpolates `$` in every value of the compose file. Score means the image, annotations,
+// file and volume paths literally, so they reach the project as written, whatever the environment.
+func TestWorkloadLiteralDollars(t *testing.T) {
+	score := `apiVersion: score.dev/v1b1
+metadata:
+  name: app
+  annotations:
+    example.com/note: "cost $5 ${X}"
+containers:
+  main:
+    image: registry.example.com/$A/app:${TAG}
+    files:
+      /etc/$x/a.conf:
+        content: plain
+      /etc/$x/pa$s.conf:
+        content: "password=${resources.db.password}"
+    volumes:
+      /data/$v:
+        source: ${resources.named}
+        path: sub$p
+      /logs/$v:
+        source: ${resources.host}
+        path: l$g
+resources:
+  db:
+    type: postgres
+  named:
+    type: volume
+  host:
+    type: volume
+`
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "l$g"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	db := wlRes("db", "postgres.default#app.db", map[string]any{"password": "pa55word-secret"}, "password")
+	named := wlRes("named", "volume.default#app.named", map[string]any{"type": "volume", "source": "named-data"})
+	host := wlRes("host", "volume.default#app.host", map[string]any{"type": "bind", "source": dir})
+	env := map[string]string{"A": "WRONG", "TAG": "WRONG", "X": "WRONG", "x": "WRONG", "v": "WRONG", "p": "WRONG", "g": "WRONG", "s": "WRONG"}
+	_, project := wlRender(t, env, score, db, named, host)
+	svc := project.Services["app-main"]
+	if svc.Image != "registry.example.com/$A/app:${TAG}" {
+		t.Errorf("image = %q", svc.Image)
+	}
+	if got := svc.Annotations["example.com/note"]; got != "cost $5 ${X}" {
+		t.Errorf("annotation = %q", got)
+	}
+	var configTargets []string
+	for _, c := range svc.Configs {
+		configTargets = append(configTargets, c.Target)
+	}
+	if fmt.Sprint(configTargets) != "[/etc/$x/a.conf]" {
+		t.Errorf("config targets = %v", configTargets)
+	}
+	mounts := map[string]types.ServiceVolumeConfig{}
+	for _, v := range svc.Volumes {
+		mounts[v.Target] = v
+	}
+	if v, ok := mounts["/etc/$x/pa$s.conf"]; !ok || v.Type != "bind" || !strings.HasSuffix(v.Source, "/pa$s.conf") {
+		t.Errorf("secret file mount = %+v (mounts %v)", v, wlMountTargets(mounts))
+	}
+	if v := mounts["/data/$v"]; v.Volume == nil || v.Volume.Subpath != "sub$p" {
+		t.Errorf("/data/$v = %+v (mounts %v)", v, wlMountTargets(mounts))
+	}
+	if v := mounts["/logs/$v"]; v.Source != filepath.Join(dir, "l$g") {
+		t.Errorf("/logs/$v = %+v (mounts %v)", v, wlMountTargets(mounts))
+	}
+}
+
+func wlMountTargets(m map[string]types.ServiceVolumeConfig) []string {
+	targets := make([]string, 0, len(m))
+	for t := range m {
+		targets = append(targets, t)
+	}
+	sort.Strings(targets)
+	return targets
+}
