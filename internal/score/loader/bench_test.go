@@ -1,11 +1,14 @@
 package loader_test
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"gopkg.in/yaml.v3"
 
 	"github.com/score-tf/terraform-provider-score/internal/score/loader"
 	"github.com/score-tf/terraform-provider-score/internal/score/placeholder"
@@ -141,6 +144,34 @@ func BenchmarkLoadTypical(b *testing.B) {
 			b.Fatalf("resolved %d values, want 11", n)
 		}
 	}
+}
+
+// BenchmarkLoadTypicalLibraries measures the two library calls inside LoadTypical on the same file:
+// yaml.v3 parsing it into nodes (Load needs their lines), and the compiled Score schema validating
+// the document. Their sum is the floor no change to our own code can take a load below.
+func BenchmarkLoadTypicalLibraries(b *testing.B) {
+	content := []byte(typicalWorkload)
+	b.Run("yaml.v3", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var root yaml.Node
+			if err := yaml.NewDecoder(bytes.NewReader(content)).Decode(&root); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	doc, err := loader.DecodeYAML(content)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("jsonschema", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := loader.ValidateSchema(doc); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
 
 func fiftyContainers() string {
