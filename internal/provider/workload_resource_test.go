@@ -567,7 +567,9 @@ func TestAccWorkloadResource_bindPlainValues(t *testing.T) {
 	for _, target := range wrTargets {
 		t.Run(target.name, func(t *testing.T) {
 			const addr = "score_workload.shop"
+			// The image, through an override, holds a `$` that compose must not interpolate.
 			config := target.provider + wrWorkload("shop", `  file = `+wrFile(t, "shared-db.score.yaml")+`
+  overrides = { "containers.main.image" = "registry.example.com/$REGION/shop:2.1.0" }
   resources = {
     db = {
       outputs = { host = "db.example.com", port = "5432" }
@@ -587,7 +589,8 @@ func TestAccWorkloadResource_bindPlainValues(t *testing.T) {
 				checks = append(checks,
 					wrKnown(addr, wrPath("manifests"), knownvalue.MapExact(map[string]knownvalue.Check{
 						"apps/v1/Deployment/shop/shop": wrLines("kind: Deployment", "...", "- name: DB_HOST", "value: db.example.com",
-							"- name: DB_PASSWORD", "valueFrom:", "secretKeyRef:", "key: DB_PASSWORD", "name: shop-main-env"),
+							"- name: DB_PASSWORD", "valueFrom:", "secretKeyRef:", "key: DB_PASSWORD", "name: shop-main-env", "...",
+							"image: registry.example.com/$REGION/shop:2.1.0"),
 						"core/v1/Service/shop/shop": knownvalue.NotNull(),
 					})),
 					wrKnown(addr, wrPath("secret_manifests"), knownvalue.MapExact(map[string]knownvalue.Check{
@@ -596,7 +599,8 @@ func TestAccWorkloadResource_bindPlainValues(t *testing.T) {
 				)
 			} else {
 				checks = append(checks,
-					wrKnown(addr, wrPath("compose_yaml"), wrLines("DB_HOST: db.example.com", "DB_PASSWORD: ${POSTGRES_DEFAULT_SHOP_DB_PASSWORD}")),
+					wrKnown(addr, wrPath("compose_yaml"), wrLines("DB_HOST: db.example.com", "DB_PASSWORD: ${POSTGRES_DEFAULT_SHOP_DB_PASSWORD}", "...",
+						"image: registry.example.com/$$REGION/shop:2.1.0")),
 					wrKnown(addr, wrPath("compose_env"), knownvalue.StringExact("POSTGRES_DEFAULT_SHOP_DB_PASSWORD='s3cr3t-value'\n")),
 				)
 			}
