@@ -210,9 +210,6 @@ func (r *workloadRenderer) addContainers() {
 	annotations := map[string]any{WorkloadNameAnnotation: r.name}
 	if ann, ok := r.spec.Metadata["annotations"].(map[string]any); ok {
 		for k, v := range ann {
-			if s, ok := v.(string); ok {
-				v = escapeDollars(s)
-			}
 			annotations[k] = v
 		}
 	}
@@ -223,7 +220,7 @@ func (r *workloadRenderer) addContainers() {
 			continue
 		}
 		c := r.spec.Containers[cname]
-		svc := map[string]any{"image": escapeDollars(c.Image), "annotations": annotations}
+		svc := map[string]any{"image": c.Image, "annotations": annotations}
 		switch {
 		case cname == primary:
 			svc["hostname"] = r.name
@@ -231,17 +228,20 @@ func (r *workloadRenderer) addContainers() {
 			svc["network_mode"] = "service:" + r.serviceName(primary)
 		}
 		if len(c.Command) > 0 {
-			svc["entrypoint"] = escapeAll(c.Command)
+			svc["entrypoint"] = c.Command
 		}
 		if len(c.Args) > 0 {
-			svc["command"] = escapeAll(c.Args)
+			svc["command"] = c.Args
 		}
-		r.variables(cname, c, svc)
 		r.containerFiles(cname, c, svc)
 		r.containerVolumes(cname, c, svc)
 		if hc := healthcheck(c); hc != nil {
 			svc["healthcheck"] = hc
 		}
+		// Everything so far is meant literally; the environment is the one place with references
+		// compose is to fill in, so it escapes its literal parts itself.
+		svc = escapeLiterals(svc).(map[string]any)
+		r.variables(cname, c, svc)
 		if len(r.resourceServices) > 0 {
 			deps := map[string]any{}
 			for s, cond := range r.resourceServices {
@@ -354,12 +354,12 @@ func (r *workloadRenderer) containerFiles(cname string, c types.Container, svc m
 			} else {
 				r.binaryFiles[rel] = base64.StdEncoding.EncodeToString([]byte(content))
 			}
-			binds = append(binds, map[string]any{"type": "bind", "source": escapeDollars("./" + rel), "target": escapeDollars(target), "read_only": true})
+			binds = append(binds, map[string]any{"type": "bind", "source": "./" + rel, "target": target, "read_only": true})
 			continue
 		}
 		name := r.name + "-" + cname + "-" + hash
 		r.configs[name] = map[string]any{"content": escapeDollars(content)}
-		cfg := map[string]any{"source": name, "target": escapeDollars(target)}
+		cfg := map[string]any{"source": name, "target": target}
 		if mode != nil {
 			cfg["mode"] = mode
 		}
@@ -393,7 +393,7 @@ func (r *workloadRenderer) containerVolumes(cname string, c types.Container, svc
 			kind = "volume"
 		}
 		source, _ := res.Outputs["source"].(string)
-		m := map[string]any{"type": kind, "target": escapeDollars(target)}
+		m := map[string]any{"type": kind, "target": target}
 		if v.ReadOnly != nil && *v.ReadOnly {
 			m["read_only"] = true
 		}
@@ -409,13 +409,13 @@ func (r *workloadRenderer) containerVolumes(cname string, c types.Container, svc
 			}
 			m["source"] = source
 			if sub != "" {
-				m["volume"] = map[string]any{"subpath": escapeDollars(sub)}
+				m["volume"] = map[string]any{"subpath": sub}
 			}
 			if _, declared := r.volumes[source]; !declared {
 				r.volumes[source] = map[string]any{"name": source}
 			}
 		case "bind":
-			m["source"] = escapeDollars(path.Join(source, sub))
+			m["source"] = path.Join(source, sub)
 		case "tmpfs":
 			if sub != "" {
 				r.problem(at, "a tmpfs volume (resource '%s') cannot have a path", res.Uid)
@@ -453,7 +453,7 @@ func healthcheck(c types.Container) map[string]any {
 	hc := map[string]any{"interval": "5s", "timeout": "5s"}
 	switch {
 	case p.Exec != nil:
-		hc["test"] = append([]any{"CMD"}, toAny(escapeAll(p.Exec.Command))...)
+		hc["test"] = append([]any{"CMD"}, toAny(p.Exec.Command)...)
 	case p.HttpGet != nil:
 		h := p.HttpGet
 		scheme, host := "http", "localhost"
@@ -471,7 +471,7 @@ func healthcheck(c types.Container) map[string]any {
 		}
 		cmd := fmt.Sprintf("wget -q -O /dev/null --no-check-certificate%s %s || curl -fsSk -o /dev/null%s %s",
 			wgetHeaders, shellQuote(url), curlHeaders, shellQuote(url))
-		hc["test"] = []any{"CMD-SHELL", escapeDollars(cmd)}
+		hc["test"] = []any{"CMD-SHELL", cmd}
 	default:
 		return nil
 	}
@@ -482,20 +482,38 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-// escapeDollars keeps compose from interpolating text that is meant literally: every string the
-// score file or a resource output gives (image, annotations, paths, command, args, file content,
-// values). Only references compose is meant to fill in (secret and environment variables) keep a
-// bare `$`.
+// escapeDollars keeps compose from interpolating text that is meant literally. Only references
+// compose is meant to fill in (secret and environment variables) keep a bare `$`.
 func escapeDollars(s string) string {
 	return strings.ReplaceAll(s, "$", "$$")
 }
 
-func escapeAll(list []string) []string {
-	out := make([]string, len(list))
-	for i, s := range list {
-		out[i] = escapeDollars(s)
+// escapeLiterals is v with every string value escaped (keys are not interpolated), as a copy:
+// maps such as the annotations are shared between services.
+func escapeLiterals(v any) any {
+	switch v := v.(type) {
+	case string:
+		return escapeDollars(v)
+	case []string:
+		out := make([]any, len(v))
+		for i, s := range v {
+			out[i] = escapeDollars(s)
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = escapeLiterals(e)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, e := range v {
+			out[k] = escapeLiterals(e)
+		}
+		return out
 	}
-	return out
+	return v
 }
 
 func toAny(list []string) []any {
