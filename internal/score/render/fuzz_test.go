@@ -78,6 +78,9 @@ func FuzzRenderWorkload(f *testing.F) {
 			}
 
 			public, other := wlPublic(first), wlPublic(wlRender(t, input(2)))
+			if len(public) != len(other) {
+				t.Fatalf("%s: the random source changes which outputs exist: %v vs %v", target, wlSortedKeys(public), wlSortedKeys(other))
+			}
 			for _, key := range wlSortedKeys(public) {
 				if public[key] != other[key] {
 					t.Fatalf("%s: %s depends on the random source:\n%s", target, key, wlDiff(public[key], other[key]))
