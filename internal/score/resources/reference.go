@@ -33,6 +33,9 @@ func (r *Result) Lookup(ref string) (Reference, error) {
 				if len(parts) != 3 {
 					return out, fmt.Errorf("invalid ref '%s': an environment resource takes exactly one key, the variable name", ref)
 				}
+				if !isVariableName(parts[2]) {
+					return out, fmt.Errorf("invalid ref '%s': %q is not an environment variable name (letters, digits and _, not starting with a digit)", ref, parts[2])
+				}
 				out.Environment, out.Value = true, parts[2]
 				return out, nil
 			}
@@ -42,6 +45,17 @@ func (r *Result) Lookup(ref string) (Reference, error) {
 	value, err := r.resolver().Resolve(ref)
 	out.Value = value
 	return out, err
+}
+
+// isVariableName reports whether name can be referred to as ${name} in a compose file.
+func isVariableName(name string) bool {
+	for i, c := range name {
+		letter := c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+		if !letter && (i == 0 || c < '0' || c > '9') {
+			return false
+		}
+	}
+	return name != ""
 }
 
 // Immediate resolves a reference to its value, for places that cannot defer anything (resource

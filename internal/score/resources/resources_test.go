@@ -304,6 +304,16 @@ func TestLookupFlags(t *testing.T) {
 	if _, err := res.Lookup("resources.env.A.B"); err == nil || !strings.Contains(err.Error(), "exactly one key") {
 		t.Errorf("two-key environment lookup error = %v", err)
 	}
+	for _, name := range []string{"0AB", "A-B", "A B", "Ä"} {
+		if _, err := res.Lookup("resources.env." + name); err == nil || !strings.Contains(err.Error(), "not an environment variable name") {
+			t.Errorf("environment lookup of %q: error = %v", name, err)
+		}
+	}
+	for _, name := range []string{"_A", "a1_B2", "X"} {
+		if got, err := res.Lookup("resources.env." + name); err != nil || got.Value != name {
+			t.Errorf("environment lookup of %q = %+v, %v", name, got, err)
+		}
+	}
 	if _, err := res.Immediate("resources.env.REGION"); err == nil || !strings.Contains(err.Error(), "only available in container variables") {
 		t.Errorf("Immediate(environment) error = %v", err)
 	}
