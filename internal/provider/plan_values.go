@@ -1,15 +1,41 @@
 package provider
 
 import (
+	"io"
+	"math/rand/v2"
+
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
-	"github.com/score-tf/terraform-provider-score/internal/score/render"
+	"github.com/score-tf/terraform-provider-score/internal/score/engine"
+	"github.com/score-tf/terraform-provider-score/internal/score/target"
 )
 
-// Plans render twice with different random sources; what differs depends on values generated
-// for the first time and is unknown until apply. These helpers build the planned values.
+// Plans render twice, once per planVariant: a value that differs between two renders with two
+// random sources depends on a value generated for the first time (a new password, say), so it
+// is unknown until apply; everything else is known at plan. These helpers build the planned
+// values.
+
+// The plan variants' random seeds: fixed, so that the same configuration plans the same.
+const (
+	planSeedA = 1
+	planSeedB = 2
+)
+
+// planVariant is one of the two plan renders: its random source and the name its stand-ins for
+// unknown values carry.
+type planVariant struct {
+	name   string
+	random io.Reader
+}
+
+// planVariants are the two renders a plan compares.
+func planVariants() [2]planVariant {
+	return [2]planVariant{
+		{name: "A", random: rand.NewChaCha8([32]byte{planSeedA})},
+		{name: "B", random: rand.NewChaCha8([32]byte{planSeedB})},
+	}
+}
 
 func knownIfEqual(a, b string) types.String {
 	if a != b {
@@ -36,25 +62,25 @@ func mapKnownIfEqual(a, b map[string]string) types.Map {
 }
 
 // mergeRendered builds a provisioned resource's rendered attributes.
-func mergeRendered(a, b *render.Resource, target provisioner.Target) renderedModel {
+func mergeRendered(a, b *engine.RenderedResource, t target.Target) renderedModel {
 	return renderedModel{
 		Outputs: mapKnownIfEqual(a.Outputs, b.Outputs), Secrets: mapKnownIfEqual(a.Secrets, b.Secrets),
-		artifactsModel: artifactsKnownIfEqual(a.Artifacts, b.Artifacts, target),
+		artifactsModel: artifactsKnownIfEqual(a.Artifacts, b.Artifacts, t),
 	}
 }
 
 // artifactsKnownIfEqual builds the target's attributes; those of the other target are null.
-func artifactsKnownIfEqual(a, b render.Artifacts, target provisioner.Target) artifactsModel {
+func artifactsKnownIfEqual(a, b engine.Artifacts, t target.Target) artifactsModel {
 	m := artifactsModel{
 		Manifests: types.MapNull(types.StringType), SecretManifests: types.MapNull(types.StringType),
 		ComposeYAML: types.StringNull(), ComposeEnv: types.StringNull(),
 		Files: types.MapNull(types.StringType), SecretFiles: types.MapNull(types.StringType),
 	}
-	switch target {
-	case provisioner.Kubernetes:
+	switch t {
+	case target.Kubernetes:
 		m.Manifests = mapKnownIfEqual(a.Manifests, b.Manifests)
 		m.SecretManifests = mapKnownIfEqual(a.SecretManifests, b.SecretManifests)
-	case provisioner.Compose:
+	case target.Compose:
 		m.ComposeYAML = knownIfEqual(a.ComposeYAML, b.ComposeYAML)
 		m.ComposeEnv = knownIfEqual(a.ComposeEnv, b.ComposeEnv)
 		m.Files = mapKnownIfEqual(a.Files, b.Files)

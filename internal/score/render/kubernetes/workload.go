@@ -42,7 +42,7 @@ type WorkloadInput struct {
 // refer to them.
 func RenderWorkload(in WorkloadInput) (Rendered, error) {
 	r := &workloadRenderer{in: in, spec: in.Workload.Spec, secretData: map[string]map[string]any{}}
-	r.name, _ = r.spec.Metadata["name"].(string)
+	r.name = in.Workload.Name()
 	objects := r.render()
 	if len(r.problems) > 0 {
 		r.problems.Sort()
