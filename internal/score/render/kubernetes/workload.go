@@ -241,7 +241,7 @@ func (r *workloadRenderer) servicePorts() []any {
 	return out
 }
 
-var secretRefPattern = regexp.MustCompile(`🔐💬(.+?)_([^_💬]+?)💬🔐`)
+var secretRefPattern = provisioner.SecretRefPattern
 
 // container renders one container and the pod volumes it needs.
 func (r *workloadRenderer) container(cname string, c types.Container, kind string) (map[string]any, map[string]any) {
