@@ -65,16 +65,6 @@ type renderedModel struct {
 	artifactsModel
 }
 
-// artifactsModel holds what the target consumes; score_resource and score_workload share it.
-type artifactsModel struct {
-	Manifests       types.Map    `tfsdk:"manifests"`
-	SecretManifests types.Map    `tfsdk:"secret_manifests"`
-	ComposeYAML     types.String `tfsdk:"compose_yaml"`
-	ComposeEnv      types.String `tfsdk:"compose_env"`
-	Files           types.Map    `tfsdk:"files"`
-	SecretFiles     types.Map    `tfsdk:"secret_files"`
-}
-
 func (r *resourceResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_resource"
 }
@@ -171,45 +161,22 @@ func (r *resourceResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 
 // renderedAttributes describe renderedModel.
 func renderedAttributes() map[string]schema.Attribute {
-	return map[string]schema.Attribute{
-		"outputs": schema.MapAttribute{
-			MarkdownDescription: "The non-secret outputs, as `${resources.NAME.KEY}` sees them; nested values as JSON.",
-			Computed:            true, ElementType: types.StringType,
-		},
-		"secrets": schema.MapAttribute{
-			MarkdownDescription: "The secret outputs (passwords, keys, connection strings). Which outputs are secret " +
-				"is the provisioner's `secret_outputs` list or, without one, those whose name suggests a credential.",
-			Computed: true, Sensitive: true, ElementType: types.StringType,
-		},
-		"manifests": schema.MapAttribute{
-			MarkdownDescription: "Kubernetes target: the objects the provisioner adds, one YAML document each, keyed " +
-				"`<group or core>/<version>/<Kind>/<namespace or _>/<name>`. No secret value appears here.",
-			Computed: true, ElementType: types.StringType,
-		},
-		"secret_manifests": schema.MapAttribute{
-			MarkdownDescription: "Kubernetes target: the Secret objects (and any object holding a secret value), keyed " +
-				"like `manifests`.",
-			Computed: true, Sensitive: true, ElementType: types.StringType,
-		},
-		"compose_yaml": schema.StringAttribute{
-			MarkdownDescription: "Compose target: a compose document with the services, volumes, networks and models " +
-				"the provisioner adds. Secret values are `${VAR}` references resolved from `compose_env`.",
-			Computed: true,
-		},
-		"compose_env": schema.StringAttribute{
-			MarkdownDescription: "Compose target: dotenv text with the secret values `compose_yaml` refers to.",
-			Computed:            true, Sensitive: true,
-		},
-		"files": schema.MapAttribute{
-			MarkdownDescription: "Compose target: files to write next to the compose file, by relative path " +
-				"(`mounts/...`), holding no secret value.",
-			Computed: true, ElementType: types.StringType,
-		},
-		"secret_files": schema.MapAttribute{
-			MarkdownDescription: "Compose target: files to write next to the compose file that hold a secret value.",
-			Computed:            true, Sensitive: true, ElementType: types.StringType,
-		},
+	attrs := artifactsAttributes(artifactsContent{
+		manifests: "Kubernetes target: the objects the provisioner adds, one YAML document each, keyed " +
+			"`<group or core>/<version>/<Kind>/<namespace or _>/<name>`. No secret value appears here.",
+		composeYAML: "Compose target: a compose document with the services, volumes, networks and models " +
+			"the provisioner adds. Secret values are `${VAR}` references resolved from `compose_env`.",
+	})
+	attrs["outputs"] = schema.MapAttribute{
+		MarkdownDescription: "The non-secret outputs, as `${resources.NAME.KEY}` sees them; nested values as JSON.",
+		Computed:            true, ElementType: types.StringType,
 	}
+	attrs["secrets"] = schema.MapAttribute{
+		MarkdownDescription: "The secret outputs (passwords, keys, connection strings). Which outputs are secret " +
+			"is the provisioner's `secret_outputs` list or, without one, those whose name suggests a credential.",
+		Computed: true, Sensitive: true, ElementType: types.StringType,
+	}
+	return attrs
 }
 
 func (r *resourceResource) ConfigValidators(_ context.Context) []resource.ConfigValidator {

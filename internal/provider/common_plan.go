@@ -68,32 +68,3 @@ func mergeRendered(a, b *engine.RenderedResource, t target.Target) renderedModel
 		artifactsModel: artifactsKnownIfEqual(a.Artifacts, b.Artifacts, t),
 	}
 }
-
-// artifactsKnownIfEqual builds the target's attributes; those of the other target are null.
-func artifactsKnownIfEqual(a, b engine.Artifacts, t target.Target) artifactsModel {
-	m := artifactsModel{
-		Manifests: types.MapNull(types.StringType), SecretManifests: types.MapNull(types.StringType),
-		ComposeYAML: types.StringNull(), ComposeEnv: types.StringNull(),
-		Files: types.MapNull(types.StringType), SecretFiles: types.MapNull(types.StringType),
-	}
-	switch t {
-	case target.Kubernetes:
-		m.Manifests = mapKnownIfEqual(a.Manifests, b.Manifests)
-		m.SecretManifests = mapKnownIfEqual(a.SecretManifests, b.SecretManifests)
-	case target.Compose:
-		m.ComposeYAML = knownIfEqual(a.ComposeYAML, b.ComposeYAML)
-		m.ComposeEnv = knownIfEqual(a.ComposeEnv, b.ComposeEnv)
-		m.Files = mapKnownIfEqual(a.Files, b.Files)
-		m.SecretFiles = mapKnownIfEqual(a.SecretFiles, b.SecretFiles)
-	}
-	return m
-}
-
-// unknownArtifacts is every target attribute unknown.
-func unknownArtifacts() artifactsModel {
-	return artifactsModel{
-		Manifests: types.MapUnknown(types.StringType), SecretManifests: types.MapUnknown(types.StringType),
-		ComposeYAML: types.StringUnknown(), ComposeEnv: types.StringUnknown(),
-		Files: types.MapUnknown(types.StringType), SecretFiles: types.MapUnknown(types.StringType),
-	}
-}

@@ -86,37 +86,6 @@ func (r *workloadResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 		},
 		"workload_services": workloadServicesAttribute(),
 		"name":              schema.StringAttribute{MarkdownDescription: "The workload name.", Computed: true},
-		"manifests": schema.MapAttribute{
-			MarkdownDescription: "Kubernetes target: every object, one YAML document each, keyed " +
-				"`<group or core>/<version>/<Kind>/<namespace or _>/<name>` (`apps/v1/Deployment/shop/web`): the " +
-				"Deployment (or StatefulSet, with the annotation `k8s.score.dev/kind: StatefulSet`), its Service " +
-				"when ports exist, ConfigMaps for files, and what provisioned resources add. No secret value appears " +
-				"here: variables and files using secrets refer to Secrets.",
-			Computed: true, ElementType: types.StringType,
-		},
-		"secret_manifests": schema.MapAttribute{
-			MarkdownDescription: "Kubernetes target: the Secret objects, keyed like `manifests`.",
-			Computed:            true, Sensitive: true, ElementType: types.StringType,
-		},
-		"compose_yaml": schema.StringAttribute{
-			MarkdownDescription: "Compose target: the compose file, a service per container (`<workload>-<container>`) " +
-				"plus what provisioned resources add. Secret values are `${VAR}` references to `compose_env`; every " +
-				"other `$` is escaped.",
-			Computed: true,
-		},
-		"compose_env": schema.StringAttribute{
-			MarkdownDescription: "Compose target: dotenv text with the secret values `compose_yaml` refers to; " +
-				"write it as `.env` beside the compose file.",
-			Computed: true, Sensitive: true,
-		},
-		"files": schema.MapAttribute{
-			MarkdownDescription: "Compose target: files to write next to the compose file, by relative path.",
-			Computed:            true, ElementType: types.StringType,
-		},
-		"secret_files": schema.MapAttribute{
-			MarkdownDescription: "Compose target: files holding a secret value, to write next to the compose file.",
-			Computed:            true, Sensitive: true, ElementType: types.StringType,
-		},
 		"binary_files": schema.MapAttribute{
 			MarkdownDescription: "Compose target: files that are not text (`binaryContent`), base64-encoded, to write " +
 				"next to the compose file (`local_file`'s `content_base64`).",
@@ -153,6 +122,18 @@ func (r *workloadResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				"(their generated values).",
 			Computed: true, Sensitive: true,
 		},
+	}
+	for name, a := range artifactsAttributes(artifactsContent{
+		manifests: "Kubernetes target: every object, one YAML document each, keyed " +
+			"`<group or core>/<version>/<Kind>/<namespace or _>/<name>` (`apps/v1/Deployment/shop/web`): the " +
+			"Deployment (or StatefulSet, with the annotation `k8s.score.dev/kind: StatefulSet`), its Service " +
+			"when ports exist, ConfigMaps for files, and what provisioned resources add. No secret value appears " +
+			"here: variables and files using secrets refer to Secrets.",
+		composeYAML: "Compose target: the compose file, a service per container (`<workload>-<container>`) " +
+			"plus what provisioned resources add. Secret values are `${VAR}` references to `compose_env`; every " +
+			"other `$` is escaped.",
+	}) {
+		attrs[name] = a
 	}
 	for name, desc := range sourceDescriptions {
 		if name == "overrides" {
