@@ -16,7 +16,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
+	"github.com/score-tf/terraform-provider-score/internal/score/engine"
+	"github.com/score-tf/terraform-provider-score/internal/score/target"
 )
 
 var _ provider.Provider = (*scoreProvider)(nil)
@@ -42,21 +43,12 @@ type scoreProviderModel struct {
 	AllowExternalFileSources types.Bool   `tfsdk:"allow_external_file_sources"`
 }
 
-// defaultComposeProject is the compose project name templates see when none is configured. It
-// is fixed (not the working directory's name) so that plans do not change between CI runners.
-const defaultComposeProject = "score"
-
 // providerData is what Configure hands to every data source and resource.
 type providerData struct {
 	// known is false when some provider argument is unknown at plan: resources then plan
 	// every output as unknown rather than guess.
-	known                    bool
-	target                   provisioner.Target
-	namespace                string
-	composeProject           string
-	library                  *provisioner.Library
-	allowCommands            bool
-	allowExternalFileSources bool
+	known    bool
+	settings engine.Settings
 }
 
 func (p *scoreProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -65,8 +57,8 @@ func (p *scoreProvider) Metadata(_ context.Context, _ provider.MetadataRequest, 
 }
 
 func (p *scoreProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
-	targets := make([]string, len(provisioner.Targets))
-	for i, t := range provisioner.Targets {
+	targets := make([]string, len(target.All))
+	for i, t := range target.All {
 		targets[i] = string(t)
 	}
 	resp.Schema = schema.Schema{
@@ -89,7 +81,7 @@ func (p *scoreProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 			},
 			"compose_project": schema.StringAttribute{
 				MarkdownDescription: "The compose project name templates see as `.ComposeProjectName`. Defaults to `" +
-					defaultComposeProject + "`.",
+					engine.DefaultComposeProjectName + "`.",
 				Optional: true,
 			},
 			"provisioners": schema.ListAttribute{
@@ -127,21 +119,21 @@ func (p *scoreProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	data := &providerData{
-		known: !config.Target.IsUnknown() && !config.Namespace.IsUnknown() && !config.ComposeProject.IsUnknown() &&
-			!config.Provisioners.IsUnknown() && !config.DefaultProvisioners.IsUnknown() &&
-			!config.AllowCommandProvisioners.IsUnknown() && !config.AllowExternalFileSources.IsUnknown(),
-		target:                   provisioner.Target(config.Target.ValueString()),
-		namespace:                config.Namespace.ValueString(),
-		composeProject:           config.ComposeProject.ValueString(),
-		allowCommands:            config.AllowCommandProvisioners.ValueBool(),
-		allowExternalFileSources: config.AllowExternalFileSources.ValueBool(),
+	known := !config.Target.IsUnknown() && !config.Namespace.IsUnknown() && !config.ComposeProject.IsUnknown() &&
+		!config.Provisioners.IsUnknown() && !config.DefaultProvisioners.IsUnknown() &&
+		!config.AllowCommandProvisioners.IsUnknown() && !config.AllowExternalFileSources.IsUnknown()
+	cfg := engine.Config{
+		Namespace:                config.Namespace.ValueString(),
+		ComposeProjectName:       config.ComposeProject.ValueString(),
+		AllowCommands:            config.AllowCommandProvisioners.ValueBool(),
+		AllowExternalFileSources: config.AllowExternalFileSources.ValueBool(),
 	}
-	if data.composeProject == "" {
-		data.composeProject = defaultComposeProject
+	if known {
+		// Without a known configuration nothing is provisioned: resources plan unknown outputs.
+		cfg.Target = target.Target(config.Target.ValueString())
 	}
-	if data.known && data.target != "" {
-		data.library = &provisioner.Library{Target: data.target}
+	data := &providerData{known: known, settings: engine.NewSettings(cfg)}
+	if data.settings.CanProvision() {
 		var files []types.String
 		if !config.Provisioners.IsNull() {
 			resp.Diagnostics.Append(config.Provisioners.ElementsAs(ctx, &files, false)...)
@@ -151,18 +143,15 @@ func (p *scoreProvider) Configure(ctx context.Context, req provider.ConfigureReq
 				data.known = false
 				continue
 			}
-			defs, err := provisioner.ParseFile([]byte(f.ValueString()), data.target, fmt.Sprintf("provisioners[%d]", i))
+			err := data.settings.AddProvisioners([]byte(f.ValueString()), fmt.Sprintf("provisioners[%d]", i))
 			for _, e := range splitErrors(err) {
 				resp.Diagnostics.AddAttributeError(path.Root("provisioners").AtListIndex(i), "Invalid provisioner definition", e.Error())
 			}
-			data.library.Provisioners = append(data.library.Provisioners, defs...)
 		}
 		if config.DefaultProvisioners.IsNull() || config.DefaultProvisioners.ValueBool() {
-			builtins, err := provisioner.Builtins(data.target)
-			if err != nil {
+			if err := data.settings.AddBuiltinProvisioners(); err != nil {
 				resp.Diagnostics.AddError("Built-in provisioners do not load", err.Error())
 			}
-			data.library.Provisioners = append(data.library.Provisioners, builtins...)
 		}
 	}
 	resp.DataSourceData = data

@@ -3,10 +3,9 @@ package provider
 import (
 	"context"
 	crand "crypto/rand"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"regexp"
 	"strings"
 
@@ -22,10 +21,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/score-spec/score-go/framework"
 
-	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
-	"github.com/score-tf/terraform-provider-score/internal/score/render"
+	"github.com/score-tf/terraform-provider-score/internal/score/engine"
 )
 
 var (
@@ -66,16 +63,6 @@ type renderedModel struct {
 	Outputs types.Map `tfsdk:"outputs"`
 	Secrets types.Map `tfsdk:"secrets"`
 	artifactsModel
-}
-
-// artifactsModel holds what the target consumes; score_resource and score_workload share it.
-type artifactsModel struct {
-	Manifests       types.Map    `tfsdk:"manifests"`
-	SecretManifests types.Map    `tfsdk:"secret_manifests"`
-	ComposeYAML     types.String `tfsdk:"compose_yaml"`
-	ComposeEnv      types.String `tfsdk:"compose_env"`
-	Files           types.Map    `tfsdk:"files"`
-	SecretFiles     types.Map    `tfsdk:"secret_files"`
 }
 
 func (r *resourceResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -174,45 +161,22 @@ func (r *resourceResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 
 // renderedAttributes describe renderedModel.
 func renderedAttributes() map[string]schema.Attribute {
-	return map[string]schema.Attribute{
-		"outputs": schema.MapAttribute{
-			MarkdownDescription: "The non-secret outputs, as `${resources.NAME.KEY}` sees them; nested values as JSON.",
-			Computed:            true, ElementType: types.StringType,
-		},
-		"secrets": schema.MapAttribute{
-			MarkdownDescription: "The secret outputs (passwords, keys, connection strings). Which outputs are secret " +
-				"is the provisioner's `secret_outputs` list or, without one, those whose name suggests a credential.",
-			Computed: true, Sensitive: true, ElementType: types.StringType,
-		},
-		"manifests": schema.MapAttribute{
-			MarkdownDescription: "Kubernetes target: the objects the provisioner adds, one YAML document each, keyed " +
-				"`<group or core>/<version>/<Kind>/<namespace or _>/<name>`. No secret value appears here.",
-			Computed: true, ElementType: types.StringType,
-		},
-		"secret_manifests": schema.MapAttribute{
-			MarkdownDescription: "Kubernetes target: the Secret objects (and any object holding a secret value), keyed " +
-				"like `manifests`.",
-			Computed: true, Sensitive: true, ElementType: types.StringType,
-		},
-		"compose_yaml": schema.StringAttribute{
-			MarkdownDescription: "Compose target: a compose document with the services, volumes, networks and models " +
-				"the provisioner adds. Secret values are `${VAR}` references resolved from `compose_env`.",
-			Computed: true,
-		},
-		"compose_env": schema.StringAttribute{
-			MarkdownDescription: "Compose target: dotenv text with the secret values `compose_yaml` refers to.",
-			Computed:            true, Sensitive: true,
-		},
-		"files": schema.MapAttribute{
-			MarkdownDescription: "Compose target: files to write next to the compose file, by relative path " +
-				"(`mounts/...`), holding no secret value.",
-			Computed: true, ElementType: types.StringType,
-		},
-		"secret_files": schema.MapAttribute{
-			MarkdownDescription: "Compose target: files to write next to the compose file that hold a secret value.",
-			Computed:            true, Sensitive: true, ElementType: types.StringType,
-		},
+	attrs := artifactsAttributes(artifactsContent{
+		manifests: "Kubernetes target: the objects the provisioner adds, one YAML document each, keyed " +
+			"`<group or core>/<version>/<Kind>/<namespace or _>/<name>`. No secret value appears here.",
+		composeYAML: "Compose target: a compose document with the services, volumes, networks and models " +
+			"the provisioner adds. Secret values are `${VAR}` references resolved from `compose_env`.",
+	})
+	attrs["outputs"] = schema.MapAttribute{
+		MarkdownDescription: "The non-secret outputs, as `${resources.NAME.KEY}` sees them; nested values as JSON.",
+		Computed:            true, ElementType: types.StringType,
 	}
+	attrs["secrets"] = schema.MapAttribute{
+		MarkdownDescription: "The secret outputs (passwords, keys, connection strings). Which outputs are secret " +
+			"is the provisioner's `secret_outputs` list or, without one, those whose name suggests a credential.",
+		Computed: true, Sensitive: true, ElementType: types.StringType,
+	}
+	return attrs
 }
 
 func (r *resourceResource) ConfigValidators(_ context.Context) []resource.ConfigValidator {
@@ -227,30 +191,31 @@ func (r *resourceResource) Configure(_ context.Context, req resource.ConfigureRe
 	}
 }
 
-// resourceRequest is what the engine needs to provision the resource, from the model.
-func (m *resourceResourceModel) request(ctx context.Context) (provisioner.Request, bool, diag.Diagnostics) {
+// request is what the engine needs to provision the resource, from the model; known is false
+// while some input is unknown.
+func (m *resourceResourceModel) request(ctx context.Context) (engine.ResourceRequest, bool, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	for _, v := range []attr.Value{m.Type, m.Class, m.ID, m.Name, m.SourceWorkload, m.Annotations, m.WorkloadServices} {
 		if v.IsUnknown() {
-			return provisioner.Request{}, false, nil
+			return engine.ResourceRequest{}, false, nil
 		}
 	}
 	params, err := plainValue(ctx, m.Params)
 	if err == errUnknown {
-		return provisioner.Request{}, false, nil
+		return engine.ResourceRequest{}, false, nil
 	} else if err != nil {
 		diags.AddAttributeError(path.Root("params"), "Invalid params", err.Error())
-		return provisioner.Request{}, false, diags
+		return engine.ResourceRequest{}, false, diags
 	}
 	paramMap, ok := params.(map[string]any)
 	if params != nil && !ok {
 		diags.AddAttributeError(path.Root("params"), "Invalid params", "params must be an object")
-		return provisioner.Request{}, false, diags
+		return engine.ResourceRequest{}, false, diags
 	}
 	annotations, err := plainValue(ctx, m.Annotations)
 	if err != nil {
 		diags.AddAttributeError(path.Root("annotations"), "Invalid annotations", err.Error())
-		return provisioner.Request{}, false, diags
+		return engine.ResourceRequest{}, false, diags
 	}
 	metadata := map[string]any{}
 	if annotations != nil {
@@ -259,67 +224,59 @@ func (m *resourceResourceModel) request(ctx context.Context) (provisioner.Reques
 	services, known, d := workloadServices(ctx, m.WorkloadServices)
 	diags.Append(d...)
 	if !known || diags.HasError() {
-		return provisioner.Request{}, false, diags
+		return engine.ResourceRequest{}, false, diags
 	}
-	uid := framework.NewResourceUid(m.SourceWorkload.ValueString(), m.Name.ValueString(), m.Type.ValueString(), m.Class.ValueStringPointer(), m.ID.ValueStringPointer())
-	return provisioner.Request{
-		Uid: string(uid), Type: uid.Type(), Class: uid.Class(), ID: uid.Id(),
-		Params: paramMap, Metadata: metadata,
-		SourceWorkload: m.SourceWorkload.ValueString(), WorkloadServices: services,
+	return engine.ResourceRequest{
+		Type: m.Type.ValueString(), Class: m.Class.ValueStringPointer(), ID: m.ID.ValueStringPointer(),
+		Name: m.Name.ValueString(), SourceWorkload: m.SourceWorkload.ValueString(),
+		Params: paramMap, Metadata: metadata, WorkloadServices: services,
 	}, true, diags
 }
 
-// provisioned is one rendering of the resource.
+// provisioned is one rendering of the resource, with its state encoded.
 type provisioned struct {
-	uri    string
-	stored string
-	*render.Resource
+	*engine.Resource
+	state string
 }
 
-// provision runs the matching provisioner with prior state and random source, and renders it.
-func (r *resourceResource) provision(ctx context.Context, req provisioner.Request, prior provisioner.Stored, random io.Reader) (*provisioned, diag.Diagnostics) {
+// provision provisions and renders the resource with prior state and random source.
+func (r *resourceResource) provision(ctx context.Context, req engine.ResourceRequest, prior engine.ResourceState, random io.Reader) (*provisioned, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	p := r.provider
-	if p == nil || p.target == "" || p.library == nil {
+	if p == nil || !p.settings.CanProvision() {
 		diags.AddError("Provider target not set", "score_resource needs the provider's `target` (`kubernetes` or `compose`) to know what to render.")
 		return nil, diags
 	}
 	req.Prior, req.Random = prior, random
-	req.Namespace, req.ComposeProjectName, req.MountsDirectory = p.namespace, p.composeProject, render.MountsDirectory
-	def, err := p.library.Match(req.Uid, req.Type, req.Class, req.ID)
-	if err != nil {
+	res, err := engine.ProvisionResource(ctx, p.settings, req)
+	var failed *engine.Error
+	switch {
+	case err == nil:
+	case errors.As(err, &failed) && failed.Step == engine.StepMatch:
 		diags.AddAttributeError(path.Root("type"), "No provisioner for this resource", err.Error())
 		return nil, diags
-	}
-	res, err := provisioner.Provision(ctx, def, req, provisioner.Options{Target: p.target, AllowCommands: p.allowCommands})
-	if err != nil {
+	case errors.As(err, &failed) && failed.Step == engine.StepRender:
+		diags.AddError("Rendering failed", err.Error())
+		return nil, diags
+	default:
 		diags.AddError("Provisioning failed", err.Error())
 		return nil, diags
 	}
-	rendered, err := render.RenderResource(req.Uid, res, p.target, p.namespace)
-	if err != nil {
-		diags.AddError("Rendering failed", fmt.Sprintf("provisioner %s for resource '%s': %v", def.URI, req.Uid, err))
-		return nil, diags
-	}
-	stored, err := json.Marshal(res.Stored)
+	state, err := encodeState(res.State)
 	if err != nil {
 		diags.AddError("Cannot encode resource state", err.Error())
 		return nil, diags
 	}
-	return &provisioned{uri: def.URI, stored: string(stored), Resource: rendered}, diags
+	return &provisioned{Resource: res, state: state}, diags
 }
 
-func priorStored(state types.String) (provisioner.Stored, error) {
-	var s provisioner.Stored
-	if state.IsNull() || state.IsUnknown() || state.ValueString() == "" {
-		return s, nil
-	}
-	err := json.Unmarshal([]byte(state.ValueString()), &s)
-	return s, err
+func priorResourceState(state types.String) (engine.ResourceState, error) {
+	var s engine.ResourceState
+	return s, decodeState(state, &s)
 }
 
-// ModifyPlan renders the resource twice with two different random sources: whatever comes out
-// the same does not depend on values generated now, so it is known at plan; the rest is unknown.
+// ModifyPlan provisions the resource once per plan variant: whatever comes out the same does
+// not depend on values generated now, so it is known at plan; the rest is unknown.
 func (r *resourceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || r.provider == nil {
 		return
@@ -340,25 +297,26 @@ func (r *resourceResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if !req.State.Raw.IsNull() {
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	}
-	prior, err := priorStored(state.State)
+	prior, err := priorResourceState(state.State)
 	if err != nil {
 		resp.Diagnostics.AddError("Corrupt resource state", err.Error())
 		return
 	}
-	a, diags := r.provision(ctx, preq, prior, rand.NewChaCha8([32]byte{1}))
+	variants := planVariants()
+	a, diags := r.provision(ctx, preq, prior, variants[0].random)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	b, diags := r.provision(ctx, preq, prior, rand.NewChaCha8([32]byte{2}))
+	b, diags := r.provision(ctx, preq, prior, variants[1].random)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	plan.UID = types.StringValue(preq.Uid)
-	plan.Provisioner = knownIfEqual(a.uri, b.uri)
-	plan.State = knownIfEqual(a.stored, b.stored)
-	plan.renderedModel = mergeRendered(a.Resource, b.Resource, r.provider.target)
+	plan.UID = types.StringValue(a.UID)
+	plan.Provisioner = knownIfEqual(a.ProvisionerURI, b.ProvisionerURI)
+	plan.State = knownIfEqual(a.state, b.state)
+	plan.renderedModel = mergeRendered(&a.RenderedResource, &b.RenderedResource, r.provider.settings.Target)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 
@@ -376,7 +334,7 @@ func (r *resourceResource) Create(ctx context.Context, req resource.CreateReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(r.apply(ctx, &plan, provisioner.Stored{})...)
+	resp.Diagnostics.Append(r.apply(ctx, &plan, engine.ResourceState{})...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -390,7 +348,7 @@ func (r *resourceResource) Update(ctx context.Context, req resource.UpdateReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	prior, err := priorStored(state.State)
+	prior, err := priorResourceState(state.State)
 	if err != nil {
 		resp.Diagnostics.AddError("Corrupt resource state", err.Error())
 		return
@@ -403,7 +361,7 @@ func (r *resourceResource) Update(ctx context.Context, req resource.UpdateReques
 }
 
 // apply provisions for real: generated values come from crypto/rand.
-func (r *resourceResource) apply(ctx context.Context, m *resourceResourceModel, prior provisioner.Stored) diag.Diagnostics {
+func (r *resourceResource) apply(ctx context.Context, m *resourceResourceModel, prior engine.ResourceState) diag.Diagnostics {
 	preq, known, diags := m.request(ctx)
 	if diags.HasError() {
 		return diags
@@ -417,10 +375,10 @@ func (r *resourceResource) apply(ctx context.Context, m *resourceResourceModel, 
 	if diags.HasError() {
 		return diags
 	}
-	m.UID = types.StringValue(preq.Uid)
-	m.Provisioner = types.StringValue(p.uri)
-	m.State = types.StringValue(p.stored)
-	m.renderedModel = mergeRendered(p.Resource, p.Resource, r.provider.target)
+	m.UID = types.StringValue(p.UID)
+	m.Provisioner = types.StringValue(p.ProvisionerURI)
+	m.State = types.StringValue(p.state)
+	m.renderedModel = mergeRendered(&p.RenderedResource, &p.RenderedResource, r.provider.settings.Target)
 	return diags
 }
 
@@ -439,7 +397,7 @@ func (r *resourceResource) ImportState(ctx context.Context, req resource.ImportS
 		resp.Diagnostics.AddError("Invalid import id", err.Error())
 		return
 	}
-	imported, err := provisioner.ReadStateFile(file, uid)
+	imported, err := engine.ReadStateFile(file, uid)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot import resource", err.Error())
 		return
@@ -473,8 +431,7 @@ func (r *resourceResource) ImportState(ctx context.Context, req resource.ImportS
 		}
 		m.Annotations = types.MapValueMust(types.StringType, elems)
 	}
-	prior := provisioner.Stored{Guid: imported.Guid, State: imported.State, Shared: imported.Shared}
-	resp.Diagnostics.Append(r.apply(ctx, &m, prior)...)
+	resp.Diagnostics.Append(r.apply(ctx, &m, imported.Prior())...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

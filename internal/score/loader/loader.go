@@ -7,6 +7,7 @@ package loader
 import (
 	"sort"
 
+	"github.com/score-spec/score-go/framework"
 	"github.com/score-spec/score-go/schema"
 	"github.com/score-spec/score-go/types"
 
@@ -49,6 +50,19 @@ type Workload struct {
 	Files map[string]map[string]File
 	// Upgrades lists what the upgrade transforms changed (legacy array files and volumes).
 	Upgrades []string
+}
+
+// Name is the workload name (metadata.name; validation made sure it is a string).
+func (w *Workload) Name() string {
+	name, _ := w.Spec.Metadata["name"].(string)
+	return name
+}
+
+// ResourceUID is the uid of the workload's resource rname: `type.class#id` for a shared
+// resource, else `type.class#workload.name`.
+func (w *Workload) ResourceUID(rname string) framework.ResourceUid {
+	r := w.Spec.Resources[rname]
+	return framework.NewResourceUid(w.Name(), rname, r.Type, r.Class, r.Id)
 }
 
 // File is a container file with its content in hand.

@@ -4,6 +4,8 @@ import (
 	"embed"
 	"fmt"
 	"sync"
+
+	"github.com/score-tf/terraform-provider-score/internal/score/target"
 )
 
 //go:embed builtin/*.yaml
@@ -12,7 +14,7 @@ var builtinFiles embed.FS
 // builtins parses the built-in library of each target once per process.
 var builtins = sync.OnceValues(func() (map[Target][]*Definition, error) {
 	out := map[Target][]*Definition{}
-	for _, t := range Targets {
+	for _, t := range target.All {
 		name := "builtin/" + string(t) + ".yaml"
 		data, err := builtinFiles.ReadFile(name)
 		if err != nil {

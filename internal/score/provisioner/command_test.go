@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
+	"github.com/score-tf/terraform-provider-score/internal/score/target"
 )
 
 func engNeedBash(t testing.TB) {
@@ -190,7 +191,7 @@ func TestCommandProvisionerOutputTooLargeMessage(t *testing.T) {
 
 func TestCommandProvisionerRefusedByDefault(t *testing.T) {
 	d := engOne(t, provisioner.Kubernetes, "- uri: cmd://bash\n  type: thing\n  args: [-c, 'touch should-not-exist']\n")
-	for _, target := range provisioner.Targets {
+	for _, target := range target.All {
 		res, err := provisioner.Provision(context.Background(), d, engRequest("thing", 1), provisioner.Options{Target: target})
 		engWantAll(t, err, "cmd://bash", "disabled", "allow_command_provisioners = true")
 		if res != nil {

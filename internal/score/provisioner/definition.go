@@ -15,17 +15,6 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// Target is what provisioned resources are rendered for.
-type Target string
-
-const (
-	Kubernetes Target = "kubernetes"
-	Compose    Target = "compose"
-)
-
-// Targets lists every target, in the order documentation shows them.
-var Targets = []Target{Kubernetes, Compose}
-
 // Definition is one provisioner entry.
 type Definition struct {
 	URI             string

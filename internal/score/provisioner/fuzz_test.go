@@ -10,6 +10,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
+	"github.com/score-tf/terraform-provider-score/internal/score/target"
 )
 
 // FuzzParseFile: any provisioners file text, for either target, gives definitions or an error,
@@ -137,7 +138,7 @@ func FuzzTemplate(f *testing.F) {
 		if err != nil {
 			return
 		}
-		for _, target := range provisioner.Targets {
+		for _, target := range target.All {
 			defs, err := provisioner.ParseFile(text, target, "fuzz")
 			if err != nil {
 				if len(defs) != 0 {

@@ -422,8 +422,3 @@ func (d *Definition) secretKeys(outputs map[string]any) []string {
 	sort.Strings(keys)
 	return keys
 }
-
-// ContainsSecretRef reports whether s holds a score-k8s secret reference.
-func ContainsSecretRef(s string) bool {
-	return strings.Contains(s, SecretRefStart)
-}

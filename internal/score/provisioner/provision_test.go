@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
+	"github.com/score-tf/terraform-provider-score/internal/score/target"
 )
 
 // guidPattern is an RFC 4122 version 4 UUID with the RFC 4122 variant bits (10xx).
@@ -113,7 +114,7 @@ func orderRequest(seed uint64) provisioner.Request {
 }
 
 func TestProvisionEvaluationOrderAndData(t *testing.T) {
-	for _, target := range provisioner.Targets {
+	for _, target := range target.All {
 		t.Run(string(target), func(t *testing.T) {
 			text := orderTemplate
 			// Each target accepts only its own sections.
@@ -364,7 +365,7 @@ func TestProvisionKeepsGeneratedValues(t *testing.T) {
 }
 
 func TestProvisionIsDeterministicPerSeed(t *testing.T) {
-	for _, target := range provisioner.Targets {
+	for _, target := range target.All {
 		a, err := engProvision(t, target, passwordTemplate, engRequest("postgres", 42))
 		if err != nil {
 			t.Fatal(err)

@@ -35,6 +35,11 @@ func (r *ImportedResource) OwnedName() (string, bool) {
 	return strings.CutPrefix(r.ID, r.SourceWorkload+".")
 }
 
+// Prior is what the resource stored, as the next provisioning reads it.
+func (r *ImportedResource) Prior() Stored {
+	return Stored{Guid: r.Guid, State: r.State, Shared: r.Shared}
+}
+
 // ReadStateFile reads the resource uid from a score-compose or score-k8s state file.
 func ReadStateFile(file, uid string) (*ImportedResource, error) {
 	data, err := os.ReadFile(file)

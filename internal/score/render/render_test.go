@@ -16,6 +16,7 @@ import (
 
 	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
 	"github.com/score-tf/terraform-provider-score/internal/score/render"
+	"github.com/score-tf/terraform-provider-score/internal/score/target"
 )
 
 func rrRandom(seed uint64) io.Reader {
@@ -302,7 +303,7 @@ func TestRenderResourceComposeFilePaths(t *testing.T) {
 }
 
 func TestRenderResourceEmpty(t *testing.T) {
-	for _, target := range provisioner.Targets {
+	for _, target := range target.All {
 		out, err := render.RenderResource("u", &provisioner.Result{}, target, "ns")
 		if err != nil {
 			t.Fatal(err)

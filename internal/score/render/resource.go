@@ -1,6 +1,7 @@
-// Package render turns provisioning results and workloads into what Terraform stores: strings
-// and maps of strings, secrets kept apart from everything else. Target specifics live in the
-// kubernetes and compose sub-packages.
+// Package render turns provisioning results and resolved workloads into what Terraform stores:
+// strings and maps of strings, secrets kept apart from everything else. It provisions nothing
+// (the engine package orchestrates that). Target specifics live in the kubernetes and compose
+// sub-packages.
 package render
 
 import (

@@ -23,9 +23,9 @@ import (
 
 // Binding supplies a resource's values instead of provisioning it.
 type Binding struct {
-	// Uid identifies the resource (for volume sources and compose variable names); empty means
+	// UID identifies the resource (for volume sources and compose variable names); empty means
 	// the uid the score file implies.
-	Uid     string
+	UID     string
 	Outputs map[string]string
 	Secrets map[string]string
 }
@@ -36,10 +36,9 @@ type Input struct {
 	Bindings map[string]Binding
 	Library  *provisioner.Library
 	Options  provisioner.Options
-	// Namespace, ComposeProject and MountsDirectory are what templates see.
-	Namespace       string
-	ComposeProject  string
-	MountsDirectory string
+	// Base is what every provisioning request carries from the provider settings (namespace,
+	// compose project name, mounts directory); each resource's request starts from it.
+	Base provisioner.Request
 	// WorkloadServices are the other workloads' services; the workload's own is added.
 	WorkloadServices map[string]provisioner.WorkloadService
 	// Prior is what earlier runs stored, by uid, and the shared state they left.
@@ -76,85 +75,25 @@ type Result struct {
 	Shared map[string]any
 }
 
-// Resolve binds or provisions every resource of the workload. Problems name the resource path
-// in the score file.
+// Resolve binds or provisions every resource of the workload, in dependency order. Problems name
+// the resource path in the score file.
 func Resolve(ctx context.Context, in Input) (*Result, error) {
 	spec := in.Workload.Spec
-	name, _ := spec.Metadata["name"].(string)
+	name := in.Workload.Name()
 	res := &Result{
 		Workload: name, Metadata: spec.Metadata, Resources: map[string]*Resource{},
 		Stored: map[string]provisioner.Stored{}, Shared: cloneShared(in.PriorShared),
 	}
-	var problems problem.List
-	for bound := range in.Bindings {
-		if _, declared := spec.Resources[bound]; !declared {
-			problems.Add([]string{"resources", bound}, fmt.Sprintf("a binding is given for resource %q, which the score file does not declare", bound))
-		}
-	}
+	problems := unboundBindings(in)
 	order, err := dependencyOrder(spec.Resources)
 	if err != nil {
 		problems.Add([]string{"resources"}, err.Error())
 	}
 	res.Order = order
-	services := map[string]provisioner.WorkloadService{}
-	for k, v := range in.WorkloadServices {
-		services[k] = v
-	}
-	services[name] = OwnService(in.Workload, in.Options.Target)
-
+	services := withOwnService(in)
 	for _, rname := range order {
-		r := spec.Resources[rname]
-		uid := framework.NewResourceUid(name, rname, r.Type, r.Class, r.Id)
-		path := []string{"resources", rname}
-		if b, ok := in.Bindings[rname]; ok {
-			res.Resources[rname] = bound(rname, uid, r.Type, b)
-			continue
-		}
-		if r.Id != nil {
-			problems.Add(path, fmt.Sprintf("resource %q is shared (id %q, uid %s): it is never provisioned inside one workload; declare one score_resource for it and bind it in this workload's resources", rname, *r.Id, uid))
-			continue
-		}
-		if in.Library == nil {
-			problems.Add(path, "no provisioners are configured (is the provider's target set?)")
-			continue
-		}
-		var paramProblems problem.List
-		params, _ := placeholder.ExpandValue(map[string]any(r.Params), append(path, "params"), func(s string) (string, error) {
-			return placeholder.Expand(s, res.Immediate)
-		}, &paramProblems).(map[string]any)
-		if len(paramProblems) > 0 {
-			problems = append(problems, paramProblems...)
-			continue
-		}
-		def, err := in.Library.Match(string(uid), uid.Type(), uid.Class(), uid.Id())
-		if err != nil {
-			problems.Add(path, err.Error())
-			continue
-		}
-		req := provisioner.Request{
-			Uid: string(uid), Type: uid.Type(), Class: uid.Class(), ID: uid.Id(),
-			Params: params, Metadata: map[string]any(r.Metadata),
-			SourceWorkload: name, WorkloadMetadata: spec.Metadata, WorkloadServices: services,
-			Namespace: in.Namespace, ComposeProjectName: in.ComposeProject, MountsDirectory: in.MountsDirectory,
-			Prior: in.Prior[string(uid)], Random: in.Random,
-		}
-		req.Prior.Shared = res.Shared
-		out, err := provisioner.Provision(ctx, def, req, in.Options)
-		if err != nil {
-			problems.Add(path, err.Error())
-			continue
-		}
-		res.Shared = out.Stored.Shared
-		stored := out.Stored
-		stored.Shared = nil // kept once, in Result.Shared
-		res.Stored[string(uid)] = stored
-		secret := map[string]bool{}
-		for _, k := range out.SecretOutputs {
-			secret[k] = true
-		}
-		res.Resources[rname] = &Resource{
-			Name: rname, Uid: string(uid), Type: r.Type, Outputs: out.Outputs, Secret: secret,
-			Environment: out.Environment, Provisioned: out, ProvisionerURI: def.URI,
+		if p := res.resolve(ctx, in, services, rname); len(p) > 0 {
+			problems = append(problems, p...)
 		}
 	}
 	if len(problems) > 0 {
@@ -163,8 +102,96 @@ func Resolve(ctx context.Context, in Input) (*Result, error) {
 	return res, nil
 }
 
+// unboundBindings reports bindings for resources the score file does not declare.
+func unboundBindings(in Input) problem.List {
+	var problems problem.List
+	for bound := range in.Bindings {
+		if _, declared := in.Workload.Spec.Resources[bound]; !declared {
+			problems.Add([]string{"resources", bound}, fmt.Sprintf("a binding is given for resource %q, which the score file does not declare", bound))
+		}
+	}
+	return problems
+}
+
+// withOwnService is the workload services templates see: the other workloads' and this one's.
+func withOwnService(in Input) map[string]provisioner.WorkloadService {
+	services := map[string]provisioner.WorkloadService{}
+	for k, v := range in.WorkloadServices {
+		services[k] = v
+	}
+	services[in.Workload.Name()] = OwnService(in.Workload, in.Options.Target)
+	return services
+}
+
+// resolve binds or provisions resource rname, after the resources it depends on.
+func (res *Result) resolve(ctx context.Context, in Input, services map[string]provisioner.WorkloadService, rname string) problem.List {
+	r := in.Workload.Spec.Resources[rname]
+	uid := in.Workload.ResourceUID(rname)
+	path := []string{"resources", rname}
+	var problems problem.List
+	if b, ok := in.Bindings[rname]; ok {
+		res.Resources[rname] = bound(rname, uid, r.Type, b)
+		return nil
+	}
+	if r.Id != nil {
+		problems.Add(path, fmt.Sprintf("resource %q is shared (id %q, uid %s): it is never provisioned inside one workload; declare one score_resource for it and bind it in this workload's resources", rname, *r.Id, uid))
+		return problems
+	}
+	if in.Library == nil {
+		problems.Add(path, "no provisioners are configured (is the provider's target set?)")
+		return problems
+	}
+	params, paramProblems := res.expandParams(map[string]any(r.Params), path)
+	if len(paramProblems) > 0 {
+		return paramProblems
+	}
+	def, err := in.Library.Match(string(uid), uid.Type(), uid.Class(), uid.Id())
+	if err != nil {
+		problems.Add(path, err.Error())
+		return problems
+	}
+	req := in.Base
+	req.Uid, req.Type, req.Class, req.ID = string(uid), uid.Type(), uid.Class(), uid.Id()
+	req.Params, req.Metadata = params, map[string]any(r.Metadata)
+	req.SourceWorkload, req.WorkloadMetadata, req.WorkloadServices = res.Workload, in.Workload.Spec.Metadata, services
+	req.Prior, req.Random = in.Prior[string(uid)], in.Random
+	req.Prior.Shared = res.Shared
+	out, err := provisioner.Provision(ctx, def, req, in.Options)
+	if err != nil {
+		problems.Add(path, err.Error())
+		return problems
+	}
+	res.keep(rname, string(uid), r.Type, def.URI, out)
+	return nil
+}
+
+// expandParams resolves the placeholders in a resource's params against the resources before it.
+func (res *Result) expandParams(params map[string]any, path []string) (map[string]any, problem.List) {
+	var problems problem.List
+	expanded, _ := placeholder.ExpandValue(params, append(path, "params"), func(s string) (string, error) {
+		return placeholder.Expand(s, res.Immediate)
+	}, &problems).(map[string]any)
+	return expanded, problems
+}
+
+// keep records a provisioned resource: its outputs, and what it stores (shared state once).
+func (res *Result) keep(rname, uid, resType, uri string, out *provisioner.Result) {
+	res.Shared = out.Stored.Shared
+	stored := out.Stored
+	stored.Shared = nil // kept once, in Result.Shared
+	res.Stored[uid] = stored
+	secret := map[string]bool{}
+	for _, k := range out.SecretOutputs {
+		secret[k] = true
+	}
+	res.Resources[rname] = &Resource{
+		Name: rname, Uid: uid, Type: resType, Outputs: out.Outputs, Secret: secret,
+		Environment: out.Environment, Provisioned: out, ProvisionerURI: uri,
+	}
+}
+
 func bound(name string, uid framework.ResourceUid, resType string, b Binding) *Resource {
-	r := &Resource{Name: name, Uid: b.Uid, Type: resType, Outputs: map[string]any{}, Secret: map[string]bool{}}
+	r := &Resource{Name: name, Uid: b.UID, Type: resType, Outputs: map[string]any{}, Secret: map[string]bool{}}
 	if r.Uid == "" {
 		r.Uid = string(uid)
 	}
@@ -217,7 +244,7 @@ const ServiceNameAnnotation = "k8s.score.dev/service-name"
 // ServiceName is the host name other workloads reach this one by: the workload name, or for
 // Kubernetes the k8s.score.dev/service-name annotation when set.
 func ServiceName(w *loader.Workload, target provisioner.Target) string {
-	name, _ := w.Spec.Metadata["name"].(string)
+	name := w.Name()
 	if target == provisioner.Kubernetes {
 		if ann, ok := w.Spec.Metadata["annotations"].(map[string]any); ok {
 			if s, ok := ann[ServiceNameAnnotation].(string); ok && s != "" {

@@ -69,7 +69,7 @@ func wlRandom(seed uint64) *rand.ChaCha8 {
 func wlInput(t *testing.T, score string) resources.Input {
 	return resources.Input{
 		Workload: wlLoad(t, score), Library: wlLibrary(t), Options: provisioner.Options{Target: provisioner.Compose},
-		ComposeProject: "demo", MountsDirectory: "./mounts", Random: wlRandom(1),
+		Base: provisioner.Request{ComposeProjectName: "demo", MountsDirectory: "./mounts"}, Random: wlRandom(1),
 	}
 }
 
@@ -223,7 +223,7 @@ func TestResolveBindings(t *testing.T) {
 			Outputs: map[string]string{"conn": `{"host":"db.internal","port":5432,"opts":{"ssl":true}}`, "list": `[1, "two"]`, "raw": "{not json", "host": "db.internal"},
 			Secrets: map[string]string{"password": "bound-secret"},
 		},
-		"cache": {Uid: "redis.large#main-cache", Outputs: map[string]string{"zones": `{"1":"eu-1"}`}},
+		"cache": {UID: "redis.large#main-cache", Outputs: map[string]string{"zones": `{"1":"eu-1"}`}},
 	}
 	res := wlResolve(t, in)
 	if res.Resources["db"].Uid != "postgres.default#web.db" || res.Resources["db"].Provisioned != nil {
@@ -325,7 +325,7 @@ func TestLookupFlags(t *testing.T) {
 func TestVolumeSource(t *testing.T) {
 	score := wlHead + "resources:\n  data:\n    type: echo\n  ext:\n    type: volume\n"
 	in := wlInput(t, score)
-	in.Bindings = map[string]resources.Binding{"ext": {Uid: "volume.nfs#shared-data", Outputs: map[string]string{"source": "nfs"}}}
+	in.Bindings = map[string]resources.Binding{"ext": {UID: "volume.nfs#shared-data", Outputs: map[string]string{"source": "nfs"}}}
 	res := wlResolve(t, in)
 	for source, want := range map[string]string{
 		"${resources.data}":                  "data",

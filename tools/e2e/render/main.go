@@ -30,13 +30,13 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/score-spec/score-go/framework"
 	"gopkg.in/yaml.v3"
 
+	"github.com/score-tf/terraform-provider-score/internal/score/engine"
 	"github.com/score-tf/terraform-provider-score/internal/score/loader"
 	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
-	"github.com/score-tf/terraform-provider-score/internal/score/render"
 	"github.com/score-tf/terraform-provider-score/internal/score/resources"
+	"github.com/score-tf/terraform-provider-score/internal/score/target"
 )
 
 // builtinTypes are the built-in provisioner types PRODUCT.md promises. The synthetic cases come
@@ -101,38 +101,38 @@ func renderAll(examples, out string) error {
 	}
 
 	// examples/kubernetes: a workload with a postgres and a redis, both provisioned inside it.
-	if err := w.workload(ctx, builtins, workloadCase{name: "example-kubernetes", file: filepath.Join(examples, "kubernetes", "score.yaml")}); err != nil {
+	if err := w.workload(ctx, workloadCase{name: "example-kubernetes", file: filepath.Join(examples, "kubernetes", "score.yaml")}); err != nil {
 		return err
 	}
 	// examples/quickstart: written for compose, but a score file is portable; it exercises files
 	// (one from a source file), probes, resources, a volume and a `before: healthy` sidecar.
-	if err := w.workload(ctx, builtins, workloadCase{name: "example-quickstart", file: filepath.Join(examples, "quickstart", "score.yaml")}); err != nil {
+	if err := w.workload(ctx, workloadCase{name: "example-quickstart", file: filepath.Join(examples, "quickstart", "score.yaml")}); err != nil {
 		return err
 	}
 	// examples/compose: the same portability argument.
-	if err := w.workload(ctx, builtins, workloadCase{name: "example-compose", file: filepath.Join(examples, "compose", "score.yaml")}); err != nil {
+	if err := w.workload(ctx, workloadCase{name: "example-compose", file: filepath.Join(examples, "compose", "score.yaml")}); err != nil {
 		return err
 	}
 	// examples/resources/score_resource: the two score_resource blocks.
 	ns := "e2e-example-score-resource"
 	shared := "shared-cache"
-	if _, err := w.resource(ctx, builtins, "example-score-resource", ns, resourceCase{sourceWorkload: "web", name: "db", typ: "postgres"}); err != nil {
+	if _, err := w.resource(ctx, "example-score-resource", ns, resourceCase{sourceWorkload: "web", name: "db", typ: "postgres"}); err != nil {
 		return err
 	}
 	// examples/resources/score_workload: cache bound to a score_resource (redis, id
 	// shared-cache, rendered here too, as resource.tf does), search bound to plain values, db
 	// provisioned inside the workload.
 	ns = "e2e-example-score-workload"
-	cache, err := w.resource(ctx, builtins, "example-score-workload", ns, resourceCase{typ: "redis", id: &shared, annotations: map[string]any{"team": "checkout"}})
+	cache, err := w.resource(ctx, "example-score-workload", ns, resourceCase{typ: "redis", id: &shared, annotations: map[string]any{"team": "checkout"}})
 	if err != nil {
 		return err
 	}
-	if err := w.workload(ctx, builtins, workloadCase{
+	if err := w.workload(ctx, workloadCase{
 		name: "example-score-workload", namespace: ns,
 		file:  filepath.Join(examples, "resources", "score_workload", "score.yaml"),
 		image: "ghcr.io/example/web:1.4.2",
 		bindings: map[string]resources.Binding{
-			"cache":  {Uid: "redis.default#shared-cache", Outputs: cache.Outputs, Secrets: cache.Secrets},
+			"cache":  {UID: "redis.default#shared-cache", Outputs: cache.Outputs, Secrets: cache.Secrets},
 			"search": {Outputs: map[string]string{"host": "search.internal", "port": "9200"}},
 		},
 	}); err != nil {
@@ -140,7 +140,7 @@ func renderAll(examples, out string) error {
 	}
 	// examples/custom-provisioner: its provisioners.yaml before the built-ins, and the workload
 	// main.tf builds with yamlencode (transcribed here).
-	if err := w.workload(ctx, builtins, workloadCase{
+	if err := w.workload(ctx, workloadCase{
 		name: "example-custom-provisioner", custom: filepath.Join(examples, "custom-provisioner", "provisioners.yaml"),
 		content: `apiVersion: score.dev/v1b1
 metadata:
@@ -171,7 +171,7 @@ resources:
 		if err != nil {
 			return err
 		}
-		if err := w.workload(ctx, builtins, c); err != nil {
+		if err := w.workload(ctx, c); err != nil {
 			return err
 		}
 	}
@@ -186,7 +186,7 @@ resources:
 	}
 
 	// The workload renderer's own features, with the real server's eye on them.
-	if err := w.workload(ctx, builtins, workloadCase{name: "workload-features", content: featuresWorkload}); err != nil {
+	if err := w.workload(ctx, workloadCase{name: "workload-features", content: featuresWorkload}); err != nil {
 		return err
 	}
 	sort.Strings(w.cases)
@@ -377,20 +377,15 @@ resources:
     type: volume
 `
 
-func (w *writer) workload(ctx context.Context, builtins []*provisioner.Definition, c workloadCase) error {
-	library := &provisioner.Library{Target: provisioner.Kubernetes}
+func (w *writer) workload(ctx context.Context, c workloadCase) error {
+	var custom []byte
 	if c.custom != "" {
 		data, err := os.ReadFile(c.custom)
 		if err != nil {
 			return err
 		}
-		defs, err := provisioner.ParseFile(data, provisioner.Kubernetes, c.custom)
-		if err != nil {
-			return fmt.Errorf("%s: %w", c.name, err)
-		}
-		library.Provisioners = append(library.Provisioners, defs...)
+		custom = data
 	}
-	library.Provisioners = append(library.Provisioners, builtins...)
 	if c.namespace == "" {
 		c.namespace = "e2e-" + c.name
 	}
@@ -411,13 +406,20 @@ func (w *writer) workload(ctx context.Context, builtins []*provisioner.Definitio
 		if err != nil {
 			return fmt.Errorf("%s: loading the score file: %w", c.name, err)
 		}
-		out, err := render.RenderWorkload(ctx, render.WorkloadInput{
-			Workload: wl, Bindings: c.bindings, WorkloadServices: c.services, Library: library,
-			Options: provisioner.Options{Target: provisioner.Kubernetes}, Namespace: c.namespace,
-			Random: rand.Reader,
+		settings := engine.NewSettings(engine.Config{Target: target.Kubernetes, Namespace: c.namespace})
+		if custom != nil {
+			if err := settings.AddProvisioners(custom, c.custom); err != nil {
+				return fmt.Errorf("%s: %w", c.name, err)
+			}
+		}
+		if err := settings.AddBuiltinProvisioners(); err != nil {
+			return err
+		}
+		out, err := engine.RenderWorkload(ctx, settings, engine.WorkloadRequest{
+			Workload: wl, Bindings: c.bindings, WorkloadServices: c.services, Random: rand.Reader,
 		})
 		if err != nil {
-			return fmt.Errorf("%s: rendering workload %q: %w", c.name, wl.Spec.Metadata["name"], err)
+			return fmt.Errorf("%s: rendering workload %q: %w", c.name, wl.Name(), err)
 		}
 		if err := w.write(c.name, c.namespace, out.Manifests, out.SecretManifests); err != nil {
 			return err
@@ -427,29 +429,22 @@ func (w *writer) workload(ctx context.Context, builtins []*provisioner.Definitio
 }
 
 // resource renders one resource as score_resource does and returns it (for bindings).
-func (w *writer) resource(ctx context.Context, builtins []*provisioner.Definition, caseName, namespace string, rc resourceCase) (*render.Resource, error) {
-	library := &provisioner.Library{Target: provisioner.Kubernetes, Provisioners: builtins}
-	// The uid and its parts as the provider's score_resource computes them.
-	rid := framework.NewResourceUid(rc.sourceWorkload, rc.name, rc.typ, nil, rc.id)
-	uid, class, id := string(rid), rid.Class(), rid.Id()
-	def, err := library.Match(uid, rc.typ, class, id)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", caseName, err)
+func (w *writer) resource(ctx context.Context, caseName, namespace string, rc resourceCase) (*engine.Resource, error) {
+	settings := engine.NewSettings(engine.Config{Target: target.Kubernetes, Namespace: namespace})
+	if err := settings.AddBuiltinProvisioners(); err != nil {
+		return nil, err
 	}
 	metadata := map[string]any{}
 	if rc.annotations != nil {
 		metadata["annotations"] = rc.annotations
 	}
-	res, err := provisioner.Provision(ctx, def, provisioner.Request{
-		Uid: uid, Type: rc.typ, Class: class, ID: id, Params: map[string]any{}, Metadata: metadata,
-		SourceWorkload: rc.sourceWorkload, Namespace: namespace, Random: rand.Reader,
-	}, provisioner.Options{Target: provisioner.Kubernetes})
-	if err != nil {
-		return nil, fmt.Errorf("%s: provisioning %s: %w", caseName, uid, err)
+	req := engine.ResourceRequest{
+		Type: rc.typ, ID: rc.id, Name: rc.name, SourceWorkload: rc.sourceWorkload,
+		Params: map[string]any{}, Metadata: metadata, Random: rand.Reader,
 	}
-	out, err := render.RenderResource(uid, res, provisioner.Kubernetes, namespace)
+	out, err := engine.ProvisionResource(ctx, settings, req)
 	if err != nil {
-		return nil, fmt.Errorf("%s: rendering %s: %w", caseName, uid, err)
+		return nil, fmt.Errorf("%s: provisioning %s: %w", caseName, req.UID(), err)
 	}
 	return out, w.write(caseName, namespace, out.Manifests, out.SecretManifests)
 }

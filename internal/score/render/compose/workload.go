@@ -27,9 +27,9 @@ const (
 
 // WorkloadInput is a loaded workload with its resolved resources.
 type WorkloadInput struct {
-	Workload  *loader.Workload
-	Resources *resources.Result
-	Project   string
+	Workload           *loader.Workload
+	Resources          *resources.Result
+	ComposeProjectName string
 	// MountsDirectory is where provisioners' files go, relative to the compose file.
 	MountsDirectory string
 }
@@ -57,7 +57,7 @@ func RenderWorkload(in WorkloadInput) (Rendered, error) {
 		volumes: map[string]any{}, networks: map[string]any{}, models: map[string]any{},
 		files: map[string]string{}, binaryFiles: map[string]string{}, environment: map[string]bool{},
 	}
-	r.name, _ = r.spec.Metadata["name"].(string)
+	r.name = in.Workload.Name()
 	var refs []SecretRef
 	for _, res := range in.Resources.Resources {
 		for key := range res.Secret {
@@ -79,7 +79,7 @@ func RenderWorkload(in WorkloadInput) (Rendered, error) {
 		return Rendered{}, r.problems
 	}
 
-	doc := map[string]any{"name": in.Project, "services": r.services}
+	doc := map[string]any{"name": in.ComposeProjectName, "services": r.services}
 	for key, section := range map[string]map[string]any{"configs": r.configs, "volumes": r.volumes, "networks": r.networks, "models": r.models} {
 		if len(section) > 0 {
 			doc[key] = section

@@ -62,7 +62,7 @@ func wlResult(w *loader.Workload, list ...*resources.Resource) *resources.Result
 func wlRenderIn(t *testing.T, score string, list ...*resources.Resource) (compose.Rendered, error) {
 	t.Helper()
 	w := wlLoad(t, score)
-	return compose.RenderWorkload(compose.WorkloadInput{Workload: w, Resources: wlResult(w, list...), Project: "demo", MountsDirectory: "./mounts"})
+	return compose.RenderWorkload(compose.WorkloadInput{Workload: w, Resources: wlResult(w, list...), ComposeProjectName: "demo", MountsDirectory: "./mounts"})
 }
 
 // wlRender renders and loads the result with compose-go (env file and environment applied, files

@@ -138,9 +138,9 @@ func TestEmitterRefusesWhatItCannotWrite(t *testing.T) {
 }
 
 // TestEmitterWritesEveryGolden checks the emitter handles (without falling back) and round-trips
-// every document of the render goldens.
+// every document of the workload render goldens (internal/score/engine/testdata/golden).
 func TestEmitterWritesEveryGolden(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join("..", "testdata", "golden", "*.yaml"))
+	files, err := filepath.Glob(filepath.Join("..", "..", "engine", "testdata", "golden", "*.yaml"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no goldens: %v", err)
 	}

@@ -42,7 +42,7 @@ type WorkloadInput struct {
 // refer to them.
 func RenderWorkload(in WorkloadInput) (Rendered, error) {
 	r := &workloadRenderer{in: in, spec: in.Workload.Spec, secretData: map[string]map[string]any{}}
-	r.name, _ = r.spec.Metadata["name"].(string)
+	r.name = in.Workload.Name()
 	objects := r.render()
 	if len(r.problems) > 0 {
 		r.problems.Sort()
@@ -241,7 +241,7 @@ func (r *workloadRenderer) servicePorts() []any {
 	return out
 }
 
-var secretRefPattern = regexp.MustCompile(`🔐💬(.+?)_([^_💬]+?)💬🔐`)
+var secretRefPattern = provisioner.SecretRefPattern
 
 // container renders one container and the pod volumes it needs.
 func (r *workloadRenderer) container(cname string, c types.Container, kind string) (map[string]any, map[string]any) {

@@ -14,7 +14,7 @@
 //	               `environment` resources
 //
 // Rendering goes through the engine exactly as the provider does: loader.Load, then
-// render.RenderWorkload with the built-in compose provisioners.
+// engine.RenderWorkload with the built-in compose provisioners.
 package main
 
 import (
@@ -28,10 +28,11 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/score-tf/terraform-provider-score/internal/score/engine"
 	"github.com/score-tf/terraform-provider-score/internal/score/loader"
 	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
-	"github.com/score-tf/terraform-provider-score/internal/score/render"
 	"github.com/score-tf/terraform-provider-score/internal/score/resources"
+	"github.com/score-tf/terraform-provider-score/internal/score/target"
 )
 
 // The run case binds two secrets the harness chooses (so it can check they come back from the
@@ -55,7 +56,7 @@ var exampleSettings = map[string]settings{
 		image:   "ghcr.io/example/web:1.4.2",
 		bindings: map[string]resources.Binding{
 			"cache": {
-				Uid:     "redis.default#shared-cache",
+				UID:     "redis.default#shared-cache",
 				Outputs: map[string]string{"host": "redis-shared-cache", "port": "6379", "username": "default"},
 				Secrets: map[string]string{"password": "e2e-cache-password-0123456789", "url": "redis://default:e2e-cache-password-0123456789@redis-shared-cache:6379"},
 			},
@@ -77,7 +78,7 @@ var conformanceBindings = map[string]map[string]resources.Binding{
 }
 
 var sharedCache = resources.Binding{
-	Uid:     "redis.default#main-cache",
+	UID:     "redis.default#main-cache",
 	Outputs: map[string]string{"host": "redis-main-cache", "port": "6379", "username": "default"},
 	Secrets: map[string]string{"password": "main-cache-password-0123456789"},
 }
@@ -135,16 +136,13 @@ type renderer struct {
 }
 
 // workload renders one loaded workload for compose.
-func (r *renderer) workload(w *loader.Workload, s settings) (*render.Workload, error) {
-	defs, err := provisioner.Builtins(provisioner.Compose)
-	if err != nil {
+func (r *renderer) workload(w *loader.Workload, s settings) (*engine.Workload, error) {
+	es := engine.NewSettings(engine.Config{Target: target.Compose, ComposeProjectName: s.project})
+	if err := es.AddBuiltinProvisioners(); err != nil {
 		return nil, err
 	}
-	return render.RenderWorkload(context.Background(), render.WorkloadInput{
-		Workload: w, Bindings: s.bindings, WorkloadServices: s.services,
-		Library:        &provisioner.Library{Target: provisioner.Compose, Provisioners: defs},
-		Options:        provisioner.Options{Target: provisioner.Compose},
-		ComposeProject: s.project, Random: rand.Reader,
+	return engine.RenderWorkload(context.Background(), es, engine.WorkloadRequest{
+		Workload: w, Bindings: s.bindings, WorkloadServices: s.services, Random: rand.Reader,
 	})
 }
 
@@ -171,7 +169,7 @@ func (r *renderer) fail(name string, err error) {
 
 // write writes a case: the rendered workloads' compose files (compose.yaml, compose-2.yaml, ...),
 // their env files joined as .env, and their files.
-func (r *renderer) write(name string, outs []*render.Workload, shellEnv map[string]string) {
+func (r *renderer) write(name string, outs []*engine.Workload, shellEnv map[string]string) {
 	dir := filepath.Join(r.out, name)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		fatal(err)
@@ -255,7 +253,7 @@ func (r *renderer) examples(dir string) {
 			r.fail(name, err)
 			continue
 		}
-		r.write(name, []*render.Workload{out}, nil)
+		r.write(name, []*engine.Workload{out}, nil)
 	}
 }
 
@@ -284,7 +282,7 @@ func (r *renderer) fixtures(dir string) {
 			r.fail(name, err)
 			continue
 		}
-		r.write(name, []*render.Workload{out}, fixtureShellEnv)
+		r.write(name, []*engine.Workload{out}, fixtureShellEnv)
 	}
 }
 
@@ -313,7 +311,7 @@ func (r *renderer) conformance(root string) {
 			continue
 		}
 		s := settings{project: strings.ToLower(e.Name()), image: "busybox:latest", bindings: conformanceBindings[e.Name()], services: map[string]provisioner.WorkloadService{}}
-		var outs []*render.Workload
+		var outs []*engine.Workload
 		ok := true
 		for _, f := range files {
 			base := strings.TrimSuffix(filepath.Base(f), ".yaml")
@@ -337,7 +335,7 @@ func (r *renderer) conformance(root string) {
 				ok = false
 				continue
 			}
-			r.write(name, []*render.Workload{out}, conformanceShellEnv[e.Name()])
+			r.write(name, []*engine.Workload{out}, conformanceShellEnv[e.Name()])
 			outs = append(outs, out)
 			s.services[out.Name] = serviceOf(out)
 		}
@@ -348,7 +346,7 @@ func (r *renderer) conformance(root string) {
 }
 
 // serviceOf is a rendered workload's service as other workloads see it (ports by name and number).
-func serviceOf(out *render.Workload) provisioner.WorkloadService {
+func serviceOf(out *engine.Workload) provisioner.WorkloadService {
 	ws := provisioner.WorkloadService{ServiceName: out.Service.Hostname, Ports: map[string]provisioner.ServicePort{}}
 	for name, p := range out.Service.Ports {
 		ws.Ports[name] = p
@@ -407,7 +405,7 @@ func (r *renderer) synthetic() {
 			r.fail(name, err)
 			continue
 		}
-		r.write(name, []*render.Workload{out}, env)
+		r.write(name, []*engine.Workload{out}, env)
 		allResources = append(allResources, res)
 		allVariables = append(allVariables, vars...)
 		allVolumes = append(allVolumes, vols...)
@@ -423,7 +421,7 @@ func (r *renderer) synthetic() {
 		r.fail("builtin-all", err)
 		return
 	}
-	r.write("builtin-all", []*render.Workload{out}, shell)
+	r.write("builtin-all", []*engine.Workload{out}, shell)
 }
 
 // syntheticUses are the variable and volume lines that use resource resName of definition d,
@@ -520,13 +518,13 @@ resources:
 		return
 	}
 	out, err := r.workload(w, settings{project: "e2e-run", bindings: map[string]resources.Binding{
-		"creds": {Uid: "postgres.default#e2e-creds", Outputs: map[string]string{"host": "db.internal"}, Secrets: map[string]string{"password": secret, "token": token}},
+		"creds": {UID: "postgres.default#e2e-creds", Outputs: map[string]string{"host": "db.internal"}, Secrets: map[string]string{"password": secret, "token": token}},
 	}})
 	if err != nil {
 		r.fail("run-hello", err)
 		return
 	}
-	r.write("run-hello", []*render.Workload{out}, nil)
+	r.write("run-hello", []*engine.Workload{out}, nil)
 }
 
 func sortedKeys[V any](m map[string]V) []string {

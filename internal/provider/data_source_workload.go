@@ -13,9 +13,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/score-spec/score-go/framework"
 	scoretypes "github.com/score-spec/score-go/types"
 
+	"github.com/score-tf/terraform-provider-score/internal/score/engine"
 	"github.com/score-tf/terraform-provider-score/internal/score/loader"
 )
 
@@ -177,7 +177,7 @@ func (d *workloadDataSource) Read(ctx context.Context, req datasource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	opts := loadOptions{allowExternal: d.provider != nil && d.provider.allowExternalFileSources}
+	opts := loadOptions{allowExternal: d.provider != nil && d.provider.settings.AllowExternalFileSources}
 	w, diags := model.load(opts)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -194,8 +194,7 @@ func (d *workloadDataSource) Read(ctx context.Context, req datasource.ReadReques
 func (m *workloadDataSourceModel) setOutputs(w *loader.Workload) diag.Diagnostics {
 	var diags diag.Diagnostics
 	spec := w.Spec
-	name, _ := spec.Metadata["name"].(string)
-	m.Name = types.StringValue(name)
+	m.Name = types.StringValue(w.Name())
 	m.Annotations = map[string]string{}
 	if ann, ok := spec.Metadata["annotations"].(map[string]any); ok {
 		for k, v := range ann {
@@ -211,22 +210,13 @@ func (m *workloadDataSourceModel) setOutputs(w *loader.Workload) diag.Diagnostic
 	}
 
 	m.ServicePorts = map[string]servicePortModel{}
-	if spec.Service != nil {
-		for pname, p := range spec.Service.Ports {
-			sp := servicePortModel{Port: int64(p.Port), TargetPort: int64(p.Port), Protocol: "TCP"}
-			if p.TargetPort != nil {
-				sp.TargetPort = int64(*p.TargetPort)
-			}
-			if p.Protocol != nil {
-				sp.Protocol = string(*p.Protocol)
-			}
-			m.ServicePorts[pname] = sp
-		}
+	for pname, p := range engine.ServicePorts(w) {
+		m.ServicePorts[pname] = servicePortModel{Port: int64(p.Port), TargetPort: int64(p.TargetPort), Protocol: p.Protocol}
 	}
 
 	m.Resources = make(map[string]resourceRequestModel, len(spec.Resources))
 	for rname, r := range spec.Resources {
-		uid := framework.NewResourceUid(name, rname, r.Type, r.Class, r.Id)
+		uid := w.ResourceUID(rname)
 		params, metadata := map[string]any(r.Params), map[string]any(r.Metadata)
 		if params == nil {
 			params = map[string]any{}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
 	"github.com/score-tf/terraform-provider-score/internal/score/render"
+	scoretarget "github.com/score-tf/terraform-provider-score/internal/score/target"
 )
 
 // Unit tests for the plan helpers: what two renders agree on is known, the rest unknown.
@@ -121,7 +122,7 @@ func TestPlanValues_mergeRendered(t *testing.T) {
 		}
 	})
 	t.Run("same render: everything known (apply)", func(t *testing.T) {
-		for _, target := range provisioner.Targets {
+		for _, target := range scoretarget.All {
 			m := mergeRendered(a, a, target)
 			for name, v := range map[string]attr.Value{
 				"outputs": m.Outputs, "secrets": m.Secrets, "manifests": m.Manifests, "secret_manifests": m.SecretManifests,

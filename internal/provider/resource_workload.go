@@ -3,11 +3,9 @@ package provider
 import (
 	"context"
 	crand "crypto/rand"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -17,10 +15,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/score-tf/terraform-provider-score/internal/score/problem"
-	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
-	"github.com/score-tf/terraform-provider-score/internal/score/render"
-	"github.com/score-tf/terraform-provider-score/internal/score/resources"
+	"github.com/score-tf/terraform-provider-score/internal/score/engine"
+	"github.com/score-tf/terraform-provider-score/internal/score/target"
 )
 
 var (
@@ -90,37 +86,6 @@ func (r *workloadResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 		},
 		"workload_services": workloadServicesAttribute(),
 		"name":              schema.StringAttribute{MarkdownDescription: "The workload name.", Computed: true},
-		"manifests": schema.MapAttribute{
-			MarkdownDescription: "Kubernetes target: every object, one YAML document each, keyed " +
-				"`<group or core>/<version>/<Kind>/<namespace or _>/<name>` (`apps/v1/Deployment/shop/web`): the " +
-				"Deployment (or StatefulSet, with the annotation `k8s.score.dev/kind: StatefulSet`), its Service " +
-				"when ports exist, ConfigMaps for files, and what provisioned resources add. No secret value appears " +
-				"here: variables and files using secrets refer to Secrets.",
-			Computed: true, ElementType: types.StringType,
-		},
-		"secret_manifests": schema.MapAttribute{
-			MarkdownDescription: "Kubernetes target: the Secret objects, keyed like `manifests`.",
-			Computed:            true, Sensitive: true, ElementType: types.StringType,
-		},
-		"compose_yaml": schema.StringAttribute{
-			MarkdownDescription: "Compose target: the compose file, a service per container (`<workload>-<container>`) " +
-				"plus what provisioned resources add. Secret values are `${VAR}` references to `compose_env`; every " +
-				"other `$` is escaped.",
-			Computed: true,
-		},
-		"compose_env": schema.StringAttribute{
-			MarkdownDescription: "Compose target: dotenv text with the secret values `compose_yaml` refers to; " +
-				"write it as `.env` beside the compose file.",
-			Computed: true, Sensitive: true,
-		},
-		"files": schema.MapAttribute{
-			MarkdownDescription: "Compose target: files to write next to the compose file, by relative path.",
-			Computed:            true, ElementType: types.StringType,
-		},
-		"secret_files": schema.MapAttribute{
-			MarkdownDescription: "Compose target: files holding a secret value, to write next to the compose file.",
-			Computed:            true, Sensitive: true, ElementType: types.StringType,
-		},
 		"binary_files": schema.MapAttribute{
 			MarkdownDescription: "Compose target: files that are not text (`binaryContent`), base64-encoded, to write " +
 				"next to the compose file (`local_file`'s `content_base64`).",
@@ -157,6 +122,18 @@ func (r *workloadResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				"(their generated values).",
 			Computed: true, Sensitive: true,
 		},
+	}
+	for name, a := range artifactsAttributes(artifactsContent{
+		manifests: "Kubernetes target: every object, one YAML document each, keyed " +
+			"`<group or core>/<version>/<Kind>/<namespace or _>/<name>` (`apps/v1/Deployment/shop/web`): the " +
+			"Deployment (or StatefulSet, with the annotation `k8s.score.dev/kind: StatefulSet`), its Service " +
+			"when ports exist, ConfigMaps for files, and what provisioned resources add. No secret value appears " +
+			"here: variables and files using secrets refer to Secrets.",
+		composeYAML: "Compose target: the compose file, a service per container (`<workload>-<container>`) " +
+			"plus what provisioned resources add. Secret values are `${VAR}` references to `compose_env`; every " +
+			"other `$` is escaped.",
+	}) {
+		attrs[name] = a
 	}
 	for name, desc := range sourceDescriptions {
 		if name == "overrides" {
@@ -195,29 +172,36 @@ func unknownMarker(variant, where string) string {
 	return "(known after apply " + variant + ": " + where + ")"
 }
 
-// bindings converts the `resources` argument. known is false when its shape (which resources,
-// which output keys) is not known yet.
-func (m *workloadResourceModel) bindings(ctx context.Context, variant string) (map[string]resources.Binding, bool, bool, diag.Diagnostics) {
-	out := map[string]resources.Binding{}
+// planBindings are the `resources` argument converted for the engine.
+type planBindings struct {
+	bindings map[string]engine.Binding
+	// known is false when their shape (which resources, which output keys) is not known yet.
+	known bool
+	// partial is set when some values are unknown: stand-ins (unknownMarker) replace them.
+	partial bool
+}
+
+// bindings converts the `resources` argument; variant names the stand-ins for unknown values.
+func (m *workloadResourceModel) bindings(variant string) planBindings {
 	if m.Resources.IsNull() {
-		return out, true, false, nil
+		return planBindings{bindings: map[string]engine.Binding{}, known: true}
 	}
 	if m.Resources.IsUnknown() {
-		return nil, false, true, nil
+		return planBindings{}
 	}
-	partial := false
+	out := planBindings{bindings: map[string]engine.Binding{}, known: true}
 	for name, v := range m.Resources.Elements() {
 		obj, ok := v.(types.Object)
 		if !ok || obj.IsUnknown() {
-			return nil, false, true, nil
+			return planBindings{}
 		}
 		attrs := obj.Attributes()
-		b := resources.Binding{}
+		b := engine.Binding{}
 		if uid, ok := attrs["uid"].(types.String); ok {
 			if uid.IsUnknown() {
-				b.Uid, partial = unknownMarker(variant, name+".uid"), true
+				b.UID, out.partial = unknownMarker(variant, name+".uid"), true
 			} else {
-				b.Uid = uid.ValueString()
+				b.UID = uid.ValueString()
 			}
 		}
 		for _, field := range []string{"outputs", "secrets"} {
@@ -226,13 +210,13 @@ func (m *workloadResourceModel) bindings(ctx context.Context, variant string) (m
 				continue
 			}
 			if mv.IsUnknown() {
-				return nil, false, true, nil
+				return planBindings{}
 			}
 			values := map[string]string{}
 			for k, e := range mv.Elements() {
 				s, _ := e.(types.String)
 				if s.IsUnknown() {
-					values[k], partial = unknownMarker(variant, name+"."+k), true
+					values[k], out.partial = unknownMarker(variant, name+"."+k), true
 				} else {
 					values[k] = s.ValueString()
 				}
@@ -243,54 +227,64 @@ func (m *workloadResourceModel) bindings(ctx context.Context, variant string) (m
 				b.Secrets = values
 			}
 		}
-		out[name] = b
+		out.bindings[name] = b
 	}
-	return out, true, partial, nil
+	return out
 }
 
-// renderInput assembles the engine input; ok is false when something it needs is unknown.
-func (r *workloadResource) renderInput(ctx context.Context, m *workloadResourceModel, prior render.WorkloadState, variant string, random io.Reader) (render.WorkloadInput, bool, bool, diag.Diagnostics) {
+// renderInput is the engine request for one render of the workload.
+type renderInput struct {
+	request engine.WorkloadRequest
+	// known is false when something the render needs is unknown: every output is then unknown.
+	known bool
+	// partial is set when stand-ins replace unknown binding values.
+	partial bool
+}
+
+// renderInput assembles the engine request for a render: variant names the stand-ins for
+// unknown binding values, random is where generated values come from.
+func (r *workloadResource) renderInput(ctx context.Context, m *workloadResourceModel, prior engine.WorkloadState, variant string, random io.Reader) (renderInput, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	p := r.provider
 	if p == nil || !p.known || !m.known() || m.WorkloadServices.IsUnknown() {
-		return render.WorkloadInput{}, false, false, nil
+		return renderInput{}, nil
 	}
-	if p.target == "" || p.library == nil {
+	if !p.settings.CanProvision() {
 		diags.AddError("Provider target not set", "score_workload needs the provider's `target` (`kubernetes` or `compose`) to know what to render.")
-		return render.WorkloadInput{}, false, false, diags
+		return renderInput{}, diags
 	}
-	w, d := m.load(loadOptions{allowExternal: p.allowExternalFileSources})
+	w, d := m.load(loadOptions{allowExternal: p.settings.AllowExternalFileSources})
 	diags.Append(d...)
 	if diags.HasError() {
-		return render.WorkloadInput{}, false, false, diags
+		return renderInput{}, diags
 	}
-	bindings, known, partial, d := m.bindings(ctx, variant)
-	diags.Append(d...)
-	if !known || diags.HasError() {
-		return render.WorkloadInput{}, false, false, diags
+	bindings := m.bindings(variant)
+	if !bindings.known {
+		return renderInput{}, diags
 	}
 	services, known, d := workloadServices(ctx, m.WorkloadServices)
 	diags.Append(d...)
 	if !known || diags.HasError() {
-		return render.WorkloadInput{}, false, false, diags
+		return renderInput{}, diags
 	}
-	return render.WorkloadInput{
-		Workload: w, Bindings: bindings, WorkloadServices: services, Library: p.library,
-		Options:   provisioner.Options{Target: p.target, AllowCommands: p.allowCommands},
-		Namespace: p.namespace, ComposeProject: p.composeProject, Prior: prior, Random: random,
-	}, true, partial, diags
+	return renderInput{
+		request: engine.WorkloadRequest{
+			Workload: w, Bindings: bindings.bindings, WorkloadServices: services, Prior: prior, Random: random,
+		},
+		known: true, partial: bindings.partial,
+	}, diags
 }
 
-func (r *workloadResource) render(ctx context.Context, in render.WorkloadInput) (*render.Workload, diag.Diagnostics) {
+func (r *workloadResource) render(ctx context.Context, req engine.WorkloadRequest) (*engine.Workload, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	out, err := render.RenderWorkload(ctx, in)
+	out, err := engine.RenderWorkload(ctx, r.provider.settings, req)
 	if err == nil {
 		return out, nil
 	}
-	var problems problem.List
+	var problems engine.Problems
 	if errors.As(err, &problems) {
 		for _, p := range problems {
-			diags.AddError("Cannot render workload", fmt.Sprintf("workload %q: %s", workloadName(in), p.Error()))
+			diags.AddError("Cannot render workload", fmt.Sprintf("workload %q: %s", req.Workload.Name(), p.Error()))
 		}
 		return nil, diags
 	}
@@ -298,18 +292,9 @@ func (r *workloadResource) render(ctx context.Context, in render.WorkloadInput) 
 	return nil, diags
 }
 
-func workloadName(in render.WorkloadInput) string {
-	name, _ := in.Workload.Spec.Metadata["name"].(string)
-	return name
-}
-
-func priorWorkloadState(state types.String) (render.WorkloadState, error) {
-	var s render.WorkloadState
-	if state.IsNull() || state.IsUnknown() || state.ValueString() == "" {
-		return s, nil
-	}
-	err := json.Unmarshal([]byte(state.ValueString()), &s)
-	return s, err
+func priorWorkloadState(state types.String) (engine.WorkloadState, error) {
+	var s engine.WorkloadState
+	return s, decodeState(state, &s)
 }
 
 // ModifyPlan renders the workload twice, with different random sources and different stand-ins
@@ -331,21 +316,28 @@ func (r *workloadResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		resp.Diagnostics.AddError("Corrupt workload state", err.Error())
 		return
 	}
-	inA, ok, partial, diags := r.renderInput(ctx, &plan, prior, "A", rand.NewChaCha8([32]byte{1}))
+	variants := planVariants()
+	inA, diags := r.renderInput(ctx, &plan, prior, variants[0].name, variants[0].random)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !ok {
+	if !inA.known {
 		plan.setUnknown()
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		return
 	}
-	inB, _, _, _ := r.renderInput(ctx, &plan, prior, "B", rand.NewChaCha8([32]byte{2}))
-	a, diagsA := r.render(ctx, inA)
-	b, diagsB := r.render(ctx, inB)
+	// The second input differs only in its stand-ins; its diagnostics are the first's, which
+	// Append does not repeat.
+	inB, diags := r.renderInput(ctx, &plan, prior, variants[1].name, variants[1].random)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	a, diagsA := r.render(ctx, inA.request)
+	b, diagsB := r.render(ctx, inB.request)
 	if diagsA.HasError() || diagsB.HasError() {
-		if partial {
+		if inA.partial {
 			// A stand-in for an unknown binding may not render (a volume source, say): decide at apply.
 			plan.setUnknown()
 			resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
@@ -354,7 +346,7 @@ func (r *workloadResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		resp.Diagnostics.Append(diagsA...)
 		return
 	}
-	resp.Diagnostics.Append(plan.setRendered(a, b, r.provider.target)...)
+	resp.Diagnostics.Append(plan.setRendered(a, b, r.provider.settings.Target)...)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 
@@ -368,12 +360,12 @@ func (m *workloadResourceModel) setUnknown() {
 }
 
 // setRendered sets the computed attributes from two renders (the same one twice at apply).
-func (m *workloadResourceModel) setRendered(a, b *render.Workload, target provisioner.Target) diag.Diagnostics {
+func (m *workloadResourceModel) setRendered(a, b *engine.Workload, t target.Target) diag.Diagnostics {
 	var diags diag.Diagnostics
 	m.Name = knownIfEqual(a.Name, b.Name)
-	m.artifactsModel = artifactsKnownIfEqual(a.Artifacts, b.Artifacts, target)
+	m.artifactsModel = artifactsKnownIfEqual(a.Artifacts, b.Artifacts, t)
 	m.BinaryFiles = types.MapNull(types.StringType)
-	if target == provisioner.Compose {
+	if t == target.Compose {
 		m.BinaryFiles = mapKnownIfEqual(a.BinaryFiles, b.BinaryFiles)
 	}
 	m.Service = serviceValue(a.Service, b.Service)
@@ -385,7 +377,7 @@ func (m *workloadResourceModel) setRendered(a, b *render.Workload, target provis
 		for name, ra := range a.ResourceOutputs {
 			rb := b.ResourceOutputs[name]
 			obj, d := types.ObjectValue(resourceOutputsType.AttrTypes, map[string]attr.Value{
-				"uid": knownIfEqual(ra.Uid, rb.Uid), "outputs": mapKnownIfEqual(ra.Outputs, rb.Outputs),
+				"uid": knownIfEqual(ra.UID, rb.UID), "outputs": mapKnownIfEqual(ra.Outputs, rb.Outputs),
 				"secrets": mapKnownIfEqual(ra.Secrets, rb.Secrets),
 			})
 			diags.Append(d...)
@@ -395,17 +387,17 @@ func (m *workloadResourceModel) setRendered(a, b *render.Workload, target provis
 		diags.Append(d...)
 		m.ResourceOutputs = ro
 	}
-	sa, errA := json.Marshal(a.State)
-	sb, errB := json.Marshal(b.State)
+	sa, errA := encodeState(a.State)
+	sb, errB := encodeState(b.State)
 	if errA != nil || errB != nil {
 		diags.AddError("Cannot encode workload state", errors.Join(errA, errB).Error())
 		return diags
 	}
-	m.State = knownIfEqual(string(sa), string(sb))
+	m.State = knownIfEqual(sa, sb)
 	return diags
 }
 
-func serviceValue(a, b render.Service) types.Object {
+func serviceValue(a, b engine.Service) types.Object {
 	if len(a.Ports) != len(b.Ports) {
 		return types.ObjectUnknown(workloadServiceType.AttrTypes)
 	}
@@ -435,7 +427,7 @@ func (r *workloadResource) Create(ctx context.Context, req resource.CreateReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(r.apply(ctx, &plan, render.WorkloadState{})...)
+	resp.Diagnostics.Append(r.apply(ctx, &plan, engine.WorkloadState{})...)
 	if !resp.Diagnostics.HasError() {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	}
@@ -460,21 +452,21 @@ func (r *workloadResource) Update(ctx context.Context, req resource.UpdateReques
 }
 
 // apply renders for real: generated values come from crypto/rand.
-func (r *workloadResource) apply(ctx context.Context, m *workloadResourceModel, prior render.WorkloadState) diag.Diagnostics {
-	in, ok, partial, diags := r.renderInput(ctx, m, prior, "apply", crand.Reader)
+func (r *workloadResource) apply(ctx context.Context, m *workloadResourceModel, prior engine.WorkloadState) diag.Diagnostics {
+	in, diags := r.renderInput(ctx, m, prior, "apply", crand.Reader)
 	if diags.HasError() {
 		return diags
 	}
-	if !ok || partial {
+	if !in.known || in.partial {
 		diags.AddError("Unknown value at apply", "An input of score_workload is still unknown at apply time.")
 		return diags
 	}
-	out, d := r.render(ctx, in)
+	out, d := r.render(ctx, in.request)
 	diags.Append(d...)
 	if diags.HasError() {
 		return diags
 	}
-	diags.Append(m.setRendered(out, out, r.provider.target)...)
+	diags.Append(m.setRendered(out, out, r.provider.settings.Target)...)
 	return diags
 }
 

@@ -1,4 +1,4 @@
-package render
+package engine
 
 import (
 	"bytes"
@@ -52,14 +52,26 @@ func wlRandom(n uint64) io.Reader {
 	return rand.NewChaCha8(seed)
 }
 
-// wlLibrary is the built-in library of target.
-func wlLibrary(tb testing.TB, target provisioner.Target) *provisioner.Library {
+// wlSettings are the settings the tests use: extra provisioners (if any) before the built-in
+// library of target, namespace and project "demo".
+func wlSettings(tb testing.TB, target provisioner.Target, extra string) Settings {
 	tb.Helper()
-	defs, err := provisioner.Builtins(target)
-	if err != nil {
+	s := NewSettings(Config{Target: target, Namespace: wlNamespace, ComposeProjectName: wlProject})
+	if extra != "" {
+		if err := s.AddProvisioners([]byte(extra), "test"); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if err := s.AddBuiltinProvisioners(); err != nil {
 		tb.Fatalf("Builtins(%s): %v", target, err)
 	}
-	return &provisioner.Library{Target: target, Provisioners: defs}
+	return s
+}
+
+// wlCall is one RenderWorkload call.
+type wlCall struct {
+	Settings
+	WorkloadRequest
 }
 
 // wlLoadFile loads a score file; relative file sources resolve against its directory.
@@ -107,19 +119,22 @@ func wlServicesOf(out *Workload) map[string]provisioner.WorkloadService {
 }
 
 // wlInput is the render input the tests use: built-in library, namespace and project "demo".
-func wlInput(tb testing.TB, w *loader.Workload, target provisioner.Target, random io.Reader) WorkloadInput {
-	return WorkloadInput{
-		Workload: w, Library: wlLibrary(tb, target), Options: provisioner.Options{Target: target},
-		Namespace: wlNamespace, ComposeProject: wlProject, WorkloadServices: wlBackendServices(),
-		Random: random,
+func wlInput(tb testing.TB, w *loader.Workload, target provisioner.Target, random io.Reader) wlCall {
+	return wlCall{
+		Settings:        wlSettings(tb, target, ""),
+		WorkloadRequest: WorkloadRequest{Workload: w, WorkloadServices: wlBackendServices(), Random: random},
 	}
 }
 
-func wlRender(tb testing.TB, in WorkloadInput) *Workload {
+func wlRenderCall(in wlCall) (*Workload, error) {
+	return RenderWorkload(context.Background(), in.Settings, in.WorkloadRequest)
+}
+
+func wlRender(tb testing.TB, in wlCall) *Workload {
 	tb.Helper()
-	out, err := RenderWorkload(context.Background(), in)
+	out, err := wlRenderCall(in)
 	if err != nil {
-		tb.Fatalf("RenderWorkload(%s): %v", in.Options.Target, err)
+		tb.Fatalf("RenderWorkload(%s): %v", in.Target, err)
 	}
 	return out
 }
@@ -195,7 +210,7 @@ func wlText(out *Workload) string {
 	for _, name := range wlSortedKeys(out.ResourceOutputs) {
 		ro := out.ResourceOutputs[name]
 		var body strings.Builder
-		fmt.Fprintf(&body, "uid: %s\n", ro.Uid)
+		fmt.Fprintf(&body, "uid: %s\n", ro.UID)
 		for _, k := range wlSortedKeys(ro.Outputs) {
 			fmt.Fprintf(&body, "outputs.%s: %q\n", k, ro.Outputs[k])
 		}
@@ -570,8 +585,8 @@ func TestWorkloadRenderSeedsOnlyChangeSecrets(t *testing.T) {
 				}
 				for rname, ra := range a.ResourceOutputs {
 					rb := b.ResourceOutputs[rname]
-					if ra.Uid != rb.Uid {
-						t.Errorf("resource %s uid %s vs %s", rname, ra.Uid, rb.Uid)
+					if ra.UID != rb.UID {
+						t.Errorf("resource %s uid %s vs %s", rname, ra.UID, rb.UID)
 					}
 					for k, v := range ra.Outputs {
 						if rb.Outputs[k] != v {
@@ -1368,14 +1383,8 @@ func TestWorkloadBadInputs(t *testing.T) {
 				w := wlLoadText(t, tc.score)
 				in := wlInput(t, w, target, wlRandom(1))
 				in.Bindings = tc.bindings
-				if tc.extra != "" {
-					defs, err := provisioner.ParseFile([]byte(tc.extra), target, "test")
-					if err != nil {
-						t.Fatal(err)
-					}
-					in.Library.Provisioners = append(defs, in.Library.Provisioners...)
-				}
-				out, err := RenderWorkload(context.Background(), in)
+				in.Settings = wlSettings(t, target, tc.extra)
+				out, err := wlRenderCall(in)
 				if err == nil {
 					t.Fatalf("no error; rendered:\n%s", wlText(out))
 				}
@@ -1404,7 +1413,7 @@ func TestWorkloadBadInputs(t *testing.T) {
 func TestWorkloadSharedResourceBound(t *testing.T) {
 	const score = "apiVersion: score.dev/v1b1\nmetadata:\n  name: shared\ncontainers:\n  main:\n    image: busybox\n    variables:\n      C: redis://${resources.cache.username}:${resources.cache.password}@${resources.cache.host}:${resources.cache.port}\n      NESTED: ${resources.cache.meta.zone}\nresources:\n  cache:\n    type: redis\n    id: main-cache\n"
 	binding := resources.Binding{
-		Uid:     "redis.default#main-cache",
+		UID:     "redis.default#main-cache",
 		Outputs: map[string]string{"host": "redis-main", "port": "6379", "username": "default", "meta": `{"zone":"eu-1"}`},
 		Secrets: map[string]string{"password": "bound-secret-password"},
 	}

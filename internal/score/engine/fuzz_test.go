@@ -1,7 +1,6 @@
-package render
+package engine
 
 import (
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -20,7 +19,7 @@ import (
 // secret-bearing outputs change (plan-time knowledge); and no secret value reaches a
 // non-sensitive output.
 //
-//	go test -run '^$' -fuzz '^FuzzRenderWorkload$' -fuzztime 5m ./internal/score/render
+//	go test -run '^$' -fuzz '^FuzzRenderWorkload$' -fuzztime 5m ./internal/score/engine
 func FuzzRenderWorkload(f *testing.F) {
 	f.Add(wlTypical)
 	for _, name := range wlFixtures(f) {
@@ -30,9 +29,9 @@ func FuzzRenderWorkload(f *testing.F) {
 		}
 		f.Add(string(raw))
 	}
-	libraries := map[provisioner.Target]*provisioner.Library{}
+	settings := map[provisioner.Target]Settings{}
 	for _, target := range wlTargets {
-		libraries[target] = wlLibrary(f, target)
+		settings[target] = wlSettings(f, target, "")
 	}
 	baseDir := filepath.Join("testdata", "workloads")
 	f.Fuzz(func(t *testing.T, content string) {
@@ -47,12 +46,12 @@ func FuzzRenderWorkload(f *testing.F) {
 			return
 		}
 		for _, target := range wlTargets {
-			input := func(random uint64) WorkloadInput {
+			input := func(random uint64) wlCall {
 				in := wlInput(t, load(), target, wlRandom(random))
-				in.Library = libraries[target]
+				in.Settings = settings[target]
 				return in
 			}
-			first, err := RenderWorkload(context.Background(), input(1))
+			first, err := wlRenderCall(input(1))
 			if err != nil {
 				if strings.TrimSpace(err.Error()) == "" {
 					t.Fatalf("%s: a failed render has no message", target)

@@ -84,12 +84,12 @@ func (d *provisionersDataSource) Configure(_ context.Context, req datasource.Con
 }
 
 func (d *provisionersDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if d.provider == nil || d.provider.library == nil {
+	if d.provider == nil || !d.provider.settings.CanProvision() {
 		resp.Diagnostics.AddError("Provider target not set", "score_provisioners lists the provisioners of the provider's `target`; set `target` to `kubernetes` or `compose`.")
 		return
 	}
-	model := provisionersDataSourceModel{Target: types.StringValue(string(d.provider.target)), Provisioners: []provisionerModel{}}
-	for _, p := range d.provider.library.Provisioners {
+	model := provisionersDataSourceModel{Target: types.StringValue(string(d.provider.settings.Target)), Provisioners: []provisionerModel{}}
+	for _, p := range d.provider.settings.Provisioners() {
 		pm := provisionerModel{
 			URI: p.URI, Type: p.Type, Class: p.Class, ID: p.ID, Description: p.Description,
 			ExpectedOutputs: p.ExpectedOutputs, SupportedParams: p.SupportedParams, Source: p.Source,

@@ -9,7 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
+	"github.com/score-tf/terraform-provider-score/internal/score/engine"
 )
 
 // A workload's `service` object, as score_workload outputs it and as `workload_services` takes it.
@@ -60,8 +60,8 @@ func workloadServicesAttribute() schema.MapNestedAttribute {
 
 // workloadServices converts the attribute to the engine's form; ports are indexed by name and
 // by port number, as upstream does. known is false while any part is unknown.
-func workloadServices(ctx context.Context, v types.Map) (map[string]provisioner.WorkloadService, bool, diag.Diagnostics) {
-	out := map[string]provisioner.WorkloadService{}
+func workloadServices(ctx context.Context, v types.Map) (map[string]engine.WorkloadService, bool, diag.Diagnostics) {
+	out := map[string]engine.WorkloadService{}
 	if v.IsNull() {
 		return out, true, nil
 	}
@@ -84,13 +84,13 @@ func workloadServices(ctx context.Context, v types.Map) (map[string]provisioner.
 			diags.AddAttributeError(at.AtName("hostname"), "Missing hostname", "Each workload service needs the host name other workloads reach it by.")
 			continue
 		}
-		ws := provisioner.WorkloadService{ServiceName: m.Hostname.ValueString(), Ports: map[string]provisioner.ServicePort{}}
+		ws := engine.WorkloadService{ServiceName: m.Hostname.ValueString(), Ports: map[string]engine.ServicePort{}}
 		for name, p := range m.Ports {
 			if p.Port.IsNull() {
 				diags.AddAttributeError(at.AtName("ports").AtMapKey(name).AtName("port"), "Missing port", "Each service port needs its port number.")
 				continue
 			}
-			ws.AddPort(provisioner.ServicePort{Name: name, Port: int(p.Port.ValueInt64()), TargetPort: int(p.TargetPort.ValueInt64()), Protocol: p.Protocol.ValueString()})
+			ws.AddPort(engine.ServicePort{Name: name, Port: int(p.Port.ValueInt64()), TargetPort: int(p.TargetPort.ValueInt64()), Protocol: p.Protocol.ValueString()})
 		}
 		out[workload] = ws
 	}

@@ -1,7 +1,6 @@
-package render
+package engine
 
 import (
-	"context"
 	"encoding/base64"
 	"fmt"
 	"os"
@@ -68,7 +67,7 @@ func (e *wlExample) load(file string) *loader.Workload {
 	return wlLoadFile(e.t, filepath.Join(e.dir, file), "busybox")
 }
 
-func (e *wlExample) input(w *loader.Workload, bindings map[string]resources.Binding) WorkloadInput {
+func (e *wlExample) input(w *loader.Workload, bindings map[string]resources.Binding) wlCall {
 	in := wlInput(e.t, w, e.target, wlRandom(11))
 	in.WorkloadServices = e.services
 	in.Bindings = bindings
@@ -79,7 +78,7 @@ func (e *wlExample) input(w *loader.Workload, bindings map[string]resources.Bind
 func (e *wlExample) render(file string, bindings map[string]resources.Binding) *wlRendered {
 	e.t.Helper()
 	w := e.load(file)
-	out, err := RenderWorkload(context.Background(), e.input(w, bindings))
+	out, err := wlRenderCall(e.input(w, bindings))
 	if err != nil {
 		e.t.Fatalf("%s does not render for %s: %v", file, e.target, err)
 	}
@@ -99,7 +98,7 @@ func (e *wlExample) render(file string, bindings map[string]resources.Binding) *
 // renderError renders file and returns its problems, failing when it renders.
 func (e *wlExample) renderError(file string, bindings map[string]resources.Binding) problem.List {
 	e.t.Helper()
-	out, err := RenderWorkload(context.Background(), e.input(e.load(file), bindings))
+	out, err := wlRenderCall(e.input(e.load(file), bindings))
 	if err == nil {
 		e.t.Fatalf("%s renders for %s, want an error:\n%s", file, e.target, wlText(out))
 	}
@@ -413,7 +412,7 @@ var wlExampleChecks = map[string]func(t *testing.T, e *wlExample){
 		}
 		// Bound (as a score_resource would be), both render and share the one redis.
 		shared := resources.Binding{
-			Uid:     "redis.default#main-cache",
+			UID:     "redis.default#main-cache",
 			Outputs: map[string]string{"host": "redis-main-cache", "port": "6379", "username": "default"},
 			Secrets: map[string]string{"password": "main-cache-password-0123456789"},
 		}

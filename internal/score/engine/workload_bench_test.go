@@ -1,4 +1,4 @@
-package render
+package engine
 
 import (
 	"context"
@@ -63,7 +63,7 @@ resources:
 `
 
 func wlBenchmarkRender(b *testing.B, target provisioner.Target) {
-	lib := wlLibrary(b, target)
+	settings := wlSettings(b, target, "")
 	content := []byte(wlTypical)
 	dir := b.TempDir()
 	b.ReportAllocs()
@@ -73,10 +73,7 @@ func wlBenchmarkRender(b *testing.B, target provisioner.Target) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		_, err = RenderWorkload(context.Background(), WorkloadInput{
-			Workload: w, Library: lib, Options: provisioner.Options{Target: target},
-			Namespace: wlNamespace, ComposeProject: wlProject, Random: wlRandom(uint64(i)),
-		})
+		_, err = RenderWorkload(context.Background(), settings, WorkloadRequest{Workload: w, Random: wlRandom(uint64(i))})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -98,7 +95,7 @@ func wlSizes(out *Workload) (rendered, state int) {
 	}
 	rendered += len(out.ComposeYAML) + len(out.ComposeEnv)
 	for name, ro := range out.ResourceOutputs {
-		rendered += len(name) + len(ro.Uid)
+		rendered += len(name) + len(ro.UID)
 		for _, m := range []map[string]string{ro.Outputs, ro.Secrets} {
 			for k, v := range m {
 				rendered += len(k) + len(v)

@@ -1,0 +1,181 @@
+// Package engine is the one front door to the Score engine: the provider builds Settings from its
+// configuration once, then renders workloads (RenderWorkload) and provisions resources
+// (ProvisionResource) through it, and gets plain values back. It orchestrates the packages
+// below it (resources, provisioner, render) so that no caller has to know their order.
+package engine
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sort"
+
+	"github.com/score-tf/terraform-provider-score/internal/score/loader"
+	"github.com/score-tf/terraform-provider-score/internal/score/placeholder"
+	"github.com/score-tf/terraform-provider-score/internal/score/problem"
+	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
+	"github.com/score-tf/terraform-provider-score/internal/score/render"
+	"github.com/score-tf/terraform-provider-score/internal/score/render/compose"
+	"github.com/score-tf/terraform-provider-score/internal/score/render/kubernetes"
+	"github.com/score-tf/terraform-provider-score/internal/score/resources"
+	"github.com/score-tf/terraform-provider-score/internal/score/target"
+)
+
+// The values callers exchange with the engine, under the engine's name so callers import only it.
+type (
+	// Binding supplies a resource's values instead of provisioning it.
+	Binding = resources.Binding
+	// WorkloadService is how other workloads are reached (templates' .WorkloadServices).
+	WorkloadService = provisioner.WorkloadService
+	// ServicePort is one port of a workload's service.
+	ServicePort = provisioner.ServicePort
+	// ResourceState is what a resource keeps between runs (its generated values).
+	ResourceState = provisioner.Stored
+	// Artifacts are what a target consumes.
+	Artifacts = render.Artifacts
+	// RenderedResource is a resource's outputs, split by secrecy, and its artifacts.
+	RenderedResource = render.Resource
+	// Problems is the error RenderWorkload returns for problems in the score file, each with its
+	// path in the file.
+	Problems = problem.List
+)
+
+// WorkloadRequest is a loaded workload and what its rendering depends on besides the settings.
+type WorkloadRequest struct {
+	Workload *loader.Workload
+	// Bindings supply resources by name; the others are provisioned inside the workload.
+	Bindings map[string]Binding
+	// WorkloadServices are the other workloads' services, by workload name.
+	WorkloadServices map[string]WorkloadService
+	// Prior is what the previous run stored.
+	Prior WorkloadState
+	// Random is where generated values come from.
+	Random io.Reader
+}
+
+// WorkloadState is what a workload keeps between runs: its own resources' stored state.
+type WorkloadState struct {
+	Resources map[string]ResourceState `json:"resources"`
+	Shared    map[string]any           `json:"shared"`
+}
+
+// Workload is a rendered workload.
+type Workload struct {
+	Name string
+	Artifacts
+	// BinaryFiles (compose) are files that are not text, base64-encoded, by relative path.
+	BinaryFiles map[string]string
+	// Service is how other workloads reach this one.
+	Service Service
+	// ResourceOutputs are the outputs of the resources provisioned inside the workload, by name.
+	ResourceOutputs map[string]ResourceOutputs
+	State           WorkloadState
+}
+
+// Service is a workload's service as other workloads see it.
+type Service struct {
+	Name     string
+	Hostname string
+	Ports    map[string]ServicePort
+}
+
+// ResourceOutputs are one provisioned resource's outputs, split by secrecy.
+type ResourceOutputs struct {
+	UID     string
+	Outputs map[string]string
+	Secrets map[string]string
+}
+
+// RenderWorkload resolves the workload's resources (binding or provisioning each) and renders it
+// for the settings' target.
+func RenderWorkload(ctx context.Context, s Settings, req WorkloadRequest) (*Workload, error) {
+	res, err := resources.Resolve(ctx, resources.Input{
+		Workload: req.Workload, Bindings: req.Bindings, Library: s.library, Options: s.options(),
+		Base: s.baseRequest(), WorkloadServices: req.WorkloadServices,
+		Prior: req.Prior.Resources, PriorShared: req.Prior.Shared, Random: req.Random,
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := &Workload{Name: req.Workload.Name(), State: WorkloadState{Resources: res.Stored, Shared: res.Shared}}
+	if err := renderTarget(s, req.Workload, res, out); err != nil {
+		return nil, err
+	}
+	out.Service = serviceOf(req.Workload, s.Target)
+	if out.ResourceOutputs, err = resourceOutputs(res); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// renderTarget sets the target's artifacts of out.
+func renderTarget(s Settings, w *loader.Workload, res *resources.Result, out *Workload) error {
+	switch s.Target {
+	case target.Kubernetes:
+		objs, err := kubernetes.RenderWorkload(kubernetes.WorkloadInput{Workload: w, Resources: res, Namespace: s.Namespace})
+		if err != nil {
+			return err
+		}
+		out.Manifests, out.SecretManifests = objs.Manifests, objs.Secrets
+	case target.Compose:
+		project, err := compose.RenderWorkload(compose.WorkloadInput{
+			Workload: w, Resources: res, ComposeProjectName: s.ComposeProjectName, MountsDirectory: render.MountsDirectory,
+		})
+		if err != nil {
+			return err
+		}
+		out.ComposeYAML, out.ComposeEnv, out.Files, out.SecretFiles = project.YAML, project.Env, project.Files, project.SecretFiles
+		out.BinaryFiles = project.BinaryFiles
+	default:
+		return fmt.Errorf("unknown target %q", s.Target)
+	}
+	return nil
+}
+
+// serviceOf is the workload's service as other workloads see it.
+func serviceOf(w *loader.Workload, t target.Target) Service {
+	return Service{Name: w.Name(), Hostname: resources.ServiceName(w, t), Ports: ServicePorts(w)}
+}
+
+// ServicePorts are the workload's service ports by name, defaults filled in (see
+// provisioner.WorkloadService.AddPort, which also indexes them by number for templates).
+func ServicePorts(w *loader.Workload) map[string]ServicePort {
+	own := resources.OwnService(w, "")
+	ports := map[string]ServicePort{}
+	if w.Spec.Service != nil {
+		for pname := range w.Spec.Service.Ports {
+			ports[pname] = own.Ports[pname]
+		}
+	}
+	return ports
+}
+
+// resourceOutputs are the outputs of the resources provisioned inside the workload, as text.
+func resourceOutputs(res *resources.Result) (map[string]ResourceOutputs, error) {
+	out := map[string]ResourceOutputs{}
+	names := make([]string, 0, len(res.Resources))
+	for n := range res.Resources {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		r := res.Resources[n]
+		if r.Provisioned == nil {
+			continue
+		}
+		ro := ResourceOutputs{UID: r.Uid, Outputs: map[string]string{}, Secrets: map[string]string{}}
+		for k, v := range r.Outputs {
+			s, err := placeholder.Stringify(v)
+			if err != nil {
+				return nil, fmt.Errorf("resource %q output %q: %w", n, k, err)
+			}
+			if r.Secret[k] {
+				ro.Secrets[k] = s
+			} else {
+				ro.Outputs[k] = s
+			}
+		}
+		out[n] = ro
+	}
+	return out, nil
+}
