@@ -5,7 +5,9 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -91,73 +93,59 @@ func (r *workloadRenderer) problem(path []string, format string, args ...any) {
 	r.problems.Add(path, fmt.Sprintf(format, args...))
 }
 
+// render renders the workload's own objects: the Deployment or StatefulSet, its Services, and the
+// ConfigMaps and Secrets its containers' files and variables need.
 func (r *workloadRenderer) render() []map[string]any {
-	kind := "Deployment"
-	annotations, _ := r.spec.Metadata["annotations"].(map[string]any)
-	if k, ok := annotations[KindAnnotation].(string); ok {
-		switch k {
-		case "Deployment", "StatefulSet":
-			kind = k
-		default:
-			r.problem([]string{"metadata", "annotations", KindAnnotation}, "unsupported workload kind %q: use Deployment or StatefulSet", k)
-			return nil
-		}
+	kind, ok := r.workloadKind()
+	if !ok {
+		return nil
 	}
-	selector := map[string]any{"app.kubernetes.io/instance": r.name}
 	labels := map[string]any{
 		"app.kubernetes.io/name":       r.name,
 		"app.kubernetes.io/instance":   r.name,
 		"app.kubernetes.io/managed-by": ManagedBy,
 	}
-	podAnnotations := map[string]any{WorkloadNameAnnotation: r.name}
-	for k, v := range annotations {
-		if !strings.HasPrefix(k, "k8s.score.dev/") {
-			podAnnotations[k] = v
-		}
-	}
+	selector := map[string]any{"app.kubernetes.io/instance": r.name}
+	objects := []map[string]any{r.workload(kind, labels, selector)}
+	objects = append(objects, r.services(kind, labels, selector)...)
+	objects = append(objects, r.configMaps...)
+	return append(objects, r.secrets(labels)...)
+}
 
-	var containers, initContainers []any
-	volumes := map[string]any{}
-	for _, cname := range r.in.Workload.StartOrder() {
-		c, vols := r.container(cname, r.spec.Containers[cname], kind)
-		for k, v := range vols {
-			volumes[k] = v
-		}
-		if ready := r.in.Workload.StartsFirst(cname); ready != "" {
-			switch ready {
-			case "complete":
-				// A plain init container runs to completion; Kubernetes allows it no probes.
-				delete(c, "livenessProbe")
-				delete(c, "readinessProbe")
-			case "healthy":
-				// Kubernetes starts the next containers once a sidecar's startup probe passes.
-				c["restartPolicy"] = "Always"
-				if p, ok := c["readinessProbe"]; ok {
-					c["startupProbe"] = p
-				} else if p, ok := c["livenessProbe"]; ok {
-					c["startupProbe"] = p
-				}
-			default:
-				// A native sidecar: started before, and kept running beside, the main containers.
-				c["restartPolicy"] = "Always"
-			}
-			initContainers = append(initContainers, c)
-		} else {
-			containers = append(containers, c)
-		}
+// workloadKind is the kind the kind annotation asks for, Deployment without one; false after a
+// problem.
+func (r *workloadRenderer) workloadKind() (string, bool) {
+	annotations, _ := r.spec.Metadata["annotations"].(map[string]any)
+	kind, ok := annotations[KindAnnotation].(string)
+	switch {
+	case !ok:
+		return "Deployment", true
+	case kind == "Deployment", kind == "StatefulSet":
+		return kind, true
 	}
-	if len(containers) == 0 {
-		r.problem([]string{"containers"}, "every container is in another's before list; at least one must be a main container")
-	}
+	r.problem([]string{"metadata", "annotations", KindAnnotation}, "unsupported workload kind %q: use Deployment or StatefulSet", kind)
+	return "", false
+}
 
-	podSpec := map[string]any{"containers": containers}
-	if len(initContainers) > 0 {
-		podSpec["initContainers"] = initContainers
+// workload is the Deployment or StatefulSet that runs the containers.
+func (r *workloadRenderer) workload(kind string, labels, selector map[string]any) map[string]any {
+	spec := map[string]any{
+		"selector": map[string]any{"matchLabels": selector},
+		"template": map[string]any{
+			"metadata": map[string]any{"labels": labels, "annotations": r.podAnnotations()},
+			"spec":     r.podSpec(kind),
+		},
 	}
-	if len(volumes) > 0 {
-		podSpec["volumes"] = sortedValues(volumes)
+	// The pod spec is rendered by now, so the claims its volumes need are known.
+	if kind == "StatefulSet" {
+		spec["serviceName"] = r.headlessServiceName()
+		if len(r.claims) > 0 {
+			spec["volumeClaimTemplates"] = r.claims
+		}
+	} else if len(r.claims) > 0 {
+		r.problem([]string{"containers"}, "a volume resource provides a volume claim template (claimSpec), which only a StatefulSet can use: set the annotation %s: StatefulSet", KindAnnotation)
 	}
-	workload := map[string]any{
+	return map[string]any{
 		"apiVersion": "apps/v1",
 		"kind":       kind,
 		"metadata": map[string]any{
@@ -165,48 +153,104 @@ func (r *workloadRenderer) render() []map[string]any {
 			"labels":      labels,
 			"annotations": map[string]any{WorkloadNameAnnotation: r.name},
 		},
-		"spec": map[string]any{
-			"selector": map[string]any{"matchLabels": selector},
-			"template": map[string]any{
-				"metadata": map[string]any{"labels": labels, "annotations": podAnnotations},
-				"spec":     podSpec,
-			},
-		},
+		"spec": spec,
 	}
-	objects := []map[string]any{workload}
+}
+
+// podAnnotations are the workload's annotations but score-k8s's own (they configure the
+// rendering), plus the workload's name.
+func (r *workloadRenderer) podAnnotations() map[string]any {
+	annotations, _ := r.spec.Metadata["annotations"].(map[string]any)
+	out := map[string]any{WorkloadNameAnnotation: r.name}
+	for k, v := range annotations {
+		if !strings.HasPrefix(k, "k8s.score.dev/") {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// podSpec renders the containers in start order, with the pod volumes they need.
+func (r *workloadRenderer) podSpec(kind string) map[string]any {
+	var containers, initContainers []any
+	volumes := map[string]any{}
+	for _, cname := range r.in.Workload.StartOrder() {
+		c, vols := r.container(cname, r.spec.Containers[cname], kind)
+		maps.Copy(volumes, vols)
+		if ready := r.in.Workload.StartsFirst(cname); ready != "" {
+			initContainers = append(initContainers, asInitContainer(c, ready))
+		} else {
+			containers = append(containers, c)
+		}
+	}
+	if len(containers) == 0 {
+		r.problem([]string{"containers"}, "every container is in another's before list; at least one must be a main container")
+	}
+	podSpec := map[string]any{"containers": containers}
+	if len(initContainers) > 0 {
+		podSpec["initContainers"] = initContainers
+	}
+	if len(volumes) > 0 {
+		podSpec["volumes"] = sortedValues(volumes)
+	}
+	return podSpec
+}
+
+// asInitContainer makes c, which starts before others once ready (Score's before), an init
+// container of the kind that readiness asks for.
+func asInitContainer(c map[string]any, ready string) map[string]any {
+	switch ready {
+	case "complete":
+		// A plain init container runs to completion; Kubernetes allows it no probes.
+		delete(c, "livenessProbe")
+		delete(c, "readinessProbe")
+	case "healthy":
+		// Kubernetes starts the next containers once a sidecar's startup probe passes.
+		c["restartPolicy"] = "Always"
+		if p, ok := c["readinessProbe"]; ok {
+			c["startupProbe"] = p
+		} else if p, ok := c["livenessProbe"]; ok {
+			c["startupProbe"] = p
+		}
+	default:
+		// A native sidecar: started before, and kept running beside, the main containers.
+		c["restartPolicy"] = "Always"
+	}
+	return c
+}
+
+// services are the headless Service a StatefulSet needs and the Service for the workload's ports.
+func (r *workloadRenderer) services(kind string, labels, selector map[string]any) []map[string]any {
 	ports := r.servicePorts()
+	var out []map[string]any
 	if kind == "StatefulSet" {
-		headless := r.name + "-headless"
-		spec := workload["spec"].(map[string]any)
-		spec["serviceName"] = headless
-		if len(r.claims) > 0 {
-			spec["volumeClaimTemplates"] = r.claims
-		}
-		svc := map[string]any{"clusterIP": "None", "selector": selector}
+		headless := map[string]any{"clusterIP": "None", "selector": selector}
 		if len(ports) > 0 {
-			svc["ports"] = ports
+			headless["ports"] = ports
 		}
-		objects = append(objects, service(headless, labels, svc))
-	} else if len(r.claims) > 0 {
-		r.problem([]string{"containers"}, "a volume resource provides a volume claim template (claimSpec), which only a StatefulSet can use: set the annotation %s: StatefulSet", KindAnnotation)
+		out = append(out, service(r.headlessServiceName(), labels, headless))
 	}
 	if len(ports) > 0 {
-		objects = append(objects, service(resources.ServiceName(r.in.Workload, provisioner.Kubernetes), labels, map[string]any{"selector": selector, "ports": ports}))
+		out = append(out, service(resources.ServiceName(r.in.Workload, provisioner.Kubernetes), labels, map[string]any{"selector": selector, "ports": ports}))
 	}
-	objects = append(objects, r.configMaps...)
-	secretNames := make([]string, 0, len(r.secretData))
-	for n := range r.secretData {
-		secretNames = append(secretNames, n)
-	}
-	sort.Strings(secretNames)
-	for _, n := range secretNames {
-		objects = append(objects, map[string]any{
+	return out
+}
+
+func (r *workloadRenderer) headlessServiceName() string {
+	return r.name + "-headless"
+}
+
+// secrets are the Secrets that hold the containers' secret variables and files, by name.
+func (r *workloadRenderer) secrets(labels map[string]any) []map[string]any {
+	var out []map[string]any
+	for _, n := range slices.Sorted(maps.Keys(r.secretData)) {
+		out = append(out, map[string]any{
 			"apiVersion": "v1", "kind": "Secret", "type": "Opaque",
 			"metadata": map[string]any{"name": n, "labels": labels},
 			"data":     r.secretData[n],
 		})
 	}
-	return objects
+	return out
 }
 
 func service(name string, labels map[string]any, spec map[string]any) map[string]any {
