@@ -60,20 +60,7 @@ func RenderWorkload(in WorkloadInput) (Rendered, error) {
 		files: map[string]string{}, binaryFiles: map[string]string{}, environment: map[string]bool{},
 	}
 	r.name, _ = r.spec.Metadata["name"].(string)
-	var refs []SecretRef
-	for _, res := range in.Resources.Resources {
-		for key := range res.Secret {
-			refs = append(refs, SecretRef{Uid: res.Uid, Key: key})
-		}
-	}
-	r.secretVars = Variables(refs)
-	for ref, variable := range r.secretVars {
-		res := in.Resources.ByUid(ref.Uid)
-		if s, err := placeholder.Stringify(res.Outputs[ref.Key]); err == nil && s != "" {
-			r.secrets = append(r.secrets, Secret{Variable: variable, Value: s})
-		}
-	}
-	sort.Slice(r.secrets, func(i, j int) bool { return r.secrets[i].Variable < r.secrets[j].Variable })
+	r.addSecrets()
 	r.addResources()
 	r.addContainers()
 	if len(r.problems) > 0 {
@@ -128,6 +115,25 @@ type workloadRenderer struct {
 
 func (r *workloadRenderer) problem(path []string, format string, args ...any) {
 	r.problems.Add(path, fmt.Sprintf(format, args...))
+}
+
+// addSecrets names the variable standing for each secret output, and keeps the values that go to
+// the env file.
+func (r *workloadRenderer) addSecrets() {
+	var refs []SecretRef
+	for _, res := range r.in.Resources.Resources {
+		for key := range res.Secret {
+			refs = append(refs, SecretRef{Uid: res.Uid, Key: key})
+		}
+	}
+	r.secretVars = Variables(refs)
+	for ref, variable := range r.secretVars {
+		res := r.in.Resources.ByUid(ref.Uid)
+		if s, err := placeholder.Stringify(res.Outputs[ref.Key]); err == nil && s != "" {
+			r.secrets = append(r.secrets, Secret{Variable: variable, Value: s})
+		}
+	}
+	sort.Slice(r.secrets, func(i, j int) bool { return r.secrets[i].Variable < r.secrets[j].Variable })
 }
 
 // addResources merges what provisioned resources add: their secret values become references.
