@@ -394,14 +394,10 @@ func (r *workloadRenderer) containerFiles(cname string, c types.Container, volum
 func (r *workloadRenderer) fileMount(cname, target string, fv *fileVolumes, volumes map[string]any) map[string]any {
 	path := []string{"containers", cname, "files", target}
 	f := r.in.Workload.Files[cname][target]
-	content, secret := f.Content, false
-	if f.Expand {
-		text, isSecret, err := r.expand(string(f.Content))
-		if err != nil {
-			r.problem(path, "%v", err)
-			return nil
-		}
-		content, secret = []byte(text), isSecret
+	content, secret, err := r.fileContent(f)
+	if err != nil {
+		r.problem(path, "%v", err)
+		return nil
 	}
 	key := "file-" + shortHash(target)
 	item := map[string]any{"key": key, "path": key}
@@ -434,6 +430,16 @@ func (r *workloadRenderer) fileMount(cname, target string, fv *fileVolumes, volu
 	return mount
 }
 
+// fileContent is a file's content, its placeholders expanded unless noExpand, telling whether
+// any resolved to a secret output.
+func (r *workloadRenderer) fileContent(f loader.File) ([]byte, bool, error) {
+	if !f.Expand {
+		return f.Content, false, nil
+	}
+	text, secret, err := r.expand(string(f.Content))
+	return []byte(text), secret, err
+}
+
 // secretRefFileMount mounts a file that is exactly one secret reference from a volume of its own
 // that projects the referenced Secret key; nil after a problem.
 func (r *workloadRenderer) secretRefFileMount(path []string, text string, item, mount, volumes map[string]any) map[string]any {
@@ -457,44 +463,50 @@ func (r *workloadRenderer) secretRefFileMount(path []string, text string, item, 
 func (r *workloadRenderer) containerVolumes(cname string, c types.Container, kind string, volumes map[string]any) []any {
 	var mounts []any
 	for _, target := range slices.Sorted(maps.Keys(c.Volumes)) {
-		v := c.Volumes[target]
-		path := []string{"containers", cname, "volumes", target}
-		res, err := r.in.Resources.VolumeSource(v.Source)
-		if err != nil {
-			r.problem(path, "%v", err)
-			continue
+		if m := r.volumeMount([]string{"containers", cname, "volumes", target}, target, c.Volumes[target], kind, volumes); m != nil {
+			mounts = append(mounts, m)
 		}
-		vol := "vol-" + shortHash(res.Uid)
-		switch {
-		case res.Outputs["source"] != nil:
-			src, ok := res.Outputs["source"].(map[string]any)
-			if !ok {
-				r.problem(path, "resource '%s' output source must be a Kubernetes volume source object, like {emptyDir: {}}", res.Uid)
-				continue
-			}
-			entry := map[string]any{"name": vol}
-			maps.Copy(entry, src)
-			volumes[vol] = entry
-		case res.Outputs["claimSpec"] != nil:
-			if kind != "StatefulSet" {
-				r.problem(path, "resource '%s' provides a volume claim template (claimSpec), which only a StatefulSet can use: set the annotation %s: StatefulSet", res.Uid, KindAnnotation)
-				continue
-			}
-			r.claims = append(r.claims, map[string]any{"metadata": map[string]any{"name": vol}, "spec": res.Outputs["claimSpec"]})
-		default:
-			r.problem(path, "resource '%s' has neither a source nor a claimSpec output, so it cannot be mounted", res.Uid)
-			continue
-		}
-		mount := map[string]any{"name": vol, "mountPath": target}
-		if v.Path != nil && *v.Path != "" {
-			mount["subPath"] = *v.Path
-		}
-		if v.ReadOnly != nil && *v.ReadOnly {
-			mount["readOnly"] = true
-		}
-		mounts = append(mounts, mount)
 	}
 	return mounts
+}
+
+// volumeMount is the mount of one volume resource, adding the pod volume or claim template it
+// needs; nil after a problem.
+func (r *workloadRenderer) volumeMount(path []string, target string, v types.ContainerVolume, kind string, volumes map[string]any) map[string]any {
+	res, err := r.in.Resources.VolumeSource(v.Source)
+	if err != nil {
+		r.problem(path, "%v", err)
+		return nil
+	}
+	vol := "vol-" + shortHash(res.Uid)
+	switch {
+	case res.Outputs["source"] != nil:
+		src, ok := res.Outputs["source"].(map[string]any)
+		if !ok {
+			r.problem(path, "resource '%s' output source must be a Kubernetes volume source object, like {emptyDir: {}}", res.Uid)
+			return nil
+		}
+		entry := map[string]any{"name": vol}
+		maps.Copy(entry, src)
+		volumes[vol] = entry
+	case res.Outputs["claimSpec"] != nil:
+		if kind != "StatefulSet" {
+			r.problem(path, "resource '%s' provides a volume claim template (claimSpec), which only a StatefulSet can use: set the annotation %s: StatefulSet", res.Uid, KindAnnotation)
+			return nil
+		}
+		r.claims = append(r.claims, map[string]any{"metadata": map[string]any{"name": vol}, "spec": res.Outputs["claimSpec"]})
+	default:
+		r.problem(path, "resource '%s' has neither a source nor a claimSpec output, so it cannot be mounted", res.Uid)
+		return nil
+	}
+	mount := map[string]any{"name": vol, "mountPath": target}
+	if v.Path != nil && *v.Path != "" {
+		mount["subPath"] = *v.Path
+	}
+	if v.ReadOnly != nil && *v.ReadOnly {
+		mount["readOnly"] = true
+	}
+	return mount
 }
 
 // containerResources renders the limits and requests, each quantity in its canonical form.
