@@ -4,7 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/score-tf/terraform-provider-score/internal/score/loader"
 	"github.com/score-tf/terraform-provider-score/internal/score/placeholder"
@@ -99,12 +100,16 @@ func RenderWorkload(ctx context.Context, in WorkloadInput) (*Workload, error) {
 			out.Service.Ports[pname] = own.Ports[pname]
 		}
 	}
-	names := make([]string, 0, len(res.Resources))
-	for n := range res.Resources {
-		names = append(names, n)
+	if err := addResourceOutputs(out.ResourceOutputs, res); err != nil {
+		return nil, err
 	}
-	sort.Strings(names)
-	for _, n := range names {
+	return out, nil
+}
+
+// addResourceOutputs adds the outputs of the resources provisioned inside the workload, split by
+// secrecy, by name.
+func addResourceOutputs(out map[string]ResourceOutputs, res *resources.Result) error {
+	for _, n := range slices.Sorted(maps.Keys(res.Resources)) {
 		r := res.Resources[n]
 		if r.Provisioned == nil {
 			continue
@@ -113,7 +118,7 @@ func RenderWorkload(ctx context.Context, in WorkloadInput) (*Workload, error) {
 		for k, v := range r.Outputs {
 			s, err := placeholder.Stringify(v)
 			if err != nil {
-				return nil, fmt.Errorf("resource %q output %q: %w", n, k, err)
+				return fmt.Errorf("resource %q output %q: %w", n, k, err)
 			}
 			if r.Secret[k] {
 				ro.Secrets[k] = s
@@ -121,7 +126,7 @@ func RenderWorkload(ctx context.Context, in WorkloadInput) (*Workload, error) {
 				ro.Outputs[k] = s
 			}
 		}
-		out.ResourceOutputs[n] = ro
+		out[n] = ro
 	}
-	return out, nil
+	return nil
 }
