@@ -6,8 +6,10 @@ package render
 
 import (
 	"fmt"
+	"maps"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 
 	"github.com/score-tf/terraform-provider-score/internal/score/placeholder"
@@ -49,65 +51,87 @@ func RenderResource(uid string, res *provisioner.Result, target provisioner.Targ
 	for _, k := range res.SecretOutputs {
 		secretKeys[k] = true
 	}
-	var secretValues []string
-	var refs []compose.SecretRef
 	for k, v := range res.Outputs {
 		s, err := placeholder.Stringify(v)
 		if err != nil {
 			return nil, fmt.Errorf("output %q: %w", k, err)
 		}
-		if !secretKeys[k] {
+		if secretKeys[k] {
+			out.Secrets[k] = s
+		} else {
 			out.Outputs[k] = s
-			continue
 		}
-		out.Secrets[k] = s
-		secretValues = append(secretValues, s)
-		refs = append(refs, compose.SecretRef{Uid: uid, Key: k})
 	}
-	sort.Strings(secretValues)
-	var composeSecrets []compose.Secret
-	for ref, variable := range compose.Variables(refs) {
-		composeSecrets = append(composeSecrets, compose.Secret{Variable: variable, Value: out.Secrets[ref.Key]})
-	}
-	sort.Slice(composeSecrets, func(i, j int) bool { return composeSecrets[i].Variable < composeSecrets[j].Variable })
-
+	var err error
 	switch target {
 	case provisioner.Kubernetes:
-		objs, err := kubernetes.Encode(res.Manifests, namespace, secretValues)
-		if err != nil {
-			return nil, err
-		}
-		out.Manifests, out.SecretManifests = objs.Manifests, objs.Secrets
+		err = out.kubernetesArtifacts(res, namespace)
 	case provisioner.Compose:
-		doc := map[string]any{}
-		for key, section := range map[string]map[string]any{
-			"services": compose.NormalizeServices(res.Compose.Services), "volumes": res.Compose.Volumes,
-			"networks": res.Compose.Networks, "models": res.Compose.Models,
-		} {
-			if len(section) > 0 {
-				doc[key] = compose.Redact(section, composeSecrets)
-			}
-		}
-		if len(doc) > 0 {
-			text, err := compose.Marshal(doc)
-			if err != nil {
-				return nil, err
-			}
-			out.ComposeYAML = text
-		}
-		out.ComposeEnv = compose.Dotenv(composeSecrets)
-		files := map[string]string{}
-		for p, content := range res.Compose.Files {
-			s, err := placeholder.Stringify(content)
-			if err != nil {
-				return nil, fmt.Errorf("file %q: %w", p, err)
-			}
-			if !filepath.IsLocal(p) {
-				return nil, fmt.Errorf("file %q must be a relative path inside the mounts directory", p)
-			}
-			files[path.Join(MountsDirectory, p)] = s
-		}
-		out.Files, out.SecretFiles = compose.SplitFiles(files, composeSecrets)
+		err = out.composeArtifacts(uid, res)
+	}
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
+}
+
+// kubernetesArtifacts encodes the result's objects, those holding a secret output apart.
+func (r *Resource) kubernetesArtifacts(res *provisioner.Result, namespace string) error {
+	secretValues := slices.Sorted(maps.Values(r.Secrets))
+	objs, err := kubernetes.Encode(res.Manifests, namespace, secretValues)
+	if err != nil {
+		return err
+	}
+	r.Manifests, r.SecretManifests = objs.Manifests, objs.Secrets
+	return nil
+}
+
+// composeArtifacts renders what the result adds to a compose project, its secret outputs as
+// ${VAR} references whose values go to the env file.
+func (r *Resource) composeArtifacts(uid string, res *provisioner.Result) error {
+	secrets := r.composeSecrets(uid)
+	doc := map[string]any{}
+	for key, section := range map[string]map[string]any{
+		"services": compose.NormalizeServices(res.Compose.Services), "volumes": res.Compose.Volumes,
+		"networks": res.Compose.Networks, "models": res.Compose.Models,
+	} {
+		if len(section) > 0 {
+			doc[key] = compose.Redact(section, secrets)
+		}
+	}
+	if len(doc) > 0 {
+		text, err := compose.Marshal(doc)
+		if err != nil {
+			return err
+		}
+		r.ComposeYAML = text
+	}
+	r.ComposeEnv = compose.Dotenv(secrets)
+	files := map[string]string{}
+	for p, content := range res.Compose.Files {
+		s, err := placeholder.Stringify(content)
+		if err != nil {
+			return fmt.Errorf("file %q: %w", p, err)
+		}
+		if !filepath.IsLocal(p) {
+			return fmt.Errorf("file %q must be a relative path inside the mounts directory", p)
+		}
+		files[path.Join(MountsDirectory, p)] = s
+	}
+	r.Files, r.SecretFiles = compose.SplitFiles(files, secrets)
+	return nil
+}
+
+// composeSecrets are the secret outputs with the variables that stand for them, by variable.
+func (r *Resource) composeSecrets(uid string) []compose.Secret {
+	var refs []compose.SecretRef
+	for k := range r.Secrets {
+		refs = append(refs, compose.SecretRef{Uid: uid, Key: k})
+	}
+	var secrets []compose.Secret
+	for ref, variable := range compose.Variables(refs) {
+		secrets = append(secrets, compose.Secret{Variable: variable, Value: r.Secrets[ref.Key]})
+	}
+	sort.Slice(secrets, func(i, j int) bool { return secrets[i].Variable < secrets[j].Variable })
+	return secrets
 }

@@ -5,7 +5,9 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -58,20 +60,7 @@ func RenderWorkload(in WorkloadInput) (Rendered, error) {
 		files: map[string]string{}, binaryFiles: map[string]string{}, environment: map[string]bool{},
 	}
 	r.name = in.Workload.Name()
-	var refs []SecretRef
-	for _, res := range in.Resources.Resources {
-		for key := range res.Secret {
-			refs = append(refs, SecretRef{Uid: res.Uid, Key: key})
-		}
-	}
-	r.secretVars = Variables(refs)
-	for ref, variable := range r.secretVars {
-		res := in.Resources.ByUid(ref.Uid)
-		if s, err := placeholder.Stringify(res.Outputs[ref.Key]); err == nil && s != "" {
-			r.secrets = append(r.secrets, Secret{Variable: variable, Value: s})
-		}
-	}
-	sort.Slice(r.secrets, func(i, j int) bool { return r.secrets[i].Variable < r.secrets[j].Variable })
+	r.addSecrets()
 	r.addResources()
 	r.addContainers()
 	if len(r.problems) > 0 {
@@ -126,6 +115,25 @@ type workloadRenderer struct {
 
 func (r *workloadRenderer) problem(path []string, format string, args ...any) {
 	r.problems.Add(path, fmt.Sprintf(format, args...))
+}
+
+// addSecrets names the variable standing for each secret output, and keeps the values that go to
+// the env file.
+func (r *workloadRenderer) addSecrets() {
+	var refs []SecretRef
+	for _, res := range r.in.Resources.Resources {
+		for key := range res.Secret {
+			refs = append(refs, SecretRef{Uid: res.Uid, Key: key})
+		}
+	}
+	r.secretVars = Variables(refs)
+	for ref, variable := range r.secretVars {
+		res := r.in.Resources.ByUid(ref.Uid)
+		if s, err := placeholder.Stringify(res.Outputs[ref.Key]); err == nil && s != "" {
+			r.secrets = append(r.secrets, Secret{Variable: variable, Value: s})
+		}
+	}
+	sort.Slice(r.secrets, func(i, j int) bool { return r.secrets[i].Variable < r.secrets[j].Variable })
 }
 
 // addResources merges what provisioned resources add: their secret values become references.
@@ -192,26 +200,14 @@ func waitCondition(service any) string {
 	return "service_started"
 }
 
+// addContainers renders a service per container, then has each wait for the containers that
+// start before it.
 func (r *workloadRenderer) addContainers() {
-	names := make([]string, 0, len(r.spec.Containers))
-	for n := range r.spec.Containers {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	// The primary container owns the network namespace the others share (like a pod), so it must
-	// be the first to start: the first container in start order that is not an init container.
-	primary := ""
-	for _, n := range r.in.Workload.StartOrder() {
-		if r.in.Workload.StartsFirst(n) != "complete" {
-			primary = n
-			break
-		}
-	}
+	names := slices.Sorted(maps.Keys(r.spec.Containers))
+	primary := r.primaryContainer()
 	annotations := map[string]any{WorkloadNameAnnotation: r.name}
 	if ann, ok := r.spec.Metadata["annotations"].(map[string]any); ok {
-		for k, v := range ann {
-			annotations[k] = v
-		}
+		maps.Copy(annotations, ann)
 	}
 	for _, cname := range names {
 		svcName := r.serviceName(cname)
@@ -219,42 +215,64 @@ func (r *workloadRenderer) addContainers() {
 			r.problem([]string{"containers", cname}, "service %q is also defined by a provisioned resource", svcName)
 			continue
 		}
-		c := r.spec.Containers[cname]
-		svc := map[string]any{"image": c.Image, "annotations": annotations}
-		switch {
-		case cname == primary:
-			svc["hostname"] = r.name
-		case primary != "" && r.in.Workload.StartsFirst(cname) != "complete":
-			svc["network_mode"] = "service:" + r.serviceName(primary)
-		}
-		if len(c.Command) > 0 {
-			svc["entrypoint"] = c.Command
-		}
-		if len(c.Args) > 0 {
-			svc["command"] = c.Args
-		}
-		r.containerFiles(cname, c, svc)
-		r.containerVolumes(cname, c, svc)
-		if hc := healthcheck(c); hc != nil {
-			svc["healthcheck"] = hc
-		}
-		// Everything so far is meant literally; the environment is the one place with references
-		// compose is to fill in, so it escapes its literal parts itself.
-		svc = escapeLiterals(svc).(map[string]any)
-		r.variables(cname, c, svc)
-		if len(r.resourceServices) > 0 {
-			deps := map[string]any{}
-			for s, cond := range r.resourceServices {
-				deps[s] = map[string]any{"condition": cond, "required": true}
-			}
-			svc["depends_on"] = deps
-		}
-		r.services[svcName] = svc
+		r.services[svcName] = r.container(cname, r.spec.Containers[cname], primary, annotations)
 	}
-	// A.before[B] means B starts once A is ready.
+	r.addStartOrder(names)
+}
+
+// primaryContainer owns the network namespace the others share (like a pod), so it must be the
+// first to start: the first container in start order that is not an init container.
+func (r *workloadRenderer) primaryContainer() string {
+	for _, n := range r.in.Workload.StartOrder() {
+		if r.in.Workload.StartsFirst(n) != "complete" {
+			return n
+		}
+	}
+	return ""
+}
+
+// container renders one container as a service.
+func (r *workloadRenderer) container(cname string, c types.Container, primary string, annotations map[string]any) map[string]any {
+	svc := map[string]any{"image": c.Image, "annotations": annotations}
+	switch {
+	case cname == primary:
+		svc["hostname"] = r.name
+	case primary != "" && r.in.Workload.StartsFirst(cname) != "complete":
+		svc["network_mode"] = "service:" + r.serviceName(primary)
+	}
+	if len(c.Command) > 0 {
+		svc["entrypoint"] = c.Command
+	}
+	if len(c.Args) > 0 {
+		svc["command"] = c.Args
+	}
+	if mounts := append(r.containerFiles(cname, c, svc), r.containerVolumes(cname, c)...); len(mounts) > 0 {
+		svc["volumes"] = mounts
+	}
+	containerProbes(c, svc)
+	// Everything so far is meant literally; the environment is the one place with references
+	// compose is to fill in, so it escapes its literal parts itself.
+	svc = escapeLiterals(svc).(map[string]any)
+	r.containerEnv(cname, c, svc)
+	if len(r.resourceServices) > 0 {
+		deps := map[string]any{}
+		for s, cond := range r.resourceServices {
+			deps[s] = dependency(cond)
+		}
+		svc["depends_on"] = deps
+	}
+	return svc
+}
+
+// readyConditions are the compose conditions for Score's before.ready values.
+var readyConditions = map[string]string{"started": "service_started", "healthy": "service_healthy", "complete": "service_completed_successfully"}
+
+// addStartOrder has each service wait for the containers it starts after: A.before[B] means B
+// starts once A is ready.
+func (r *workloadRenderer) addStartOrder(names []string) {
 	for _, a := range names {
 		for b, entry := range r.spec.Containers[a].Before {
-			cond := map[string]string{"started": "service_started", "healthy": "service_healthy", "complete": "service_completed_successfully"}[string(entry.Ready)]
+			cond := readyConditions[string(entry.Ready)]
 			if cond == "service_healthy" && healthcheck(r.spec.Containers[a]) == nil {
 				r.problem([]string{"containers", a, "before", b}, "ready 'healthy' requires a readiness or liveness probe on container %q", a)
 				continue
@@ -268,19 +286,23 @@ func (r *workloadRenderer) addContainers() {
 				deps = map[string]any{}
 				svc["depends_on"] = deps
 			}
-			deps[r.serviceName(a)] = map[string]any{"condition": cond, "required": true}
+			deps[r.serviceName(a)] = dependency(cond)
 		}
 	}
+}
+
+func dependency(condition string) map[string]any {
+	return map[string]any{"condition": condition, "required": true}
 }
 
 func (r *workloadRenderer) serviceName(container string) string {
 	return r.name + "-" + container
 }
 
-// variables renders the environment: secret values become ${VAR} references (their values go to
+// containerEnv renders the variables: secret values become ${VAR} references (their values go to
 // the env file), environment resources stay ${NAME} for compose to fill in, and every other `$`
 // is escaped so compose does not interpolate it.
-func (r *workloadRenderer) variables(cname string, c types.Container, svc map[string]any) {
+func (r *workloadRenderer) containerEnv(cname string, c types.Container, svc map[string]any) {
 	if len(c.Variables) == 0 {
 		return
 	}
@@ -310,34 +332,18 @@ func (r *workloadRenderer) variables(cname string, c types.Container, svc map[st
 }
 
 // containerFiles makes text files compose configs with inline content; binary files and files
-// holding a secret are written next to the compose file (files / secret files) and bound.
-func (r *workloadRenderer) containerFiles(cname string, c types.Container, svc map[string]any) {
-	targets := make([]string, 0, len(c.Files))
-	for t := range c.Files {
-		targets = append(targets, t)
-	}
-	sort.Strings(targets)
+// holding a secret are written next to the compose file (files / secret files) and bound. It
+// returns the binds.
+func (r *workloadRenderer) containerFiles(cname string, c types.Container, svc map[string]any) []any {
 	var configs, binds []any
-	for _, target := range targets {
+	for _, target := range slices.Sorted(maps.Keys(c.Files)) {
 		at := []string{"containers", cname, "files", target}
 		f := r.in.Workload.Files[cname][target]
-		content, secret := string(f.Content), false
-		if f.Expand {
-			var err error
-			content, err = placeholder.Render(content, nil, func(ref string) (string, error) {
-				got, err := r.in.Resources.Lookup(ref)
-				if err == nil && got.Environment {
-					err = fmt.Errorf("invalid ref '%s': environment variables can only be used in container variables", ref)
-				}
-				secret = secret || got.Secret
-				return got.Value, err
-			})
-			if err != nil {
-				r.problem(at, "%v", err)
-				continue
-			}
+		content, secret, err := r.fileContent(f)
+		if err != nil {
+			r.problem(at, "%v", err)
+			continue
 		}
-		hash := shortHash(target)
 		var mode any
 		if f.Mode != "" {
 			m, err := strconv.ParseUint(f.Mode, 8, 32)
@@ -348,96 +354,122 @@ func (r *workloadRenderer) containerFiles(cname string, c types.Container, svc m
 			mode = int(m)
 		}
 		if secret || !utf8.ValidString(content) || containsSecret(content, r.secrets) {
-			rel := "files/" + r.name + "/" + cname + "/" + hash + "/" + path.Base(target)
-			if utf8.ValidString(content) {
-				r.files[rel] = content
-			} else {
-				r.binaryFiles[rel] = base64.StdEncoding.EncodeToString([]byte(content))
-			}
-			binds = append(binds, map[string]any{"type": "bind", "source": "./" + rel, "target": target, "read_only": true})
+			binds = append(binds, r.bindFile(cname, target, content))
 			continue
 		}
-		name := r.name + "-" + cname + "-" + hash
-		r.configs[name] = map[string]any{"content": escapeDollars(content)}
-		cfg := map[string]any{"source": name, "target": target}
-		if mode != nil {
-			cfg["mode"] = mode
-		}
-		configs = append(configs, cfg)
+		configs = append(configs, r.configFile(cname, target, content, mode))
 	}
 	if len(configs) > 0 {
 		svc["configs"] = configs
 	}
-	if len(binds) > 0 {
-		svc["volumes"] = binds
-	}
+	return binds
 }
 
-// containerVolumes mounts volume resources by their outputs: type volume, bind or tmpfs.
-func (r *workloadRenderer) containerVolumes(cname string, c types.Container, svc map[string]any) {
-	targets := make([]string, 0, len(c.Volumes))
-	for t := range c.Volumes {
-		targets = append(targets, t)
+// fileContent is a file's content, its placeholders expanded unless noExpand, telling whether
+// any resolved to a secret output.
+func (r *workloadRenderer) fileContent(f loader.File) (string, bool, error) {
+	if !f.Expand {
+		return string(f.Content), false, nil
 	}
-	sort.Strings(targets)
-	mounts, _ := svc["volumes"].([]any)
-	for _, target := range targets {
-		v := c.Volumes[target]
-		at := []string{"containers", cname, "volumes", target}
-		res := r.volumeResource(v.Source, at)
-		if res == nil {
-			continue
+	secret := false
+	content, err := placeholder.Render(string(f.Content), nil, func(ref string) (string, error) {
+		got, err := r.in.Resources.Lookup(ref)
+		if err == nil && got.Environment {
+			err = fmt.Errorf("invalid ref '%s': environment variables can only be used in container variables", ref)
 		}
-		kind, _ := res.Outputs["type"].(string)
-		if kind == "" {
-			kind = "volume"
-		}
-		source, _ := res.Outputs["source"].(string)
-		m := map[string]any{"type": kind, "target": target}
-		if v.ReadOnly != nil && *v.ReadOnly {
-			m["read_only"] = true
-		}
-		sub := ""
-		if v.Path != nil {
-			sub = *v.Path
-		}
-		switch kind {
-		case "volume":
-			if source == "" {
-				r.problem(at, "resource '%s' has no source output naming the volume", res.Uid)
-				continue
-			}
-			m["source"] = source
-			if sub != "" {
-				m["volume"] = map[string]any{"subpath": sub}
-			}
-			if _, declared := r.volumes[source]; !declared {
-				r.volumes[source] = map[string]any{"name": source}
-			}
-		case "bind":
-			m["source"] = path.Join(source, sub)
-		case "tmpfs":
-			if sub != "" {
-				r.problem(at, "a tmpfs volume (resource '%s') cannot have a path", res.Uid)
-				continue
-			}
-		default:
-			r.problem(at, "resource '%s' has volume type %q; expected volume, bind or tmpfs", res.Uid, kind)
-			continue
-		}
-		mounts = append(mounts, m)
-	}
-	if len(mounts) > 0 {
-		svc["volumes"] = mounts
-	}
+		secret = secret || got.Secret
+		return got.Value, err
+	})
+	return content, secret, err
 }
 
-func (r *workloadRenderer) volumeResource(source string, at []string) *resources.Resource {
-	res, err := r.in.Resources.VolumeSource(source)
+// bindFile writes a file next to the compose file and returns the read-only bind that mounts it.
+func (r *workloadRenderer) bindFile(cname, target, content string) map[string]any {
+	rel := "files/" + r.name + "/" + cname + "/" + shortHash(target) + "/" + path.Base(target)
+	if utf8.ValidString(content) {
+		r.files[rel] = content
+	} else {
+		r.binaryFiles[rel] = base64.StdEncoding.EncodeToString([]byte(content))
+	}
+	return map[string]any{"type": "bind", "source": "./" + rel, "target": target, "read_only": true}
+}
+
+// configFile declares a config holding the content and returns the service's use of it.
+func (r *workloadRenderer) configFile(cname, target, content string, mode any) map[string]any {
+	name := r.name + "-" + cname + "-" + shortHash(target)
+	r.configs[name] = map[string]any{"content": escapeDollars(content)}
+	cfg := map[string]any{"source": name, "target": target}
+	if mode != nil {
+		cfg["mode"] = mode
+	}
+	return cfg
+}
+
+// containerVolumes mounts volume resources by their outputs (type volume, bind or tmpfs) and
+// returns the mounts.
+func (r *workloadRenderer) containerVolumes(cname string, c types.Container) []any {
+	var mounts []any
+	for _, target := range slices.Sorted(maps.Keys(c.Volumes)) {
+		if m := r.volumeMount([]string{"containers", cname, "volumes", target}, target, c.Volumes[target]); m != nil {
+			mounts = append(mounts, m)
+		}
+	}
+	return mounts
+}
+
+// volumeMount is the mount of one volume resource; nil after a problem. A volume-type mount
+// declares its named volume too.
+func (r *workloadRenderer) volumeMount(at []string, target string, v types.ContainerVolume) map[string]any {
+	res, err := r.in.Resources.VolumeSource(v.Source)
 	if err != nil {
 		r.problem(at, "%v", err)
+		return nil
 	}
-	return res
+	kind, _ := res.Outputs["type"].(string)
+	if kind == "" {
+		kind = "volume"
+	}
+	source, _ := res.Outputs["source"].(string)
+	m := map[string]any{"type": kind, "target": target}
+	if v.ReadOnly != nil && *v.ReadOnly {
+		m["read_only"] = true
+	}
+	sub := ""
+	if v.Path != nil {
+		sub = *v.Path
+	}
+	switch kind {
+	case "volume":
+		if source == "" {
+			r.problem(at, "resource '%s' has no source output naming the volume", res.Uid)
+			return nil
+		}
+		m["source"] = source
+		if sub != "" {
+			m["volume"] = map[string]any{"subpath": sub}
+		}
+		if _, declared := r.volumes[source]; !declared {
+			r.volumes[source] = map[string]any{"name": source}
+		}
+	case "bind":
+		m["source"] = path.Join(source, sub)
+	case "tmpfs":
+		if sub != "" {
+			r.problem(at, "a tmpfs volume (resource '%s') cannot have a path", res.Uid)
+			return nil
+		}
+	default:
+		r.problem(at, "resource '%s' has volume type %q; expected volume, bind or tmpfs", res.Uid, kind)
+		return nil
+	}
+	return m
+}
+
+// containerProbes renders the probes as a healthcheck.
+func containerProbes(c types.Container, svc map[string]any) {
+	if hc := healthcheck(c); hc != nil {
+		svc["healthcheck"] = hc
+	}
 }
 
 // healthcheck turns the readiness probe (else the liveness probe) into a compose healthcheck.

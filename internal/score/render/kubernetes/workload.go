@@ -5,7 +5,9 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -91,73 +93,59 @@ func (r *workloadRenderer) problem(path []string, format string, args ...any) {
 	r.problems.Add(path, fmt.Sprintf(format, args...))
 }
 
+// render renders the workload's own objects: the Deployment or StatefulSet, its Services, and the
+// ConfigMaps and Secrets its containers' files and variables need.
 func (r *workloadRenderer) render() []map[string]any {
-	kind := "Deployment"
-	annotations, _ := r.spec.Metadata["annotations"].(map[string]any)
-	if k, ok := annotations[KindAnnotation].(string); ok {
-		switch k {
-		case "Deployment", "StatefulSet":
-			kind = k
-		default:
-			r.problem([]string{"metadata", "annotations", KindAnnotation}, "unsupported workload kind %q: use Deployment or StatefulSet", k)
-			return nil
-		}
+	kind, ok := r.workloadKind()
+	if !ok {
+		return nil
 	}
-	selector := map[string]any{"app.kubernetes.io/instance": r.name}
 	labels := map[string]any{
 		"app.kubernetes.io/name":       r.name,
 		"app.kubernetes.io/instance":   r.name,
 		"app.kubernetes.io/managed-by": ManagedBy,
 	}
-	podAnnotations := map[string]any{WorkloadNameAnnotation: r.name}
-	for k, v := range annotations {
-		if !strings.HasPrefix(k, "k8s.score.dev/") {
-			podAnnotations[k] = v
-		}
-	}
+	selector := map[string]any{"app.kubernetes.io/instance": r.name}
+	objects := []map[string]any{r.workload(kind, labels, selector)}
+	objects = append(objects, r.services(kind, labels, selector)...)
+	objects = append(objects, r.configMaps...)
+	return append(objects, r.secrets(labels)...)
+}
 
-	var containers, initContainers []any
-	volumes := map[string]any{}
-	for _, cname := range r.in.Workload.StartOrder() {
-		c, vols := r.container(cname, r.spec.Containers[cname], kind)
-		for k, v := range vols {
-			volumes[k] = v
-		}
-		if ready := r.in.Workload.StartsFirst(cname); ready != "" {
-			switch ready {
-			case "complete":
-				// A plain init container runs to completion; Kubernetes allows it no probes.
-				delete(c, "livenessProbe")
-				delete(c, "readinessProbe")
-			case "healthy":
-				// Kubernetes starts the next containers once a sidecar's startup probe passes.
-				c["restartPolicy"] = "Always"
-				if p, ok := c["readinessProbe"]; ok {
-					c["startupProbe"] = p
-				} else if p, ok := c["livenessProbe"]; ok {
-					c["startupProbe"] = p
-				}
-			default:
-				// A native sidecar: started before, and kept running beside, the main containers.
-				c["restartPolicy"] = "Always"
-			}
-			initContainers = append(initContainers, c)
-		} else {
-			containers = append(containers, c)
-		}
+// workloadKind is the kind the kind annotation asks for, Deployment without one; false after a
+// problem.
+func (r *workloadRenderer) workloadKind() (string, bool) {
+	annotations, _ := r.spec.Metadata["annotations"].(map[string]any)
+	kind, ok := annotations[KindAnnotation].(string)
+	switch {
+	case !ok:
+		return "Deployment", true
+	case kind == "Deployment", kind == "StatefulSet":
+		return kind, true
 	}
-	if len(containers) == 0 {
-		r.problem([]string{"containers"}, "every container is in another's before list; at least one must be a main container")
-	}
+	r.problem([]string{"metadata", "annotations", KindAnnotation}, "unsupported workload kind %q: use Deployment or StatefulSet", kind)
+	return "", false
+}
 
-	podSpec := map[string]any{"containers": containers}
-	if len(initContainers) > 0 {
-		podSpec["initContainers"] = initContainers
+// workload is the Deployment or StatefulSet that runs the containers.
+func (r *workloadRenderer) workload(kind string, labels, selector map[string]any) map[string]any {
+	spec := map[string]any{
+		"selector": map[string]any{"matchLabels": selector},
+		"template": map[string]any{
+			"metadata": map[string]any{"labels": labels, "annotations": r.podAnnotations()},
+			"spec":     r.podSpec(kind),
+		},
 	}
-	if len(volumes) > 0 {
-		podSpec["volumes"] = sortedValues(volumes)
+	// The pod spec is rendered by now, so the claims its volumes need are known.
+	if kind == "StatefulSet" {
+		spec["serviceName"] = r.headlessServiceName()
+		if len(r.claims) > 0 {
+			spec["volumeClaimTemplates"] = r.claims
+		}
+	} else if len(r.claims) > 0 {
+		r.problem([]string{"containers"}, "a volume resource provides a volume claim template (claimSpec), which only a StatefulSet can use: set the annotation %s: StatefulSet", KindAnnotation)
 	}
-	workload := map[string]any{
+	return map[string]any{
 		"apiVersion": "apps/v1",
 		"kind":       kind,
 		"metadata": map[string]any{
@@ -165,48 +153,104 @@ func (r *workloadRenderer) render() []map[string]any {
 			"labels":      labels,
 			"annotations": map[string]any{WorkloadNameAnnotation: r.name},
 		},
-		"spec": map[string]any{
-			"selector": map[string]any{"matchLabels": selector},
-			"template": map[string]any{
-				"metadata": map[string]any{"labels": labels, "annotations": podAnnotations},
-				"spec":     podSpec,
-			},
-		},
+		"spec": spec,
 	}
-	objects := []map[string]any{workload}
+}
+
+// podAnnotations are the workload's annotations but score-k8s's own (they configure the
+// rendering), plus the workload's name.
+func (r *workloadRenderer) podAnnotations() map[string]any {
+	annotations, _ := r.spec.Metadata["annotations"].(map[string]any)
+	out := map[string]any{WorkloadNameAnnotation: r.name}
+	for k, v := range annotations {
+		if !strings.HasPrefix(k, "k8s.score.dev/") {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// podSpec renders the containers in start order, with the pod volumes they need.
+func (r *workloadRenderer) podSpec(kind string) map[string]any {
+	var containers, initContainers []any
+	volumes := map[string]any{}
+	for _, cname := range r.in.Workload.StartOrder() {
+		c, vols := r.container(cname, r.spec.Containers[cname], kind)
+		maps.Copy(volumes, vols)
+		if ready := r.in.Workload.StartsFirst(cname); ready != "" {
+			initContainers = append(initContainers, asInitContainer(c, ready))
+		} else {
+			containers = append(containers, c)
+		}
+	}
+	if len(containers) == 0 {
+		r.problem([]string{"containers"}, "every container is in another's before list; at least one must be a main container")
+	}
+	podSpec := map[string]any{"containers": containers}
+	if len(initContainers) > 0 {
+		podSpec["initContainers"] = initContainers
+	}
+	if len(volumes) > 0 {
+		podSpec["volumes"] = sortedValues(volumes)
+	}
+	return podSpec
+}
+
+// asInitContainer makes c, which starts before others once ready (Score's before), an init
+// container of the kind that readiness asks for.
+func asInitContainer(c map[string]any, ready string) map[string]any {
+	switch ready {
+	case "complete":
+		// A plain init container runs to completion; Kubernetes allows it no probes.
+		delete(c, "livenessProbe")
+		delete(c, "readinessProbe")
+	case "healthy":
+		// Kubernetes starts the next containers once a sidecar's startup probe passes.
+		c["restartPolicy"] = "Always"
+		if p, ok := c["readinessProbe"]; ok {
+			c["startupProbe"] = p
+		} else if p, ok := c["livenessProbe"]; ok {
+			c["startupProbe"] = p
+		}
+	default:
+		// A native sidecar: started before, and kept running beside, the main containers.
+		c["restartPolicy"] = "Always"
+	}
+	return c
+}
+
+// services are the headless Service a StatefulSet needs and the Service for the workload's ports.
+func (r *workloadRenderer) services(kind string, labels, selector map[string]any) []map[string]any {
 	ports := r.servicePorts()
+	var out []map[string]any
 	if kind == "StatefulSet" {
-		headless := r.name + "-headless"
-		spec := workload["spec"].(map[string]any)
-		spec["serviceName"] = headless
-		if len(r.claims) > 0 {
-			spec["volumeClaimTemplates"] = r.claims
-		}
-		svc := map[string]any{"clusterIP": "None", "selector": selector}
+		headless := map[string]any{"clusterIP": "None", "selector": selector}
 		if len(ports) > 0 {
-			svc["ports"] = ports
+			headless["ports"] = ports
 		}
-		objects = append(objects, service(headless, labels, svc))
-	} else if len(r.claims) > 0 {
-		r.problem([]string{"containers"}, "a volume resource provides a volume claim template (claimSpec), which only a StatefulSet can use: set the annotation %s: StatefulSet", KindAnnotation)
+		out = append(out, service(r.headlessServiceName(), labels, headless))
 	}
 	if len(ports) > 0 {
-		objects = append(objects, service(resources.ServiceName(r.in.Workload, provisioner.Kubernetes), labels, map[string]any{"selector": selector, "ports": ports}))
+		out = append(out, service(resources.ServiceName(r.in.Workload, provisioner.Kubernetes), labels, map[string]any{"selector": selector, "ports": ports}))
 	}
-	objects = append(objects, r.configMaps...)
-	secretNames := make([]string, 0, len(r.secretData))
-	for n := range r.secretData {
-		secretNames = append(secretNames, n)
-	}
-	sort.Strings(secretNames)
-	for _, n := range secretNames {
-		objects = append(objects, map[string]any{
+	return out
+}
+
+func (r *workloadRenderer) headlessServiceName() string {
+	return r.name + "-headless"
+}
+
+// secrets are the Secrets that hold the containers' secret variables and files, by name.
+func (r *workloadRenderer) secrets(labels map[string]any) []map[string]any {
+	var out []map[string]any
+	for _, n := range slices.Sorted(maps.Keys(r.secretData)) {
+		out = append(out, map[string]any{
 			"apiVersion": "v1", "kind": "Secret", "type": "Opaque",
 			"metadata": map[string]any{"name": n, "labels": labels},
 			"data":     r.secretData[n],
 		})
 	}
-	return objects
+	return out
 }
 
 func service(name string, labels map[string]any, spec map[string]any) map[string]any {
@@ -245,7 +289,6 @@ var secretRefPattern = provisioner.SecretRefPattern
 
 // container renders one container and the pod volumes it needs.
 func (r *workloadRenderer) container(cname string, c types.Container, kind string) (map[string]any, map[string]any) {
-	base := []string{"containers", cname}
 	out := map[string]any{"name": cname, "image": c.Image}
 	if len(c.Command) > 0 {
 		out["command"] = c.Command
@@ -254,20 +297,29 @@ func (r *workloadRenderer) container(cname string, c types.Container, kind strin
 		out["args"] = c.Args
 	}
 	volumes := map[string]any{}
-	var mounts []any
+	r.containerEnv(cname, c, out)
+	mounts := append(r.containerFiles(cname, c, volumes), r.containerVolumes(cname, c, kind, volumes)...)
+	if len(mounts) > 0 {
+		sort.SliceStable(mounts, func(i, j int) bool {
+			return mounts[i].(map[string]any)["mountPath"].(string) < mounts[j].(map[string]any)["mountPath"].(string)
+		})
+		out["volumeMounts"] = mounts
+	}
+	r.containerResources(cname, c, out)
+	containerProbes(c, out)
+	return out, volumes
+}
 
-	// Variables.
+// containerEnv renders the variables. A value that is exactly one secret reference reads that
+// Secret; references inside other text each get a variable of their own that the value refers to
+// as $(NAME); a value that resolved to a secret output goes to the container's env Secret.
+func (r *workloadRenderer) containerEnv(cname string, c types.Container, out map[string]any) {
 	envSecret := provisioner.DNSLabel(r.name, cname, "env")
 	var refEnv, env []any
-	vars := make([]string, 0, len(c.Variables))
-	for k := range c.Variables {
-		vars = append(vars, k)
-	}
-	sort.Strings(vars)
-	for _, k := range vars {
+	for _, k := range slices.Sorted(maps.Keys(c.Variables)) {
 		value, secret, err := r.expand(c.Variables[k])
 		if err != nil {
-			r.problem(append(base, "variables", k), "%v", err)
+			r.problem([]string{"containers", cname, "variables", k}, "%v", err)
 			continue
 		}
 		whole := secretRefPattern.FindStringSubmatch(value)
@@ -290,183 +342,212 @@ func (r *workloadRenderer) container(cname string, c types.Container, kind strin
 			env = append(env, map[string]any{"name": k, "value": escapeDependentVars(value)})
 		}
 	}
+	// Kubernetes expands $(NAME) only from variables defined before, so the references come first.
 	if all := append(dedupeByName(refEnv), env...); len(all) > 0 {
 		out["env"] = all
 	}
+}
 
-	// Files: text in a ConfigMap, secrets in a Secret, each mounted on its own path (subPath), so
-	// two files in one directory never hide each other or the image's own files.
-	filesCM := provisioner.DNSLabel(r.name, cname, "files")
-	filesSecret := provisioner.DNSLabel(r.name, cname, "secret-files")
-	filesVol, secretVol := provisioner.DNSLabel(cname, "files"), provisioner.DNSLabel(cname, "secret-files")
-	cmData, cmBinary := map[string]any{}, map[string]any{}
-	var cmItems, secretItems []any
-	targets := make([]string, 0, len(c.Files))
-	for t := range c.Files {
-		targets = append(targets, t)
+// fileVolumes are the two volumes a container's files are mounted from: its ConfigMap for text
+// and binary files, its Secret for files holding a secret value.
+type fileVolumes struct {
+	configMap, configMapVolume  string
+	secret, secretVolume        string
+	data, binaryData            map[string]any
+	configMapItems, secretItems []any
+}
+
+// containerFiles renders the files: text in a ConfigMap, secrets in a Secret, each mounted on its
+// own path (subPath), so two files in one directory never hide each other or the image's own
+// files. It adds the pod volumes they need and returns their mounts.
+func (r *workloadRenderer) containerFiles(cname string, c types.Container, volumes map[string]any) []any {
+	fv := &fileVolumes{
+		configMap: provisioner.DNSLabel(r.name, cname, "files"), configMapVolume: provisioner.DNSLabel(cname, "files"),
+		secret: provisioner.DNSLabel(r.name, cname, "secret-files"), secretVolume: provisioner.DNSLabel(cname, "secret-files"),
+		data: map[string]any{}, binaryData: map[string]any{},
 	}
-	sort.Strings(targets)
-	for _, target := range targets {
-		path := append(base, "files", target)
-		f := r.in.Workload.Files[cname][target]
-		content, secret := f.Content, false
-		if f.Expand {
-			text, isSecret, err := r.expand(string(f.Content))
-			if err != nil {
-				r.problem(path, "%v", err)
-				continue
-			}
-			content, secret = []byte(text), isSecret
+	var mounts []any
+	for _, target := range slices.Sorted(maps.Keys(c.Files)) {
+		if mount := r.fileMount(cname, target, fv, volumes); mount != nil {
+			mounts = append(mounts, mount)
 		}
-		key := "file-" + shortHash(target)
-		item := map[string]any{"key": key, "path": key}
-		if f.Mode != "" {
-			mode, err := strconv.ParseInt(f.Mode, 8, 32)
-			if err != nil {
-				r.problem(append(path, "mode"), "invalid mode %q", f.Mode)
-				continue
-			}
-			item["mode"] = mode
-		}
-		mount := map[string]any{"mountPath": target, "subPath": key, "readOnly": true}
-		text := string(content)
-		switch {
-		case secretRefPattern.MatchString(text):
-			m := secretRefPattern.FindStringSubmatch(text)
-			if m[0] != text {
-				r.problem(path, "the content mixes a secret reference with other text; a file may be exactly one secret reference, or hold none")
-				continue
-			}
-			vol := "ref-" + shortHash(m[1]+"/"+m[2])
-			refItem := map[string]any{"key": m[2], "path": m[2]}
-			if mode, ok := item["mode"]; ok {
-				refItem["mode"] = mode
-			}
-			volumes[vol] = map[string]any{"name": vol, "secret": map[string]any{"secretName": m[1], "items": []any{refItem}}}
-			mount["name"], mount["subPath"] = vol, m[2]
-		case secret:
-			r.putSecret(filesSecret, key, content)
-			secretItems = append(secretItems, item)
-			mount["name"] = secretVol
-		default:
-			if utf8.Valid(content) {
-				cmData[key] = text
-			} else {
-				cmBinary[key] = base64.StdEncoding.EncodeToString(content)
-			}
-			cmItems = append(cmItems, item)
-			mount["name"] = filesVol
-		}
-		mounts = append(mounts, mount)
 	}
-	if len(cmItems) > 0 {
-		cm := map[string]any{"apiVersion": "v1", "kind": "ConfigMap", "metadata": map[string]any{"name": filesCM}}
-		if len(cmData) > 0 {
-			cm["data"] = cmData
+	if len(fv.configMapItems) > 0 {
+		cm := map[string]any{"apiVersion": "v1", "kind": "ConfigMap", "metadata": map[string]any{"name": fv.configMap}}
+		if len(fv.data) > 0 {
+			cm["data"] = fv.data
 		}
-		if len(cmBinary) > 0 {
-			cm["binaryData"] = cmBinary
+		if len(fv.binaryData) > 0 {
+			cm["binaryData"] = fv.binaryData
 		}
 		r.configMaps = append(r.configMaps, cm)
-		volumes[filesVol] = map[string]any{"name": filesVol, "configMap": map[string]any{"name": filesCM, "items": cmItems}}
+		volumes[fv.configMapVolume] = map[string]any{"name": fv.configMapVolume, "configMap": map[string]any{"name": fv.configMap, "items": fv.configMapItems}}
 	}
-	if len(secretItems) > 0 {
-		volumes[secretVol] = map[string]any{"name": secretVol, "secret": map[string]any{"secretName": filesSecret, "items": secretItems}}
+	if len(fv.secretItems) > 0 {
+		volumes[fv.secretVolume] = map[string]any{"name": fv.secretVolume, "secret": map[string]any{"secretName": fv.secret, "items": fv.secretItems}}
 	}
+	return mounts
+}
 
-	// Volumes from volume resources.
-	vtargets := make([]string, 0, len(c.Volumes))
-	for t := range c.Volumes {
-		vtargets = append(vtargets, t)
+// fileMount puts one file into the volume it is mounted from and returns its mount; nil after a
+// problem.
+func (r *workloadRenderer) fileMount(cname, target string, fv *fileVolumes, volumes map[string]any) map[string]any {
+	path := []string{"containers", cname, "files", target}
+	f := r.in.Workload.Files[cname][target]
+	content, secret, err := r.fileContent(f)
+	if err != nil {
+		r.problem(path, "%v", err)
+		return nil
 	}
-	sort.Strings(vtargets)
-	for _, target := range vtargets {
-		v := c.Volumes[target]
-		path := append(base, "volumes", target)
-		res := r.volumeResource(v.Source, path)
-		if res == nil {
+	key := "file-" + shortHash(target)
+	item := map[string]any{"key": key, "path": key}
+	if f.Mode != "" {
+		mode, err := strconv.ParseInt(f.Mode, 8, 32)
+		if err != nil {
+			r.problem(append(path, "mode"), "invalid mode %q", f.Mode)
+			return nil
+		}
+		item["mode"] = mode
+	}
+	mount := map[string]any{"mountPath": target, "subPath": key, "readOnly": true}
+	text := string(content)
+	switch {
+	case secretRefPattern.MatchString(text):
+		return r.secretRefFileMount(path, text, item, mount, volumes)
+	case secret:
+		r.putSecret(fv.secret, key, content)
+		fv.secretItems = append(fv.secretItems, item)
+		mount["name"] = fv.secretVolume
+	default:
+		if utf8.Valid(content) {
+			fv.data[key] = text
+		} else {
+			fv.binaryData[key] = base64.StdEncoding.EncodeToString(content)
+		}
+		fv.configMapItems = append(fv.configMapItems, item)
+		mount["name"] = fv.configMapVolume
+	}
+	return mount
+}
+
+// fileContent is a file's content, its placeholders expanded unless noExpand, telling whether
+// any resolved to a secret output.
+func (r *workloadRenderer) fileContent(f loader.File) ([]byte, bool, error) {
+	if !f.Expand {
+		return f.Content, false, nil
+	}
+	text, secret, err := r.expand(string(f.Content))
+	return []byte(text), secret, err
+}
+
+// secretRefFileMount mounts a file that is exactly one secret reference from a volume of its own
+// that projects the referenced Secret key; nil after a problem.
+func (r *workloadRenderer) secretRefFileMount(path []string, text string, item, mount, volumes map[string]any) map[string]any {
+	m := secretRefPattern.FindStringSubmatch(text)
+	if m[0] != text {
+		r.problem(path, "the content mixes a secret reference with other text; a file may be exactly one secret reference, or hold none")
+		return nil
+	}
+	vol := "ref-" + shortHash(m[1]+"/"+m[2])
+	refItem := map[string]any{"key": m[2], "path": m[2]}
+	if mode, ok := item["mode"]; ok {
+		refItem["mode"] = mode
+	}
+	volumes[vol] = map[string]any{"name": vol, "secret": map[string]any{"secretName": m[1], "items": []any{refItem}}}
+	mount["name"], mount["subPath"] = vol, m[2]
+	return mount
+}
+
+// containerVolumes mounts volume resources by their outputs: a volume source, or a claim
+// template (StatefulSet only). It adds the pod volumes they need and returns their mounts.
+func (r *workloadRenderer) containerVolumes(cname string, c types.Container, kind string, volumes map[string]any) []any {
+	var mounts []any
+	for _, target := range slices.Sorted(maps.Keys(c.Volumes)) {
+		if m := r.volumeMount([]string{"containers", cname, "volumes", target}, target, c.Volumes[target], kind, volumes); m != nil {
+			mounts = append(mounts, m)
+		}
+	}
+	return mounts
+}
+
+// volumeMount is the mount of one volume resource, adding the pod volume or claim template it
+// needs; nil after a problem.
+func (r *workloadRenderer) volumeMount(path []string, target string, v types.ContainerVolume, kind string, volumes map[string]any) map[string]any {
+	res, err := r.in.Resources.VolumeSource(v.Source)
+	if err != nil {
+		r.problem(path, "%v", err)
+		return nil
+	}
+	vol := "vol-" + shortHash(res.Uid)
+	switch {
+	case res.Outputs["source"] != nil:
+		src, ok := res.Outputs["source"].(map[string]any)
+		if !ok {
+			r.problem(path, "resource '%s' output source must be a Kubernetes volume source object, like {emptyDir: {}}", res.Uid)
+			return nil
+		}
+		entry := map[string]any{"name": vol}
+		maps.Copy(entry, src)
+		volumes[vol] = entry
+	case res.Outputs["claimSpec"] != nil:
+		if kind != "StatefulSet" {
+			r.problem(path, "resource '%s' provides a volume claim template (claimSpec), which only a StatefulSet can use: set the annotation %s: StatefulSet", res.Uid, KindAnnotation)
+			return nil
+		}
+		r.claims = append(r.claims, map[string]any{"metadata": map[string]any{"name": vol}, "spec": res.Outputs["claimSpec"]})
+	default:
+		r.problem(path, "resource '%s' has neither a source nor a claimSpec output, so it cannot be mounted", res.Uid)
+		return nil
+	}
+	mount := map[string]any{"name": vol, "mountPath": target}
+	if v.Path != nil && *v.Path != "" {
+		mount["subPath"] = *v.Path
+	}
+	if v.ReadOnly != nil && *v.ReadOnly {
+		mount["readOnly"] = true
+	}
+	return mount
+}
+
+// containerResources renders the limits and requests, each quantity in its canonical form.
+func (r *workloadRenderer) containerResources(cname string, c types.Container, out map[string]any) {
+	if c.Resources == nil {
+		return
+	}
+	res := map[string]any{}
+	for what, q := range map[string]*types.ResourcesLimits{"limits": c.Resources.Limits, "requests": c.Resources.Requests} {
+		if q == nil {
 			continue
 		}
-		vol := "vol-" + shortHash(res.Uid)
-		mount := map[string]any{"name": vol, "mountPath": target}
-		if v.Path != nil && *v.Path != "" {
-			mount["subPath"] = *v.Path
-		}
-		if v.ReadOnly != nil && *v.ReadOnly {
-			mount["readOnly"] = true
-		}
-		switch {
-		case res.Outputs["source"] != nil:
-			src, ok := res.Outputs["source"].(map[string]any)
-			if !ok {
-				r.problem(path, "resource '%s' output source must be a Kubernetes volume source object, like {emptyDir: {}}", res.Uid)
+		m := map[string]any{}
+		for name, value := range map[string]*string{"cpu": q.Cpu, "memory": q.Memory} {
+			if value == nil {
 				continue
 			}
-			entry := map[string]any{"name": vol}
-			for k, x := range src {
-				entry[k] = x
-			}
-			volumes[vol] = entry
-		case res.Outputs["claimSpec"] != nil:
-			if kind != "StatefulSet" {
-				r.problem(path, "resource '%s' provides a volume claim template (claimSpec), which only a StatefulSet can use: set the annotation %s: StatefulSet", res.Uid, KindAnnotation)
+			parsed, err := resource.ParseQuantity(*value)
+			if err != nil {
+				r.problem([]string{"containers", cname, "resources", what, name}, "invalid quantity %q: %v", *value, err)
 				continue
 			}
-			r.claims = append(r.claims, map[string]any{"metadata": map[string]any{"name": vol}, "spec": res.Outputs["claimSpec"]})
-		default:
-			r.problem(path, "resource '%s' has neither a source nor a claimSpec output, so it cannot be mounted", res.Uid)
-			continue
+			m[name] = parsed.String()
 		}
-		mounts = append(mounts, mount)
+		if len(m) > 0 {
+			res[what] = m
+		}
 	}
-	if len(mounts) > 0 {
-		sort.SliceStable(mounts, func(i, j int) bool {
-			return mounts[i].(map[string]any)["mountPath"].(string) < mounts[j].(map[string]any)["mountPath"].(string)
-		})
-		out["volumeMounts"] = mounts
+	if len(res) > 0 {
+		out["resources"] = res
 	}
+}
 
-	if c.Resources != nil {
-		res := map[string]any{}
-		for what, q := range map[string]*types.ResourcesLimits{"limits": c.Resources.Limits, "requests": c.Resources.Requests} {
-			if q == nil {
-				continue
-			}
-			m := map[string]any{}
-			for name, value := range map[string]*string{"cpu": q.Cpu, "memory": q.Memory} {
-				if value == nil {
-					continue
-				}
-				parsed, err := resource.ParseQuantity(*value)
-				if err != nil {
-					r.problem(append(base, "resources", what, name), "invalid quantity %q: %v", *value, err)
-					continue
-				}
-				m[name] = parsed.String()
-			}
-			if len(m) > 0 {
-				res[what] = m
-			}
-		}
-		if len(res) > 0 {
-			out["resources"] = res
-		}
-	}
+// containerProbes renders the liveness and readiness probes as they are.
+func containerProbes(c types.Container, out map[string]any) {
 	if p := probe(c.LivenessProbe); p != nil {
 		out["livenessProbe"] = p
 	}
 	if p := probe(c.ReadinessProbe); p != nil {
 		out["readinessProbe"] = p
 	}
-	return out, volumes
-}
-
-func (r *workloadRenderer) volumeResource(source string, at []string) *resources.Resource {
-	res, err := r.in.Resources.VolumeSource(source)
-	if err != nil {
-		r.problem(at, "%v", err)
-	}
-	return res
 }
 
 func probe(p *types.ContainerProbe) map[string]any {
