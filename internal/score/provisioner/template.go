@@ -171,16 +171,11 @@ func regexReplacer(literal bool) func(pattern, s, repl string) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		matches, matched := 0, 0
-		re.ReplaceAllStringFunc(s, func(m string) string {
-			matches, matched = matches+1, matched+len(m)
-			return ""
-		})
-		n := len(s) + matches*len(repl)
+		refs := 0
 		if !literal { // each $reference expands to at most its match
-			n += strings.Count(repl, "$") * matched
+			refs = strings.Count(repl, "$")
 		}
-		if err := fits(n); err != nil {
+		if err := replacementFits(re, s, len(repl), refs); err != nil {
 			return "", err
 		}
 		if literal {
@@ -188,6 +183,30 @@ func regexReplacer(literal bool) func(pattern, s, repl string) (string, error) {
 		}
 		return re.ReplaceAllString(s, repl), nil
 	}
+}
+
+// errTooManyMatches stops replacementFits' walk over the matches.
+var errTooManyMatches = errors.New("too many matches")
+
+// replacementFits fails if replacing re's matches in s would exceed MaxTemplateValue; it stops
+// at the first match that would, as the matches can be a million.
+func replacementFits(re *regexp.Regexp, s string, replLen, refs int) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			if p != errTooManyMatches {
+				panic(p)
+			}
+			err = fits(-1)
+		}
+	}()
+	n := len(s)
+	re.ReplaceAllStringFunc(s, func(m string) string {
+		if n += replLen + refs*len(m); n > MaxTemplateValue {
+			panic(errTooManyMatches)
+		}
+		return ""
+	})
+	return fits(n)
 }
 
 // flattening bounds a function that writes its arguments out as text.

@@ -225,9 +225,8 @@ func (b *binding) wrap(name string, fn any) any {
 	fv := reflect.ValueOf(fn)
 	ft := withError(fv.Type())
 	onlyOnce := slices.Contains(freshRandomFuncs, name)
-	fail := func(err error) []reflect.Value {
-		return []reflect.Value{reflect.Zero(ft.Out(0)), reflect.ValueOf(&err).Elem()}
-	}
+	slow := slices.Contains(slowFuncs, name)
+	fail := func(err error) []reflect.Value { return failure(ft, err) }
 	return reflect.MakeFunc(ft, func(args []reflect.Value) []reflect.Value {
 		r := b.run
 		if err := r.step(); err != nil {
@@ -236,12 +235,16 @@ func (b *binding) wrap(name string, fn any) any {
 		if onlyOnce && r.section != "init" && r.section != "state" {
 			return fail(fmt.Errorf("%s makes a new value on every run (it cannot use the provisioner's random source), so it may only be called in the init or state template; keep its result in state, e.g. {{ dig \"key\" .Init.key .State }}", name))
 		}
-		var out []reflect.Value
-		if ft.IsVariadic() {
-			out = fv.CallSlice(args)
-		} else {
-			out = fv.Call(args)
+		call := func() []reflect.Value {
+			if ft.IsVariadic() {
+				return fv.CallSlice(args)
+			}
+			return fv.Call(args)
 		}
+		if slow {
+			call = func() []reflect.Value { return callAbandonable(r, ft, fv, args) }
+		}
+		out := call()
 		if len(out) == 2 && !out[1].IsNil() {
 			return out
 		}
@@ -250,6 +253,38 @@ func (b *binding) wrap(name string, fn any) any {
 		}
 		return []reflect.Value{out[0], reflect.Zero(errorType)}
 	}).Interface()
+}
+
+func failure(ft reflect.Type, err error) []reflect.Value {
+	return []reflect.Value{reflect.Zero(ft.Out(0)), reflect.ValueOf(&err).Elem()}
+}
+
+// slowFuncs take from a tenth of a second to seconds a call (key derivation, key generation),
+// longer than a cancelled run should wait.
+var slowFuncs = []string{
+	"derivePassword", "bcrypt", "htpasswd", "genPrivateKey", "genCA", "genCAWithKey",
+	"genSelfSignedCert", "genSelfSignedCertWithKey", "genSignedCert", "genSignedCertWithKey",
+}
+
+// callAbandonable calls fv in a goroutine and returns when it does or when the run stops; a
+// stopped run abandons the call, which finishes on its own.
+func callAbandonable(r *run, ft reflect.Type, fv reflect.Value, args []reflect.Value) []reflect.Value {
+	done := make(chan []reflect.Value, 1)
+	go func() {
+		defer func() {
+			if p := recover(); p != nil { // text/template recovers panics only in its own goroutine
+				done <- failure(ft, fmt.Errorf("%v", p))
+			}
+		}()
+		done <- fv.Call(args)
+	}()
+	select {
+	case out := <-done:
+		return out
+	case <-r.ctx.Done():
+		r.stopped = stopCause(r.ctx)
+		return failure(ft, r.stopped)
+	}
 }
 
 // withError is t with an error as its second result, so a wrapper can fail.
