@@ -145,7 +145,7 @@ var boundedFuncs = template.FuncMap{
 // fits fails if a result of n bytes would exceed MaxTemplateValue.
 func fits(n int) error {
 	if n < 0 || n > MaxTemplateValue {
-		return fmt.Errorf("the result would be larger than %d bytes (MaxTemplateValue)", MaxTemplateValue)
+		return fmt.Errorf("the result would be larger than %d bytes, the limit for one value", MaxTemplateValue)
 	}
 	return nil
 }

@@ -42,7 +42,7 @@ const (
 var runTimeout = TemplateRunTimeout
 
 // errRunTimeout is the cause of a provisioning's context ending at runTimeout.
-var errRunTimeout = errors.New("the templates ran longer than TemplateRunTimeout")
+var errRunTimeout = errors.New("the time limit for a provisioning's templates")
 
 // run is one provisioning of a template provisioner: where its randomness comes from and what it
 // has spent of its limits.
@@ -65,7 +65,7 @@ func (r *run) step() error {
 	r.steps++
 	switch {
 	case r.steps > MaxTemplateSteps:
-		r.stopped = fmt.Errorf("stopped after %d steps (function calls, range iterations and template calls; the limit is MaxTemplateSteps)", MaxTemplateSteps)
+		r.stopped = fmt.Errorf("stopped after %d steps (function calls, range iterations and template calls), the limit for a provisioning", MaxTemplateSteps)
 	case r.ctx.Err() != nil:
 		r.stopped = stopCause(r.ctx)
 	}
@@ -82,7 +82,7 @@ func stopCause(ctx context.Context) error {
 // enter counts a template call; leave ends it.
 func (r *run) enter() error {
 	if r.depth++; r.depth > MaxTemplateDepth && r.stopped == nil {
-		r.stopped = fmt.Errorf("template calls nest deeper than %d (MaxTemplateDepth)", MaxTemplateDepth)
+		r.stopped = fmt.Errorf("template calls nest deeper than %d, the limit", MaxTemplateDepth)
 	}
 	return r.step()
 }
@@ -99,10 +99,10 @@ func (r *run) charge(v reflect.Value) error {
 		return err
 	}
 	if n > MaxTemplateValue {
-		return fmt.Errorf("the result is larger than %d bytes (MaxTemplateValue)", MaxTemplateValue)
+		return fmt.Errorf("the result is larger than %d bytes, the limit for one value", MaxTemplateValue)
 	}
 	if r.alloc += n; r.alloc > MaxTemplateAllocation {
-		return fmt.Errorf("template functions returned more than %d bytes in all (MaxTemplateAllocation)", MaxTemplateAllocation)
+		return fmt.Errorf("template functions returned more than %d bytes in all, the limit for a provisioning", MaxTemplateAllocation)
 	}
 	return nil
 }
