@@ -204,7 +204,7 @@ func (d *Definition) bind(ctx context.Context, random io.Reader) (b *binding, re
 }
 
 // funcs is every template function, wrapped to check the run before each call and to charge
-// its result, plus the step function instrument calls.
+// its result, plus the functions instrument calls.
 func (b *binding) funcs() template.FuncMap {
 	all := templateFuncs(b)
 	fm := make(template.FuncMap, len(all)+3)
@@ -224,7 +224,7 @@ var errorType = reflect.TypeFor[error]()
 func (b *binding) wrap(name string, fn any) any {
 	fv := reflect.ValueOf(fn)
 	ft := withError(fv.Type())
-	onlyOnce := slices.Contains(freshRandomFuncs, name)
+	initOrStateOnly := slices.Contains(freshRandomFuncs, name)
 	slow := slices.Contains(slowFuncs, name)
 	fail := func(err error) []reflect.Value { return failure(ft, err) }
 	return reflect.MakeFunc(ft, func(args []reflect.Value) []reflect.Value {
@@ -232,7 +232,7 @@ func (b *binding) wrap(name string, fn any) any {
 		if err := r.step(); err != nil {
 			return fail(err)
 		}
-		if onlyOnce && r.section != "init" && r.section != "state" {
+		if initOrStateOnly && r.section != "init" && r.section != "state" {
 			return fail(fmt.Errorf("%s makes a new value on every run (it cannot use the provisioner's random source), so it may only be called in the init or state template; keep its result in state, e.g. {{ dig \"key\" .Init.key .State }}", name))
 		}
 		call := func() []reflect.Value {
@@ -251,7 +251,10 @@ func (b *binding) wrap(name string, fn any) any {
 		if err := r.charge(out[0]); err != nil {
 			return fail(err)
 		}
-		return []reflect.Value{out[0], reflect.Zero(errorType)}
+		if len(out) == 2 {
+			return out
+		}
+		return append(out, reflect.Zero(errorType))
 	}).Interface()
 }
 
