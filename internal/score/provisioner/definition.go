@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"reflect"
 	"strings"
+	"sync"
 	"text/template"
 
 	"gopkg.in/yaml.v3"
@@ -32,7 +33,7 @@ type Definition struct {
 	// Templates, by section name (init, state, shared, outputs, manifests, services, ...).
 	Templates map[string]string
 	parsed    map[string]*template.Template
-	run       *runState
+	bindings  *sync.Pool // of *binding
 	// Args are a cmd:// provisioner's extra arguments.
 	Args []string
 

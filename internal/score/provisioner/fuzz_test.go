@@ -105,6 +105,8 @@ const fuzzTemplateTimeout = 5 * time.Second
 // FuzzTemplate: any outputs template, through ParseFile and Provision with a seeded random
 // source, gives a result or an error, never a panic.
 func FuzzTemplate(f *testing.F) {
+	// Templates that run until the deadline would slow the fuzzer down to one input a second.
+	defer provisioner.SetRunTimeout(time.Second)()
 	for _, s := range []string{
 		"host: db\nport: 5432\n",
 		"{{ fail \"boom\" }}",
@@ -130,6 +132,22 @@ func FuzzTemplate(f *testing.F) {
 		"a: {{ \"x\" | indent 3000 | len }}",
 		"released: 2024-01-15\nn: .nan\nbig: 99999999999999999999\n~: null-key",
 		"{{ if not (regexMatch \"^/|(/([^/]+))+$\" .Params.path) }}{{ fail \"bad path\" }}{{ end }}a: 1",
+		// Size and time amplifiers: each must end with a limit's error, quickly.
+		`{{ $s := "x" }}{{ range until 40 }}{{ $s = print $s $s }}{{ end }}a: {{ len $s }}`,
+		`{{ $l := list 1 }}{{ range until 40 }}{{ $l = concat $l $l }}{{ end }}a: {{ len $l }}`,
+		`{{ $l := list }}{{ range until 100000 }}{{ $l = append $l "abcdefgh" }}{{ end }}a: 1`,
+		`{{ range until 100000 }}{{ range until 100000 }}{{ end }}{{ end }}a: 1`,
+		`{{ $l := until 100000 }}{{ range $l }}{{ range $l }}{{ end }}{{ end }}a: 1`,
+		`{{ range 1000000000 }}{{ end }}a: 1`,
+		`{{ define "a" }}{{ if lt (len .) 40 }}{{ template "a" (append . 1) }}{{ template "a" (append . 1) }}{{ end }}{{ end }}{{ template "a" list }}a: 1`,
+		`{{ define "a" }}{{ template "a" . }}{{ end }}{{ template "a" . }}`,
+		`a: {{ regexReplaceAll "" (repeat 100000 "x") (repeat 100000 "y") | len }}`,
+		`a: {{ replace "" (repeat 100000 "y") (repeat 100000 "x") | len }}`,
+		`a: {{ printf "%*d" 1000000000 1 | len }}`,
+		`a: {{ join (repeat 100000 "x") (until 1000) | len }}`,
+		`a: {{ indent 1000 (repeat 100000 "\n") | len }}`,
+		`{{ $d := dict }}{{ $_ := set $d "self" $d }}a: {{ toJson $d }}`,
+		`a: {{ genPrivateKey "ed25519" | len }}\nb: {{ bcrypt "pw" | len }}`,
 	} {
 		f.Add(s)
 	}

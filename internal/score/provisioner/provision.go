@@ -166,16 +166,14 @@ func provisionTemplate(ctx context.Context, def *Definition, req Request, target
 	if data.WorkloadServices == nil {
 		data.WorkloadServices = map[string]WorkloadService{}
 	}
-	def.run.mu.Lock()
-	defer def.run.mu.Unlock()
-	def.run.r, def.run.ctx = req.Random, ctx
-	defer func() { def.run.r, def.run.ctx = nil, nil }()
+	b, release := def.bind(ctx, req.Random)
+	defer release()
 
 	mapSection := func(section string) (map[string]any, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		v, err := execute(def, section, data)
+		v, err := b.execute(section, data)
 		if err != nil || v == nil {
 			return nil, err
 		}
@@ -210,7 +208,7 @@ func provisionTemplate(ctx context.Context, def *Definition, req Request, target
 	res := &Result{Stored: Stored{Guid: guid, State: data.State, Shared: data.Shared}, Outputs: orEmpty(outputs)}
 	switch target {
 	case Kubernetes:
-		v, err := execute(def, "manifests", data)
+		v, err := b.execute("manifests", data)
 		if err != nil {
 			return nil, err
 		}
@@ -231,7 +229,7 @@ func provisionTemplate(ctx context.Context, def *Definition, req Request, target
 				return nil, err
 			}
 		}
-		v, err := execute(def, "info_logs", data)
+		v, err := b.execute("info_logs", data)
 		if err != nil {
 			return nil, err
 		}

@@ -2,14 +2,14 @@ package provisioner
 
 import (
 	"bytes"
-	"context"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
 	"math"
+	"reflect"
+	"regexp"
 	"strings"
-	"sync"
 	"text/template"
 
 	"github.com/Masterminds/sprig/v3"
@@ -26,10 +26,16 @@ const MaxTemplateOutput = 4 << 20
 // be a pure function of configuration and state, or plans would never settle).
 var removedFuncs = []string{"env", "expandenv", "getHostByName", "now", "ago"}
 
+// sprigFuncs is sprig's function map; the bounded replacements call its originals.
+var sprigFuncs = sprig.TxtFuncMap()
+
 // baseFuncs is sprig's function map without removedFuncs, with our bounded replacements and
-// extras. Random functions are added per definition (see randomSource).
+// extras. Random functions are added per binding (see templateFuncs).
 var baseFuncs = func() template.FuncMap {
-	fm := sprig.TxtFuncMap()
+	fm := template.FuncMap{}
+	for name, fn := range sprigFuncs {
+		fm[name] = fn
+	}
 	for _, name := range removedFuncs {
 		delete(fm, name)
 	}
@@ -41,80 +47,42 @@ var baseFuncs = func() template.FuncMap {
 	return fm
 }()
 
-// runState is what a definition's templates see of the provisioning running them: the
-// request's random source and its context. Templates are parsed once with their functions bound
-// to it; the lock makes concurrent provisionings of one definition take turns instead of
-// re-binding the whole function map for every execution.
-type runState struct {
-	mu  sync.Mutex
-	r   io.Reader
-	ctx context.Context
+// templateFuncs is every function a template may call, the random ones reading random.
+func templateFuncs(random io.Reader) template.FuncMap {
+	fm := make(template.FuncMap, len(baseFuncs)+8)
+	for k, v := range baseFuncs {
+		fm[k] = v
+	}
+	for k, v := range randomFuncs(random) {
+		fm[k] = v
+	}
+	return fm
 }
 
-func (s *runState) Read(p []byte) (int, error) {
-	if s.r == nil {
-		return 0, errors.New("no random source")
-	}
-	return s.r.Read(p)
-}
+// parseFuncs tells the parser which functions exist; templates run with a binding's instead.
+var parseFuncs = templateFuncs(nil)
 
-// cancelled reports a cancelled provisioning; loops check it, as text/template cannot be stopped.
-func (s *runState) cancelled() error {
-	if s.ctx == nil {
-		return nil
-	}
-	return s.ctx.Err()
-}
-
-// loopFuncs replace sprig's list builders with bounded ones that also stop a cancelled run.
-func loopFuncs(s *runState) template.FuncMap {
-	rng := func(start, stop, step int) ([]int, error) {
-		if err := s.cancelled(); err != nil {
-			return nil, err
-		}
-		return boundedRange(start, stop, step)
-	}
-	return template.FuncMap{
-		"until":     func(n int) ([]int, error) { return rng(0, n, 1) },
-		"untilStep": rng,
-		"seq": func(params ...int) (string, error) {
-			start, stop, step := 1, 0, 1
-			switch len(params) {
-			case 1:
-				stop = params[0]
-			case 2:
-				start, stop = params[0], params[1]
-				if stop < start {
-					step = -1
-				}
-			case 3:
-				start, step, stop = params[0], params[1], params[2]
-			default:
-				return "", fmt.Errorf("seq takes 1 to 3 numbers, got %d", len(params))
-			}
-			end := stop + 1
-			if step < 0 {
-				end = stop - 1
-			}
-			list, err := rng(start, end, step)
-			if err != nil {
-				return "", err
-			}
-			out := make([]string, len(list))
-			for i, v := range list {
-				out[i] = fmt.Sprint(v)
-			}
-			return strings.Join(out, " "), nil
-		},
-	}
+// freshRandomFuncs read crypto/rand or the clock whatever the provisioner's random source: Go
+// 1.26's rsa, ecdsa and ed25519 key generation ignore the reader they are given (unless
+// GODEBUG=cryptocustomrand=1), and certificates take their validity from the clock. Called in
+// outputs or manifests they would change on every plan, so they may only be called in init and
+// state, whose results a template keeps in state.
+var freshRandomFuncs = []string{
+	"genPrivateKey", "genCA", "genCAWithKey", "genSelfSignedCert", "genSelfSignedCertWithKey",
+	"genSignedCert", "genSignedCertWithKey", "bcrypt", "htpasswd", "encryptAES",
 }
 
 // maxListLength bounds the lists until/untilStep/seq build: templates shape configuration, and a
 // larger list would only exhaust the provider's memory before any output limit applies.
 const maxListLength = 100_000
 
-// boundedFuncs replace the sprig functions that build a large value in memory from a small
-// argument, so a template fails with a message instead of exhausting memory.
+// maxIndent bounds indent's and nindent's spaces.
+const maxIndent = 1024
+
+// boundedFuncs replace the functions that can build a large value in one call from small
+// arguments, checking the size first, so a template fails with a message instead of exhausting
+// memory. Results are checked after every call too (see binding.wrap); these checks stop what
+// would be too large to build at all.
 var boundedFuncs = template.FuncMap{
 	"repeat": func(count int, s string) (string, error) {
 		if count < 0 || (len(s) > 0 && count > MaxTemplateOutput/len(s)) {
@@ -122,20 +90,210 @@ var boundedFuncs = template.FuncMap{
 		}
 		return strings.Repeat(s, count), nil
 	},
-	"indent": func(spaces int, s string) (string, error) {
-		if spaces < 0 || spaces > 1024 {
-			return "", fmt.Errorf("indent: %d spaces is out of range", spaces)
+	"indent":  indenter("indent", ""),
+	"nindent": indenter("nindent", "\n"),
+	"replace": func(old, new, s string) (string, error) {
+		if err := fits(len(s) + strings.Count(s, old)*(len(new)-len(old))); err != nil {
+			return "", err
+		}
+		return strings.ReplaceAll(s, old, new), nil
+	},
+	"regexReplaceAll":            regexReplacer(false),
+	"mustRegexReplaceAll":        regexReplacer(false),
+	"regexReplaceAllLiteral":     regexReplacer(true),
+	"mustRegexReplaceAllLiteral": regexReplacer(true),
+	"join": func(sep string, v any) (string, error) {
+		n, err := sizeOf(reflect.ValueOf(v), MaxTemplateValue)
+		if err != nil {
+			return "", err
+		}
+		if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice || rv.Kind() == reflect.Array {
+			n += rv.Len() * len(sep)
+		}
+		if err := fits(n); err != nil {
+			return "", err
+		}
+		return sprigFuncs["join"].(func(string, any) string)(sep, v), nil
+	},
+	"wrapWith": func(width int, sep, s string) (string, error) {
+		if err := fits(len(s) + (len(s)/max(width, 1)+1)*len(sep)); err != nil {
+			return "", err
+		}
+		return sprigFuncs["wrapWith"].(func(int, string, string) string)(width, sep, s), nil
+	},
+	"genPrivateKey": func(kind string) (string, error) {
+		if kind == "dsa" {
+			return "", errors.New("DSA keys take seconds to generate and are deprecated; use rsa, ecdsa or ed25519")
+		}
+		return sprigFuncs["genPrivateKey"].(func(string) string)(kind), nil
+	},
+	// Builtins of text/template: a function of the same name overrides them.
+	"print":     flattening(fmt.Sprint),
+	"println":   flattening(fmt.Sprintln),
+	"printf":    printf,
+	"html":      flattening(template.HTMLEscaper),
+	"js":        flattening(template.JSEscaper),
+	"urlquery":  flattening(template.URLQueryEscaper),
+	"cat":       flattening(sprigFuncs["cat"].(func(...any) string)),
+	"quote":     flattening(sprigFuncs["quote"].(func(...any) string)),
+	"squote":    flattening(sprigFuncs["squote"].(func(...any) string)),
+	"until":     func(n int) ([]int, error) { return boundedRange(0, n, 1) },
+	"untilStep": boundedRange,
+	"seq":       seq,
+}
+
+// fits fails if a result of n bytes would exceed MaxTemplateValue.
+func fits(n int) error {
+	if n < 0 || n > MaxTemplateValue {
+		return fmt.Errorf("the result would be larger than %d bytes, the limit for one value", MaxTemplateValue)
+	}
+	return nil
+}
+
+func indenter(name, prefix string) func(int, string) (string, error) {
+	return func(spaces int, s string) (string, error) {
+		if spaces < 0 || spaces > maxIndent {
+			return "", fmt.Errorf("%s: %d spaces is out of range", name, spaces)
+		}
+		if err := fits(len(prefix) + len(s) + (strings.Count(s, "\n")+1)*spaces); err != nil {
+			return "", err
 		}
 		pad := strings.Repeat(" ", spaces)
-		return pad + strings.ReplaceAll(s, "\n", "\n"+pad), nil
-	},
-	"nindent": func(spaces int, s string) (string, error) {
-		if spaces < 0 || spaces > 1024 {
-			return "", fmt.Errorf("nindent: %d spaces is out of range", spaces)
+		return prefix + pad + strings.ReplaceAll(s, "\n", "\n"+pad), nil
+	}
+}
+
+// regexReplacer is regexReplaceAll (or its Literal form): it counts the matches first, as an
+// empty or short pattern with a long replacement multiplies the text's size.
+func regexReplacer(literal bool) func(pattern, s, repl string) (string, error) {
+	return func(pattern, s, repl string) (string, error) {
+		re, err := regexp.Compile(pattern)
+		if err != nil {
+			return "", err
 		}
-		pad := strings.Repeat(" ", spaces)
-		return "\n" + pad + strings.ReplaceAll(s, "\n", "\n"+pad), nil
-	},
+		refs := 0
+		if !literal { // each $reference expands to at most its match
+			refs = strings.Count(repl, "$")
+		}
+		if err := replacementFits(re, s, len(repl), refs); err != nil {
+			return "", err
+		}
+		if literal {
+			return re.ReplaceAllLiteralString(s, repl), nil
+		}
+		return re.ReplaceAllString(s, repl), nil
+	}
+}
+
+// errTooManyMatches stops replacementFits' walk over the matches.
+var errTooManyMatches = errors.New("too many matches")
+
+// replacementFits fails if replacing re's matches in s would exceed MaxTemplateValue; it stops
+// at the first match that would, as the matches can be a million.
+func replacementFits(re *regexp.Regexp, s string, replLen, refs int) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			if p != errTooManyMatches {
+				panic(p)
+			}
+			err = fits(-1)
+		}
+	}()
+	n := len(s)
+	re.ReplaceAllStringFunc(s, func(m string) string {
+		if n += replLen + refs*len(m); n > MaxTemplateValue {
+			panic(errTooManyMatches)
+		}
+		return ""
+	})
+	return fits(n)
+}
+
+// flattening bounds a function that writes its arguments out as text.
+func flattening(f func(...any) string) func(...any) (string, error) {
+	return func(args ...any) (string, error) {
+		if err := argsFit(0, args); err != nil {
+			return "", err
+		}
+		return f(args...), nil
+	}
+}
+
+func printf(format string, args ...any) (string, error) {
+	if err := argsFit(len(format)+formatPadding(format, args), args); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf(format, args...), nil
+}
+
+// argsFit fails if n bytes and the arguments' sizes exceed MaxTemplateValue.
+func argsFit(n int, args []any) error {
+	for _, a := range args {
+		size, err := sizeOf(reflect.ValueOf(a), MaxTemplateValue)
+		if err != nil {
+			return err
+		}
+		n += size
+	}
+	return fits(n)
+}
+
+// formatPadding sums the widths and precisions a format asks for ("%1000000d" pads to a
+// million bytes); with `*` they come from the arguments, so every integer argument counts.
+func formatPadding(format string, args []any) int {
+	n, num, inVerb, star := 0, 0, false, false
+	for i := 0; i < len(format); i++ {
+		c := format[i]
+		switch {
+		case !inVerb:
+			inVerb = c == '%'
+		case c >= '0' && c <= '9':
+			num = min(num*10+int(c-'0'), MaxTemplateValue+1)
+		case c == '*':
+			star = true
+		case strings.IndexByte("+-# .[]", c) >= 0:
+			n, num = n+num, 0
+		default: // the verb
+			n, num, inVerb = n+num, 0, false
+		}
+	}
+	n += num
+	for _, a := range args {
+		if v := reflect.ValueOf(a); star && v.CanInt() {
+			n += int(min(max(v.Int(), -v.Int()), MaxTemplateValue+1))
+		}
+	}
+	return n
+}
+
+func seq(params ...int) (string, error) {
+	start, stop, step := 1, 0, 1
+	switch len(params) {
+	case 1:
+		stop = params[0]
+	case 2:
+		start, stop = params[0], params[1]
+		if stop < start {
+			step = -1
+		}
+	case 3:
+		start, step, stop = params[0], params[1], params[2]
+	default:
+		return "", fmt.Errorf("seq takes 1 to 3 numbers, got %d", len(params))
+	}
+	end := stop + 1
+	if step < 0 {
+		end = stop - 1
+	}
+	list, err := boundedRange(start, end, step)
+	if err != nil {
+		return "", err
+	}
+	out := make([]string, len(list))
+	for i, v := range list {
+		out[i] = fmt.Sprint(v)
+	}
+	return strings.Join(out, " "), nil
 }
 
 func boundedRange(start, stop, step int) ([]int, error) {
@@ -266,29 +424,20 @@ func EncodeSecretRef(secret, key string) string {
 // reported when the provisioners are configured.
 func parseTemplates(d *Definition) error {
 	var errs []string
-	d.run = &runState{}
-	funcs := make(template.FuncMap, len(baseFuncs)+16)
-	for k, v := range baseFuncs {
-		funcs[k] = v
-	}
-	for k, v := range randomFuncs(d.run) {
-		funcs[k] = v
-	}
-	for k, v := range loopFuncs(d.run) {
-		funcs[k] = v
-	}
 	d.parsed = map[string]*template.Template{}
 	for _, name := range sortedSectionNames(d.Templates) {
-		t, err := template.New(name).Funcs(funcs).Parse(d.Templates[name])
+		t, err := template.New(name).Funcs(parseFuncs).Parse(d.Templates[name])
 		if err != nil {
 			errs = append(errs, templateMessage(err))
 			continue
 		}
+		instrument(t)
 		d.parsed[name] = t
 	}
 	if len(errs) > 0 {
 		return errors.New(strings.Join(errs, "; "))
 	}
+	d.bindings = newBindings(d.parsed)
 	return nil
 }
 
@@ -308,18 +457,20 @@ func templateMessage(err error) string {
 		rest = after
 	}
 	rest = strings.TrimSpace(rest)
-	if _, failed, found := strings.Cut(rest, "error calling fail: "); found {
-		rest = failed
+	for _, fn := range []string{"fail", stepFunc, enterFunc} { // what the template author wrote, or nothing
+		if _, after, found := strings.Cut(rest, "error calling "+fn+": "); found {
+			rest = after
+		}
 	}
 	return fmt.Sprintf("%s template, line %s: %s", name, line, rest)
 }
 
-// limitedWriter fails once more than n bytes are written.
+// limitedWriter fails once more than n bytes are written, or when its run (if any) stops.
 type limitedWriter struct {
 	buf  bytes.Buffer
 	n    int
 	full bool
-	run  *runState
+	run  *run
 }
 
 var errTooLarge = fmt.Errorf("output exceeds %d bytes", MaxTemplateOutput)
@@ -330,26 +481,23 @@ func (w *limitedWriter) Write(p []byte) (int, error) {
 		return 0, errTooLarge
 	}
 	if w.run != nil {
-		if err := w.run.cancelled(); err != nil {
+		if err := w.run.step(); err != nil {
 			return 0, err
 		}
 	}
 	return w.buf.Write(p)
 }
 
-// execute runs one section and decodes its YAML output; an empty output decodes to nil. The
-// caller holds d.run's lock.
-func execute(d *Definition, section string, data *Data) (any, error) {
-	t, ok := d.parsed[section]
+// execute runs one section and decodes its YAML output; an empty output decodes to nil.
+func (b *binding) execute(section string, data *Data) (any, error) {
+	t, ok := b.templates[section]
 	if !ok {
 		return nil, nil
 	}
-	w := &limitedWriter{n: MaxTemplateOutput, run: d.run}
+	b.run.section = section
+	w := &limitedWriter{n: MaxTemplateOutput, run: b.run}
 	if err := t.Execute(w, data); err != nil {
-		if errors.Is(err, errTooLarge) {
-			return nil, fmt.Errorf("%s template: %w", section, errTooLarge)
-		}
-		return nil, errors.New(templateMessage(err))
+		return nil, b.run.explain(section, err)
 	}
 	out := w.buf.Bytes()
 	if len(bytes.TrimSpace(out)) == 0 {
@@ -361,4 +509,17 @@ func execute(d *Definition, section string, data *Data) (any, error) {
 		return nil, fmt.Errorf("%s template produced invalid YAML (%d bytes): %v", section, len(out), err)
 	}
 	return v, nil
+}
+
+// explain turns a section's execution error into a message naming the section and, where
+// text/template knows it, the line.
+func (r *run) explain(section string, err error) error {
+	var ee template.ExecError
+	if !errors.As(err, &ee) { // a write error: text/template returns it without a position
+		return fmt.Errorf("%s template: %w", section, err)
+	}
+	if r.stopped != nil {
+		return &stopError{msg: templateMessage(err), cause: r.stopped}
+	}
+	return errors.New(templateMessage(err))
 }
