@@ -74,6 +74,9 @@ type Result struct {
 	// Stored is what resources provisioned here keep, by uid; Shared is the shared state.
 	Stored map[string]provisioner.Stored
 	Shared map[string]any
+	// Budget bounds the placeholder expansion of the whole workload: resource params here, then
+	// the renderer's variables, files and volume sources.
+	Budget *placeholder.Budget
 }
 
 // Resolve binds or provisions every resource of the workload. Problems name the resource path
@@ -84,6 +87,7 @@ func Resolve(ctx context.Context, in Input) (*Result, error) {
 	res := &Result{
 		Workload: name, Metadata: spec.Metadata, Resources: map[string]*Resource{},
 		Stored: map[string]provisioner.Stored{}, Shared: cloneShared(in.PriorShared),
+		Budget: placeholder.NewBudget(),
 	}
 	var problems problem.List
 	for bound := range in.Bindings {
@@ -120,10 +124,13 @@ func Resolve(ctx context.Context, in Input) (*Result, error) {
 		}
 		var paramProblems problem.List
 		params, _ := placeholder.ExpandValue(map[string]any(r.Params), append(path, "params"), func(s string) (string, error) {
-			return placeholder.Expand(s, res.Immediate)
+			return res.Budget.Expand(s, res.Immediate)
 		}, &paramProblems).(map[string]any)
 		if len(paramProblems) > 0 {
 			problems = append(problems, paramProblems...)
+			if res.Budget.Spent() {
+				break // nothing after this can be expanded
+			}
 			continue
 		}
 		def, err := in.Library.Match(string(uid), uid.Type(), uid.Class(), uid.Id())

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"path"
 	"sort"
@@ -126,6 +127,14 @@ type workloadRenderer struct {
 
 func (r *workloadRenderer) problem(path []string, format string, args ...any) {
 	r.problems.Add(path, fmt.Sprintf(format, args...))
+}
+
+// expansionProblem reports a failed expansion, but not placeholder.ErrBudgetSpent: the value
+// that spent the workload's budget is already reported, once is enough.
+func (r *workloadRenderer) expansionProblem(path []string, err error) {
+	if !errors.Is(err, placeholder.ErrBudgetSpent) {
+		r.problem(path, "%v", err)
+	}
 }
 
 // addResources merges what provisioned resources add: their secret values become references.
@@ -285,8 +294,13 @@ func (r *workloadRenderer) variables(cname string, c types.Container, svc map[st
 		return
 	}
 	env := map[string]any{}
-	for k, v := range c.Variables {
-		value, err := placeholder.Render(v, escapeDollars, func(ref string) (string, error) {
+	names := make([]string, 0, len(c.Variables))
+	for k := range c.Variables {
+		names = append(names, k)
+	}
+	sort.Strings(names) // so a spent budget is reported at the same variable every time
+	for _, k := range names {
+		value, err := r.in.Resources.Budget.Render(c.Variables[k], escapeDollars, func(ref string) (string, error) {
 			got, err := r.in.Resources.Lookup(ref)
 			if err != nil {
 				return "", err
@@ -301,7 +315,7 @@ func (r *workloadRenderer) variables(cname string, c types.Container, svc map[st
 			return escapeDollars(Redact(got.Value, r.secrets).(string)), nil
 		})
 		if err != nil {
-			r.problem([]string{"containers", cname, "variables", k}, "%v", err)
+			r.expansionProblem([]string{"containers", cname, "variables", k}, err)
 			continue
 		}
 		env[k] = value
@@ -324,7 +338,7 @@ func (r *workloadRenderer) containerFiles(cname string, c types.Container, svc m
 		content, secret := string(f.Content), false
 		if f.Expand {
 			var err error
-			content, err = placeholder.Render(content, nil, func(ref string) (string, error) {
+			content, err = r.in.Resources.Budget.Render(content, nil, func(ref string) (string, error) {
 				got, err := r.in.Resources.Lookup(ref)
 				if err == nil && got.Environment {
 					err = fmt.Errorf("invalid ref '%s': environment variables can only be used in container variables", ref)
@@ -333,7 +347,7 @@ func (r *workloadRenderer) containerFiles(cname string, c types.Container, svc m
 				return got.Value, err
 			})
 			if err != nil {
-				r.problem(at, "%v", err)
+				r.expansionProblem(at, err)
 				continue
 			}
 		}
@@ -435,7 +449,7 @@ func (r *workloadRenderer) containerVolumes(cname string, c types.Container, svc
 func (r *workloadRenderer) volumeResource(source string, at []string) *resources.Resource {
 	res, err := r.in.Resources.VolumeSource(source)
 	if err != nil {
-		r.problem(at, "%v", err)
+		r.expansionProblem(at, err)
 	}
 	return res
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"regexp"
 	"sort"
@@ -89,6 +90,14 @@ type workloadRenderer struct {
 
 func (r *workloadRenderer) problem(path []string, format string, args ...any) {
 	r.problems.Add(path, fmt.Sprintf(format, args...))
+}
+
+// expansionProblem reports a failed expansion, but not placeholder.ErrBudgetSpent: the value
+// that spent the workload's budget is already reported, once is enough.
+func (r *workloadRenderer) expansionProblem(path []string, err error) {
+	if !errors.Is(err, placeholder.ErrBudgetSpent) {
+		r.problem(path, "%v", err)
+	}
 }
 
 func (r *workloadRenderer) render() []map[string]any {
@@ -267,7 +276,7 @@ func (r *workloadRenderer) container(cname string, c types.Container, kind strin
 	for _, k := range vars {
 		value, secret, err := r.expand(c.Variables[k])
 		if err != nil {
-			r.problem(append(base, "variables", k), "%v", err)
+			r.expansionProblem(append(base, "variables", k), err)
 			continue
 		}
 		whole := secretRefPattern.FindStringSubmatch(value)
@@ -313,7 +322,7 @@ func (r *workloadRenderer) container(cname string, c types.Container, kind strin
 		if f.Expand {
 			text, isSecret, err := r.expand(string(f.Content))
 			if err != nil {
-				r.problem(path, "%v", err)
+				r.expansionProblem(path, err)
 				continue
 			}
 			content, secret = []byte(text), isSecret
@@ -464,7 +473,7 @@ func (r *workloadRenderer) container(cname string, c types.Container, kind strin
 func (r *workloadRenderer) volumeResource(source string, at []string) *resources.Resource {
 	res, err := r.in.Resources.VolumeSource(source)
 	if err != nil {
-		r.problem(at, "%v", err)
+		r.expansionProblem(at, err)
 	}
 	return res
 }
@@ -499,7 +508,7 @@ func probe(p *types.ContainerProbe) map[string]any {
 // expand resolves the placeholders of s, telling whether any resolved to a secret output.
 func (r *workloadRenderer) expand(s string) (string, bool, error) {
 	secret := false
-	out, err := placeholder.Expand(s, func(ref string) (string, error) {
+	out, err := r.in.Resources.Budget.Expand(s, func(ref string) (string, error) {
 		got, err := r.in.Resources.Lookup(ref)
 		if err != nil {
 			return "", err
