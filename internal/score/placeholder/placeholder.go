@@ -28,6 +28,12 @@ const MaxValueBytes = 1 << 20
 // so a value referenced many times, or spread over many variables, cannot exhaust memory.
 const MaxWorkloadBytes = 16 << 20
 
+// MaxErrors bounds the failing placeholders reported for one value: the expansion stops at the
+// next one, so a value of nothing but bad references costs no more than a short one.
+const MaxErrors = 20
+
+var errTooManyErrors = fmt.Errorf("more placeholders fail; expansion stopped after %d", MaxErrors)
+
 // ErrBudgetSpent is what expanding gives once an earlier value of the same workload went past
 // MaxWorkloadBytes. That overrun was reported with its own value; callers may leave this one out.
 var ErrBudgetSpent = fmt.Errorf("not expanded: the workload's expanded values already went past the limit of %d bytes (16 MiB)", MaxWorkloadBytes)
@@ -49,7 +55,8 @@ func (b *Budget) Spent() bool {
 }
 
 // Expand returns s with every ${ref} replaced by resolve(ref), `$$` replaced by `$` and `$${` by
-// `${`. Errors from every placeholder in s are joined; the result is then meaningless.
+// `${`. Errors from every placeholder in s (up to MaxErrors) are joined; the result is then
+// meaningless.
 // The expansion is bounded by MaxValueBytes and by a budget of its own.
 func Expand(s string, resolve func(ref string) (string, error)) (string, error) {
 	return (*Budget)(nil).Render(s, nil, resolve)
@@ -108,6 +115,9 @@ func (e *expansion) run(s string, literal func(string) string, resolve func(ref 
 			ref = piece
 			var err error
 			if piece, err = resolve(ref); err != nil {
+				if len(errs) == MaxErrors {
+					return append(errs, errTooManyErrors)
+				}
 				errs = append(errs, err)
 			}
 		} else if literal != nil {
@@ -214,7 +224,10 @@ func (t *tokenizer) next() (piece string, isRef, ok bool) {
 					return t.emit(i, s[i+1:end+1], queueText, end+1), false, true
 				}
 			}
-			return t.emit(i, "$", queueText, i+2), false, true
+			// $$ is the literal text $: the text before it and its first $.
+			text := s[t.last : i+1]
+			t.i, t.last = i+2, i+2
+			return text, false, true
 		}
 		t.i = i + 1
 	}
