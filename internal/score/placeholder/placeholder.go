@@ -3,7 +3,8 @@
 //
 // The tokenizer follows score-go's framework.Substituter exactly (a `$` followed by `{...}`, `${...}`
 // or `$`), but is written without regular expressions because it runs on every string of every
-// workload; reference splitting is score-go's own framework.SplitRefParts.
+// workload, and in time linear in the text; reference splitting is score-go's own
+// framework.SplitRefParts. What expansion produces is bounded (MaxValueBytes, MaxWorkloadBytes).
 package placeholder
 
 import (
@@ -56,8 +57,7 @@ func (b *Budget) Spent() bool {
 
 // Expand returns s with every ${ref} replaced by resolve(ref), `$$` replaced by `$` and `$${` by
 // `${`. Errors from every placeholder in s (up to MaxErrors) are joined; the result is then
-// meaningless.
-// The expansion is bounded by MaxValueBytes and by a budget of its own.
+// meaningless. The result is bounded by MaxValueBytes and by a budget of its own.
 func Expand(s string, resolve func(ref string) (string, error)) (string, error) {
 	return (*Budget)(nil).Render(s, nil, resolve)
 }
@@ -86,27 +86,13 @@ func (b *Budget) Render(s string, literal func(string) string, resolve func(ref 
 	if b.Spent() {
 		return "", ErrBudgetSpent
 	}
-	e := expansion{left: MaxWorkloadBytes}
+	left := MaxWorkloadBytes
 	if b != nil {
-		e.left = b.left
+		left = b.left
 	}
-	errs := e.run(s, literal, resolve)
-	if b != nil {
-		b.left = e.left
-	}
-	return e.out.String(), errors.Join(errs...)
-}
-
-// expansion is one value being expanded.
-type expansion struct {
-	out  strings.Builder
-	left int // what is left of the workload's budget
-	err  error
-}
-
-// run expands s into e.out until s ends or a limit stops it, and returns every error met.
-func (e *expansion) run(s string, literal func(string) string, resolve func(ref string) (string, error)) []error {
-	e.out.Grow(min(len(s), MaxValueBytes))
+	// The loop writes to locals only: through a pointer every write would pay a GC write barrier.
+	var out strings.Builder
+	out.Grow(min(len(s), MaxValueBytes))
 	var errs []error
 	tok := newTokenizer(s)
 	for piece, isRef, ok := tok.next(); ok; piece, isRef, ok = tok.next() {
@@ -116,37 +102,36 @@ func (e *expansion) run(s string, literal func(string) string, resolve func(ref 
 			var err error
 			if piece, err = resolve(ref); err != nil {
 				if len(errs) == MaxErrors {
-					return append(errs, errTooManyErrors)
+					errs = append(errs, errTooManyErrors)
+					break
 				}
 				errs = append(errs, err)
 			}
 		} else if literal != nil {
 			piece = literal(piece)
 		}
-		if !e.put(piece, ref) {
-			return append(errs, e.err)
+		// The budget is charged even for a refused piece: producing it was work already done.
+		if left -= len(piece); left < 0 || out.Len()+len(piece) > MaxValueBytes {
+			errs = append(errs, refusal(piece, ref, out.Len(), left))
+			break
 		}
+		out.WriteString(piece)
 	}
-	return errs
+	if b != nil {
+		b.left = left
+	}
+	return out.String(), errors.Join(errs...)
 }
 
-// put appends piece (what ${ref} stands for, or literal text when ref is empty) unless that
-// would pass a limit; then it records why and returns false to stop the expansion. The budget is
-// charged even for a refused piece: producing it was work already done.
-func (e *expansion) put(piece, ref string) bool {
-	e.left -= len(piece)
-	switch {
-	case e.left < 0:
-		e.err = fmt.Errorf("expanded values too large: adding %s (%d bytes) takes the workload's expanded values to %d bytes, past the limit of %d bytes (16 MiB) for one workload",
-			describe(ref), len(piece), MaxWorkloadBytes-e.left, MaxWorkloadBytes)
-	case e.out.Len()+len(piece) > MaxValueBytes:
-		e.err = fmt.Errorf("expanded value too large: adding %s (%d bytes) to the %d bytes expanded so far passes the limit of %d bytes (1 MiB) for one value",
-			describe(ref), len(piece), e.out.Len(), MaxValueBytes)
-	default:
-		e.out.WriteString(piece)
-		return true
+// refusal says which limit adding piece (what ${ref} stands for, or literal text when ref is
+// empty) to done bytes would pass, left being what remains of the budget after it.
+func refusal(piece, ref string, done, left int) error {
+	if left < 0 {
+		return fmt.Errorf("expanded values too large: adding %s (%d bytes) takes the workload's expanded values to %d bytes, past the limit of %d bytes (16 MiB) for one workload",
+			describe(ref), len(piece), MaxWorkloadBytes-left, MaxWorkloadBytes)
 	}
-	return false
+	return fmt.Errorf("expanded value too large: adding %s (%d bytes) to the %d bytes expanded so far passes the limit of %d bytes (1 MiB) for one value",
+		describe(ref), len(piece), done, MaxValueBytes)
 }
 
 func describe(ref string) string {
