@@ -77,12 +77,17 @@ func (b *Budget) Expand(s string, resolve func(ref string) (string, error)) (str
 // Render is Render drawing on b. A value without `$` is returned as it is and costs nothing: it
 // is no larger than the input it already is.
 func (b *Budget) Render(s string, literal func(string) string, resolve func(ref string) (string, error)) (string, error) {
-	if strings.IndexByte(s, '$') < 0 {
-		if literal != nil {
-			s = literal(s)
-		}
-		return s, nil
+	if strings.IndexByte(s, '$') >= 0 {
+		return b.expand(s, literal, resolve)
 	}
+	if literal != nil {
+		s = literal(s)
+	}
+	return s, nil
+}
+
+// expand is Render for a value that holds a `$`; kept apart so Render inlines.
+func (b *Budget) expand(s string, literal func(string) string, resolve func(ref string) (string, error)) (string, error) {
 	if b.Spent() {
 		return "", ErrBudgetSpent
 	}
