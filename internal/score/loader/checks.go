@@ -1,6 +1,7 @@
 package loader
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -81,7 +82,7 @@ func checkBefore(doc map[string]any, loc locator, problems *problem.List) {
 // checkPlaceholders resolves every reference against the workload's metadata and declared
 // resources: everything except the resources' outputs, which do not exist yet, is checked.
 // Resource params referring to other resources must not form a cycle.
-func checkPlaceholders(doc map[string]any, loc locator, problems *problem.List) {
+func checkPlaceholders(doc map[string]any, loc locator, budget *placeholder.Budget, problems *problem.List) {
 	resources := asMap(doc["resources"])
 	outputs := make(map[string]placeholder.Lookup, len(resources))
 	bare := make(map[string]placeholder.Lookup, len(resources))
@@ -99,20 +100,20 @@ func checkPlaceholders(doc map[string]any, loc locator, problems *problem.List) 
 		variables := asMap(c["variables"])
 		for _, k := range sortedKeys(variables) {
 			if s, ok := variables[k].(string); ok {
-				checkString(s, check, loc, []string{"containers", cname, "variables", k}, problems)
+				checkString(s, check, budget, loc, []string{"containers", cname, "variables", k}, problems)
 			}
 		}
 		files := asMap(c["files"])
 		for _, target := range sortedKeys(files) {
 			f := asMap(files[target])
 			if s, ok := f["content"].(string); ok && f["noExpand"] != true {
-				checkString(s, check, loc, []string{"containers", cname, "files", target, "content"}, problems)
+				checkString(s, check, budget, loc, []string{"containers", cname, "files", target, "content"}, problems)
 			}
 		}
 		volumes := asMap(c["volumes"])
 		for _, target := range sortedKeys(volumes) {
 			if s, ok := asMap(volumes[target])["source"].(string); ok {
-				checkString(s, checkVolume, loc, []string{"containers", cname, "volumes", target, "source"}, problems)
+				checkString(s, checkVolume, budget, loc, []string{"containers", cname, "volumes", target, "source"}, problems)
 			}
 		}
 	}
@@ -125,7 +126,7 @@ func checkPlaceholders(doc map[string]any, loc locator, problems *problem.List) 
 			continue
 		}
 		walkStrings(params, path, func(s string, at []string) {
-			checkString(s, check, loc, at, problems)
+			checkString(s, check, budget, loc, at, problems)
 			refs, _ := placeholder.Scan(s)
 			for _, ref := range refs {
 				if parts := placeholder.SplitRef(ref); len(parts) > 1 && parts[0] == "resources" {
@@ -152,8 +153,10 @@ func anyOutput(allowBare bool) placeholder.Lookup {
 	}
 }
 
-func checkString(s string, r placeholder.Resolver, loc locator, path []string, problems *problem.List) {
-	if _, err := placeholder.Expand(s, r.Resolve); err != nil {
+// checkString reports what is wrong with the placeholders of s, except a spent budget: the
+// value that spent it is reported already.
+func checkString(s string, r placeholder.Resolver, budget *placeholder.Budget, loc locator, path []string, problems *problem.List) {
+	if _, err := budget.Expand(s, r.Resolve); err != nil && !errors.Is(err, placeholder.ErrBudgetSpent) {
 		for _, line := range strings.Split(err.Error(), "\n") {
 			loc.add(problems, path, line)
 		}

@@ -23,7 +23,7 @@ const MaxFileSize = 1 << 20
 // readFiles gathers every container file's bytes: inline content, decoded binaryContent, or the
 // source file read relative to in.BaseDir. Source content that will be expanded is checked for
 // placeholders like inline content is.
-func readFiles(doc map[string]any, in Input, loc locator, problems *problem.List) map[string]map[string]File {
+func readFiles(doc map[string]any, in Input, loc locator, budget *placeholder.Budget, problems *problem.List) map[string]map[string]File {
 	out := map[string]map[string]File{}
 	containers := asMap(doc["containers"])
 	metadata := asMap(doc["metadata"])
@@ -70,7 +70,7 @@ func readFiles(doc map[string]any, in Input, loc locator, problems *problem.List
 					continue
 				}
 				if f.Expand {
-					checkString(string(b), check, loc, append(path, "source"), problems)
+					checkString(string(b), check, budget, loc, append(path, "source"), problems)
 				}
 			default:
 				continue // the schema reports a file without content

@@ -11,6 +11,7 @@ import (
 	"github.com/score-spec/score-go/schema"
 	"github.com/score-spec/score-go/types"
 
+	"github.com/score-tf/terraform-provider-score/internal/score/placeholder"
 	"github.com/score-tf/terraform-provider-score/internal/score/problem"
 )
 
@@ -119,8 +120,9 @@ func Load(in Input) (*Workload, error) {
 	}
 	setImages(doc, in.Image, loc, &problems)
 	checkBefore(doc, loc, &problems)
-	checkPlaceholders(doc, loc, &problems)
-	files := readFiles(doc, in, loc, &problems)
+	budget := placeholder.NewBudget()
+	checkPlaceholders(doc, loc, budget, &problems)
+	files := readFiles(doc, in, loc, budget, &problems)
 	if len(problems) > 0 {
 		problems.Sort()
 		return nil, &Problems{List: problems}

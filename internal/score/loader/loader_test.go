@@ -1862,8 +1862,17 @@ func TestLoadAliasBomb(t *testing.T) {
 	}
 	_, err := load(t, loader.Input{Content: []byte(b.String())})
 	ps := problemsOf(t, err)
-	if !strings.Contains(ps.Error(), "too many aliases") {
+	if !strings.Contains(ps.Error(), "too many aliases: an alias bomb?") {
 		t.Errorf("alias bomb:%s", dump(ps.List))
+	}
+}
+
+func TestLoadTooManyValues(t *testing.T) {
+	content := head + "x: [" + strings.Repeat("1, ", 200_000) + "1]\n"
+	_, err := load(t, loader.Input{Content: []byte(content)})
+	ps := problemsOf(t, err)
+	if msg := ps.Error(); !strings.Contains(msg, "the document holds more than 200000 values, too large for a score file") || strings.Contains(msg, "alias") {
+		t.Errorf("large document:%s", dump(ps.List))
 	}
 }
 

@@ -17,7 +17,7 @@ import (
 )
 
 // maxNodes bounds how many values one document may expand to, so an alias bomb
-// ("billion laughs") is an error rather than an out-of-memory crash.
+// ("billion laughs") or a huge document is an error rather than an out-of-memory crash.
 const maxNodes = 200_000
 
 // parseDocument decodes YAML or JSON text into plain Go values (map[string]any, []any, string,
@@ -170,17 +170,31 @@ func yamlProblem(err error, data []byte) *problem.Problem {
 // value being converted, copied only into a problem.
 type converter struct {
 	nodes int
-	path  []string
+	// viaAlias counts the values reached through an alias; aliasDepth is how many aliases the
+	// conversion is inside. They tell an alias bomb from a document that is merely large.
+	viaAlias, aliasDepth int
+	path                 []string
 }
 
 func (c *converter) problem(line int, message string) *problem.Problem {
 	return &problem.Problem{Path: append([]string(nil), c.path...), Line: line, Message: message}
 }
 
+func (c *converter) tooManyNodes(line int) *problem.Problem {
+	msg := fmt.Sprintf("the document holds more than %d values, too large for a score file", maxNodes)
+	if 2*c.viaAlias > c.nodes {
+		msg = fmt.Sprintf("aliases expand the document to more than %d values (too many aliases: an alias bomb?)", maxNodes)
+	}
+	return &problem.Problem{Line: line, Message: msg}
+}
+
 func (c *converter) value(n *yaml.Node) (any, *problem.Problem) {
 	c.nodes++
+	if c.aliasDepth > 0 {
+		c.viaAlias++
+	}
 	if c.nodes > maxNodes {
-		return nil, &problem.Problem{Line: n.Line, Message: fmt.Sprintf("the document expands to more than %d values (too many aliases?)", maxNodes)}
+		return nil, c.tooManyNodes(n.Line)
 	}
 	switch n.Kind {
 	case yaml.DocumentNode:
@@ -189,7 +203,10 @@ func (c *converter) value(n *yaml.Node) (any, *problem.Problem) {
 		}
 		return c.value(n.Content[0])
 	case yaml.AliasNode:
-		return c.value(n.Alias)
+		c.aliasDepth++
+		v, p := c.value(n.Alias)
+		c.aliasDepth--
+		return v, p
 	case yaml.SequenceNode:
 		out := make([]any, len(n.Content))
 		for i, item := range n.Content {

@@ -12,7 +12,8 @@ import (
 )
 
 // FuzzExpand checks the tokenizer against Scan and against score-go's regular-expression
-// substituter, which it claims to follow exactly.
+// substituter, which it claims to follow exactly, and the limits against a resolver that
+// amplifies every reference.
 //
 //	go test -run '^$' -fuzz '^FuzzExpand$' -fuzztime 5m ./internal/score/placeholder
 func FuzzExpand(f *testing.F) {
@@ -22,6 +23,10 @@ func FuzzExpand(f *testing.F) {
 		"${metadata.name}", `${metadata.annotations.my\.org/team}`, "${resources.db.host}:${resources.db.port}",
 		"redis://${resources.cache-a.username}:${resources.cache-a.password}@${resources.cache-a.host}",
 		"multi\nline ${x}\n${", "\xff${\xfe}", "ünï${cödé}",
+		// Size-amplifying: many references, long runs of unclosed ${, escapes and nesting.
+		strings.Repeat("${a}", 100), strings.Repeat("${metadata.annotations.big}", 30), strings.Repeat("${", 5000),
+		strings.Repeat("$", 5001), strings.Repeat("$${x}", 300), strings.Repeat("${", 200) + "x" + strings.Repeat("}", 200),
+		strings.Repeat("${bad}", placeholder.MaxErrors+1),
 	} {
 		f.Add(s)
 	}
@@ -55,16 +60,19 @@ func FuzzExpand(f *testing.F) {
 		}
 
 		// With a resolver that always fails, there is an error exactly when there is a reference,
-		// and it joins one error per reference.
+		// and it joins one error per reference, up to MaxErrors and one saying there are more.
 		_, ferr := placeholder.Expand(s, func(ref string) (string, error) { return "", errors.New("x") })
 		if (ferr != nil) != (len(refs) > 0) {
 			t.Fatalf("Expand(%q) with a failing resolver: err %v, %d refs", s, ferr, len(refs))
 		}
 		if ferr != nil {
-			if n := strings.Count(ferr.Error(), "x"); n != len(refs) {
+			want := min(len(refs), placeholder.MaxErrors+1)
+			if n := len(ferr.(interface{ Unwrap() []error }).Unwrap()); n != want {
 				t.Fatalf("Expand(%q): %d joined errors for %d refs", s, n, len(refs))
 			}
 		}
+
+		checkAmplified(t, s, out, refs)
 
 		// Render: identity literal is Expand; dropping every literal piece leaves only the refs.
 		if got, err := placeholder.Render(s, func(t string) string { return t }, wrap); err != nil || got != out {
@@ -84,4 +92,24 @@ func FuzzExpand(f *testing.F) {
 			t.Fatalf("ExpandValue(%q) = %q, Expand = %q", s, got, out)
 		}
 	})
+}
+
+// amplify is the size of what every reference stands for in checkAmplified.
+const amplify = 16 << 10
+
+// checkAmplified expands s with every reference standing for amplify bytes: it must succeed
+// exactly when the result fits in MaxValueBytes, and never build more.
+func checkAmplified(t *testing.T, s, small string, refs []string) {
+	want := len(small)
+	for _, ref := range refs {
+		want += amplify - len("<"+ref+">")
+	}
+	big := strings.Repeat("x", amplify)
+	got, err := placeholder.Expand(s, func(string) (string, error) { return big, nil })
+	switch {
+	case want <= placeholder.MaxValueBytes && (err != nil || len(got) != want):
+		t.Fatalf("Expand(%q) amplified: %d bytes, %v; want %d bytes", s, len(got), err, want)
+	case want > placeholder.MaxValueBytes && (err == nil || !strings.Contains(err.Error(), "for one value") || len(got) > placeholder.MaxValueBytes):
+		t.Fatalf("Expand(%q) amplified to %d bytes: %d bytes, %v; want the value limit", s, want, len(got), err)
+	}
 }

@@ -3,7 +3,8 @@
 //
 // The tokenizer follows score-go's framework.Substituter exactly (a `$` followed by `{...}`, `${...}`
 // or `$`), but is written without regular expressions because it runs on every string of every
-// workload; reference splitting is score-go's own framework.SplitRefParts.
+// workload, and in time linear in the text; reference splitting is score-go's own
+// framework.SplitRefParts. What expansion produces is bounded (MaxValueBytes, MaxWorkloadBytes).
 package placeholder
 
 import (
@@ -19,28 +20,130 @@ import (
 	"github.com/score-tf/terraform-provider-score/internal/score/problem"
 )
 
+// MaxValueBytes bounds one expanded value: 1 MiB, what a Kubernetes ConfigMap holds, far more than
+// any environment variable can (Linux caps one at 128 KiB). A value that would grow past it is an
+// error, found before the bytes are allocated.
+const MaxValueBytes = 1 << 20
+
+// MaxWorkloadBytes bounds the bytes expansion produces for all values of one workload together,
+// so a value referenced many times, or spread over many variables, cannot exhaust memory.
+const MaxWorkloadBytes = 16 << 20
+
+// MaxErrors bounds the failing placeholders reported for one value: the expansion stops at the
+// next one, so a value of nothing but bad references costs no more than a short one.
+const MaxErrors = 20
+
+var errTooManyErrors = fmt.Errorf("more placeholders fail; expansion stopped after %d", MaxErrors)
+
+// ErrBudgetSpent is what expanding gives once an earlier value of the same workload went past
+// MaxWorkloadBytes. That overrun was reported with its own value; callers may leave this one out.
+var ErrBudgetSpent = fmt.Errorf("not expanded: the workload's expanded values already went past the limit of %d bytes (16 MiB)", MaxWorkloadBytes)
+
+// Budget is what is left of one workload's MaxWorkloadBytes; share one across all expansions
+// of a workload. A nil *Budget gives each expansion a budget of its own.
+type Budget struct {
+	left int // negative once spent
+}
+
+// NewBudget returns a full budget for one workload.
+func NewBudget() *Budget {
+	return &Budget{left: MaxWorkloadBytes}
+}
+
+// Spent tells whether an expansion went past the budget; every later one fails with ErrBudgetSpent.
+func (b *Budget) Spent() bool {
+	return b != nil && b.left < 0
+}
+
 // Expand returns s with every ${ref} replaced by resolve(ref), `$$` replaced by `$` and `$${` by
-// `${`. Errors from every placeholder in s are joined; the result is then meaningless.
+// `${`. Errors from every placeholder in s (up to MaxErrors) are joined; the result is then
+// meaningless. The result is bounded by MaxValueBytes and by a budget of its own.
 func Expand(s string, resolve func(ref string) (string, error)) (string, error) {
-	if strings.IndexByte(s, '$') < 0 {
-		return s, nil
-	}
-	return Render(s, nil, resolve)
+	return (*Budget)(nil).Render(s, nil, resolve)
 }
 
 // Render is Expand with control over literal text: every piece of s that is not a reference
 // (escapes already undone) passes through literal, when it is not nil. Renderers use it to
 // re-escape text for a format that interpolates `$` itself, such as compose files.
 func Render(s string, literal func(string) string, resolve func(ref string) (string, error)) (string, error) {
+	return (*Budget)(nil).Render(s, literal, resolve)
+}
+
+// Expand is Expand drawing on b.
+func (b *Budget) Expand(s string, resolve func(ref string) (string, error)) (string, error) {
+	return b.Render(s, nil, resolve)
+}
+
+// Render is Render drawing on b. A value without `$` is returned as it is and costs nothing: it
+// is no larger than the input it already is.
+func (b *Budget) Render(s string, literal func(string) string, resolve func(ref string) (string, error)) (string, error) {
+	if strings.IndexByte(s, '$') >= 0 {
+		return b.expand(s, literal, resolve)
+	}
+	if literal != nil {
+		s = literal(s)
+	}
+	return s, nil
+}
+
+// expand is Render for a value that holds a `$`; kept apart so Render inlines.
+func (b *Budget) expand(s string, literal func(string) string, resolve func(ref string) (string, error)) (string, error) {
+	if b.Spent() {
+		return "", ErrBudgetSpent
+	}
+	left := MaxWorkloadBytes
+	if b != nil {
+		left = b.left
+	}
+	// The loop writes to locals only: through a pointer every write would pay a GC write barrier.
+	var out strings.Builder
+	out.Grow(min(len(s), MaxValueBytes))
 	var errs []error
-	out, _ := walk(s, literal, func(ref string) string {
-		v, err := resolve(ref)
-		if err != nil {
-			errs = append(errs, err)
+	tok := newTokenizer(s)
+	for piece, isRef, ok := tok.next(); ok; piece, isRef, ok = tok.next() {
+		ref := ""
+		if isRef {
+			ref = piece
+			var err error
+			if piece, err = resolve(ref); err != nil {
+				if len(errs) == MaxErrors {
+					errs = append(errs, errTooManyErrors)
+					break
+				}
+				errs = append(errs, err)
+			}
+		} else if literal != nil {
+			piece = literal(piece)
 		}
-		return v
-	})
-	return out, errors.Join(errs...)
+		// The budget is charged even for a refused piece: producing it was work already done.
+		if left -= len(piece); left < 0 || out.Len()+len(piece) > MaxValueBytes {
+			errs = append(errs, refusal(piece, ref, out.Len(), left))
+			break
+		}
+		out.WriteString(piece)
+	}
+	if b != nil {
+		b.left = left
+	}
+	return out.String(), errors.Join(errs...)
+}
+
+// refusal says which limit adding piece (what ${ref} stands for, or literal text when ref is
+// empty) to done bytes would pass, left being what remains of the budget after it.
+func refusal(piece, ref string, done, left int) error {
+	if left < 0 {
+		return fmt.Errorf("expanded values too large: adding %s (%d bytes) takes the workload's expanded values to %d bytes, past the limit of %d bytes (16 MiB) for one workload",
+			describe(ref), len(piece), MaxWorkloadBytes-left, MaxWorkloadBytes)
+	}
+	return fmt.Errorf("expanded value too large: adding %s (%d bytes) to the %d bytes expanded so far passes the limit of %d bytes (1 MiB) for one value",
+		describe(ref), len(piece), done, MaxValueBytes)
+}
+
+func describe(ref string) string {
+	if ref == "" {
+		return "literal text"
+	}
+	return "${" + ref + "}"
 }
 
 // Scan returns every reference in s in order of appearance, and whether s holds a `${` that is
@@ -49,65 +152,107 @@ func Scan(s string) (refs []string, unterminated bool) {
 	if strings.IndexByte(s, '$') < 0 {
 		return nil, false
 	}
-	_, unterminated = walk(s, nil, func(ref string) string {
-		refs = append(refs, ref)
-		return ""
-	})
-	return refs, unterminated
+	tok := newTokenizer(s)
+	for {
+		piece, isRef, ok := tok.next()
+		if !ok {
+			return refs, tok.unterminated
+		}
+		if isRef {
+			refs = append(refs, piece)
+		}
+	}
 }
 
-// walk performs the tokenizing: onRef maps each reference to its replacement; escapes are undone
-// and literal text goes through literal (when not nil). It also tells whether a `${` was left
-// without its `}`.
-func walk(s string, literal func(string) string, onRef func(ref string) string) (out string, unterminated bool) {
-	var b strings.Builder
-	b.Grow(len(s))
-	text := func(t string) {
-		if literal != nil {
-			t = literal(t)
-		}
-		b.WriteString(t)
+// tokenizer splits s into literal text (escapes undone) and references, in order. A step that
+// finds a reference or an escape yields the text before it and queues what it found.
+type tokenizer struct {
+	s       string
+	i, last int // where the search for the next `$` resumes; where the pending text began
+	closing braces
+	queued  string
+	queue   int // what queued holds: nothing, text or a reference
+	done    bool
+	// unterminated tells, once s is used up, whether a `${` was left without its `}`.
+	unterminated bool
+}
+
+const (
+	queueNone = iota
+	queueText
+	queueRef
+)
+
+func newTokenizer(s string) tokenizer {
+	return tokenizer{s: s, closing: braces{s: s, next: -1}}
+}
+
+// next returns the next piece and whether it is a reference; ok is false once s is used up.
+func (t *tokenizer) next() (piece string, isRef, ok bool) {
+	if q := t.queue; q != queueNone {
+		t.queue = queueNone
+		return t.queued, q == queueRef, true
 	}
-	last, i := 0, 0
-	for i < len(s) {
-		j := strings.IndexByte(s[i:], '$')
-		if j < 0 {
-			break
+	s := t.s
+	for !t.done {
+		j := strings.IndexByte(s[t.i:], '$')
+		if j < 0 || t.i+j+1 >= len(s) {
+			t.done = true
+			return s[t.last:], false, true
 		}
-		i += j
-		if i+1 >= len(s) {
-			break
-		}
+		i := t.i + j
 		switch s[i+1] {
 		case '{':
-			if end := strings.IndexByte(s[i+2:], '}'); end >= 0 {
-				text(s[last:i])
-				b.WriteString(onRef(s[i+2 : i+2+end]))
-				i += 2 + end + 1
-				last = i
-				continue
+			if end := t.closing.after(i + 2); end >= 0 {
+				return t.emit(i, s[i+2:end], queueRef, end+1), false, true
 			}
-			unterminated = true
+			t.unterminated = true
 		case '$':
-			text(s[last:i])
 			if i+2 < len(s) && s[i+2] == '{' {
-				if end := strings.IndexByte(s[i+3:], '}'); end >= 0 {
+				if end := t.closing.after(i + 3); end >= 0 {
 					// $${ref} is the literal text ${ref}.
-					text(s[i+1 : i+3+end+1])
-					i += 3 + end + 1
-					last = i
-					continue
+					return t.emit(i, s[i+1:end+1], queueText, end+1), false, true
 				}
 			}
-			text("$")
-			i += 2
-			last = i
-			continue
+			// $$ is the literal text $: the text before it and its first $.
+			text := s[t.last : i+1]
+			t.i, t.last = i+2, i+2
+			return text, false, true
 		}
-		i++
+		t.i = i + 1
 	}
-	text(s[last:])
-	return b.String(), unterminated
+	return "", false, false
+}
+
+// emit returns the text before index i and queues what was found there; scanning resumes at
+// resume.
+func (t *tokenizer) emit(i int, found string, kind, resume int) string {
+	text := t.s[t.last:i]
+	t.queued, t.queue = found, kind
+	t.i, t.last = resume, resume
+	return text
+}
+
+// braces finds each `}` that closes a reference. Searching the rest of s after every `${` would
+// make text full of unclosed `${` quadratic; instead the last answer is kept, and a search only
+// starts past it, so s is read once. Calls must come in nondecreasing order of from.
+type braces struct {
+	s    string
+	next int // the first `}` at or after the last search's start, len(s) for none, -1 before any
+}
+
+// after returns the index of the first `}` at or after from, or -1.
+func (b *braces) after(from int) int {
+	if b.next < from && b.next < len(b.s) {
+		b.next = len(b.s)
+		if j := strings.IndexByte(b.s[from:], '}'); j >= 0 {
+			b.next = from + j
+		}
+	}
+	if b.next == len(b.s) {
+		return -1
+	}
+	return b.next
 }
 
 // SplitRef splits a reference on dots; `\.` is a dot inside an element.
@@ -200,13 +345,26 @@ func Stringify(v any) (string, error) {
 
 // ExpandValue expands every string inside v (maps and slices are walked) and returns a copy.
 // Every failing string is added to problems at its path below path; map keys are visited in
-// sorted order so problems come out deterministically.
+// sorted order so problems come out deterministically. ErrBudgetSpent is added only when it is
+// the first problem of v, so a spent budget does not repeat itself for every string.
 func ExpandValue(v any, path []string, expand func(string) (string, error), problems *problem.List) any {
+	w := valueExpander{expand: expand, problems: problems}
+	return w.value(v, path)
+}
+
+type valueExpander struct {
+	expand   func(string) (string, error)
+	problems *problem.List
+	reported bool
+}
+
+func (w *valueExpander) value(v any, path []string) any {
 	switch t := v.(type) {
 	case string:
-		out, err := expand(t)
-		if err != nil {
-			problems.Add(path, err.Error())
+		out, err := w.expand(t)
+		if err != nil && !(w.reported && errors.Is(err, ErrBudgetSpent)) {
+			w.problems.Add(path, err.Error())
+			w.reported = true
 		}
 		return out
 	case map[string]any:
@@ -217,13 +375,13 @@ func ExpandValue(v any, path []string, expand func(string) (string, error), prob
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			out[k] = ExpandValue(t[k], append(path[:len(path):len(path)], k), expand, problems)
+			out[k] = w.value(t[k], append(path[:len(path):len(path)], k))
 		}
 		return out
 	case []any:
 		out := make([]any, len(t))
 		for i, e := range t {
-			out[i] = ExpandValue(e, append(path[:len(path):len(path)], strconv.Itoa(i)), expand, problems)
+			out[i] = w.value(e, append(path[:len(path):len(path)], strconv.Itoa(i)))
 		}
 		return out
 	default:

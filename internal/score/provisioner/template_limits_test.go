@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
+	"github.com/score-tf/terraform-provider-score/internal/score/target"
 )
 
 // hostileTemplates each try to exhaust the provider's memory or time; each must end quickly
@@ -180,7 +181,7 @@ func TestKeygenInInitAndState(t *testing.T) {
 // what a sequential run with the same source gives. Run with -race.
 func TestConcurrentProvisioningsKeepTheirOwnRandomSource(t *testing.T) {
 	const n = 20
-	for _, target := range provisioner.Targets {
+	for _, target := range target.All {
 		t.Run(string(target), func(t *testing.T) {
 			d := builtinDefinition(t, target, "postgres")
 			opts := provisioner.Options{Target: target}

@@ -108,7 +108,7 @@ func (r *Result) VolumeSource(source string) (*Resource, error) {
 		}
 	}
 	if strings.Contains(source, "${") {
-		value, err := placeholder.Expand(source, r.Immediate)
+		value, err := r.Budget.Expand(source, r.Immediate)
 		if err != nil {
 			return nil, fmt.Errorf("source: %w", err)
 		}

@@ -73,6 +73,9 @@ type Result struct {
 	// Stored is what resources provisioned here keep, by uid; Shared is the shared state.
 	Stored map[string]provisioner.Stored
 	Shared map[string]any
+	// Budget bounds the placeholder expansion of the whole workload: resource params here, then
+	// the renderer's variables, files and volume sources.
+	Budget *placeholder.Budget
 }
 
 // Resolve binds or provisions every resource of the workload, in dependency order. Problems name
@@ -83,6 +86,7 @@ func Resolve(ctx context.Context, in Input) (*Result, error) {
 	res := &Result{
 		Workload: name, Metadata: spec.Metadata, Resources: map[string]*Resource{},
 		Stored: map[string]provisioner.Stored{}, Shared: cloneShared(in.PriorShared),
+		Budget: placeholder.NewBudget(),
 	}
 	problems := unboundBindings(in)
 	order, err := dependencyOrder(spec.Resources)
@@ -94,6 +98,9 @@ func Resolve(ctx context.Context, in Input) (*Result, error) {
 	for _, rname := range order {
 		if p := res.resolve(ctx, in, services, rname); len(p) > 0 {
 			problems = append(problems, p...)
+			if res.Budget.Spent() {
+				break // nothing after this can be expanded
+			}
 		}
 	}
 	if len(problems) > 0 {
@@ -169,7 +176,7 @@ func (res *Result) resolve(ctx context.Context, in Input, services map[string]pr
 func (res *Result) expandParams(params map[string]any, path []string) (map[string]any, problem.List) {
 	var problems problem.List
 	expanded, _ := placeholder.ExpandValue(params, append(path, "params"), func(s string) (string, error) {
-		return placeholder.Expand(s, res.Immediate)
+		return res.Budget.Expand(s, res.Immediate)
 	}, &problems).(map[string]any)
 	return expanded, problems
 }

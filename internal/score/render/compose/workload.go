@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"maps"
 	"path"
@@ -115,6 +116,14 @@ type workloadRenderer struct {
 
 func (r *workloadRenderer) problem(path []string, format string, args ...any) {
 	r.problems.Add(path, fmt.Sprintf(format, args...))
+}
+
+// expansionProblem reports a failed expansion, but not placeholder.ErrBudgetSpent: the value
+// that spent the workload's budget is already reported, once is enough.
+func (r *workloadRenderer) expansionProblem(path []string, err error) {
+	if !errors.Is(err, placeholder.ErrBudgetSpent) {
+		r.problem(path, "%v", err)
+	}
 }
 
 // addSecrets names the variable standing for each secret output, and keeps the values that go to
@@ -307,8 +316,9 @@ func (r *workloadRenderer) containerEnv(cname string, c types.Container, svc map
 		return
 	}
 	env := map[string]any{}
-	for k, v := range c.Variables {
-		value, err := placeholder.Render(v, escapeDollars, func(ref string) (string, error) {
+	// Sorted, so a spent budget is reported at the same variable every time.
+	for _, k := range slices.Sorted(maps.Keys(c.Variables)) {
+		value, err := r.in.Resources.Budget.Render(c.Variables[k], escapeDollars, func(ref string) (string, error) {
 			got, err := r.in.Resources.Lookup(ref)
 			if err != nil {
 				return "", err
@@ -323,7 +333,7 @@ func (r *workloadRenderer) containerEnv(cname string, c types.Container, svc map
 			return escapeDollars(Redact(got.Value, r.secrets).(string)), nil
 		})
 		if err != nil {
-			r.problem([]string{"containers", cname, "variables", k}, "%v", err)
+			r.expansionProblem([]string{"containers", cname, "variables", k}, err)
 			continue
 		}
 		env[k] = value
@@ -341,7 +351,7 @@ func (r *workloadRenderer) containerFiles(cname string, c types.Container, svc m
 		f := r.in.Workload.Files[cname][target]
 		content, secret, err := r.fileContent(f)
 		if err != nil {
-			r.problem(at, "%v", err)
+			r.expansionProblem(at, err)
 			continue
 		}
 		var mode any
@@ -372,7 +382,7 @@ func (r *workloadRenderer) fileContent(f loader.File) (string, bool, error) {
 		return string(f.Content), false, nil
 	}
 	secret := false
-	content, err := placeholder.Render(string(f.Content), nil, func(ref string) (string, error) {
+	content, err := r.in.Resources.Budget.Render(string(f.Content), nil, func(ref string) (string, error) {
 		got, err := r.in.Resources.Lookup(ref)
 		if err == nil && got.Environment {
 			err = fmt.Errorf("invalid ref '%s': environment variables can only be used in container variables", ref)
@@ -422,7 +432,7 @@ func (r *workloadRenderer) containerVolumes(cname string, c types.Container) []a
 func (r *workloadRenderer) volumeMount(at []string, target string, v types.ContainerVolume) map[string]any {
 	res, err := r.in.Resources.VolumeSource(v.Source)
 	if err != nil {
-		r.problem(at, "%v", err)
+		r.expansionProblem(at, err)
 		return nil
 	}
 	kind, _ := res.Outputs["type"].(string)

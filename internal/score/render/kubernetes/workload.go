@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"maps"
 	"regexp"
@@ -91,6 +92,14 @@ type workloadRenderer struct {
 
 func (r *workloadRenderer) problem(path []string, format string, args ...any) {
 	r.problems.Add(path, fmt.Sprintf(format, args...))
+}
+
+// expansionProblem reports a failed expansion, but not placeholder.ErrBudgetSpent: the value
+// that spent the workload's budget is already reported, once is enough.
+func (r *workloadRenderer) expansionProblem(path []string, err error) {
+	if !errors.Is(err, placeholder.ErrBudgetSpent) {
+		r.problem(path, "%v", err)
+	}
 }
 
 // render renders the workload's own objects: the Deployment or StatefulSet, its Services, and the
@@ -319,7 +328,7 @@ func (r *workloadRenderer) containerEnv(cname string, c types.Container, out map
 	for _, k := range slices.Sorted(maps.Keys(c.Variables)) {
 		value, secret, err := r.expand(c.Variables[k])
 		if err != nil {
-			r.problem([]string{"containers", cname, "variables", k}, "%v", err)
+			r.expansionProblem([]string{"containers", cname, "variables", k}, err)
 			continue
 		}
 		whole := secretRefPattern.FindStringSubmatch(value)
@@ -396,7 +405,7 @@ func (r *workloadRenderer) fileMount(cname, target string, fv *fileVolumes, volu
 	f := r.in.Workload.Files[cname][target]
 	content, secret, err := r.fileContent(f)
 	if err != nil {
-		r.problem(path, "%v", err)
+		r.expansionProblem(path, err)
 		return nil
 	}
 	key := "file-" + shortHash(target)
@@ -475,7 +484,7 @@ func (r *workloadRenderer) containerVolumes(cname string, c types.Container, kin
 func (r *workloadRenderer) volumeMount(path []string, target string, v types.ContainerVolume, kind string, volumes map[string]any) map[string]any {
 	res, err := r.in.Resources.VolumeSource(v.Source)
 	if err != nil {
-		r.problem(path, "%v", err)
+		r.expansionProblem(path, err)
 		return nil
 	}
 	vol := "vol-" + shortHash(res.Uid)
@@ -580,7 +589,7 @@ func probe(p *types.ContainerProbe) map[string]any {
 // expand resolves the placeholders of s, telling whether any resolved to a secret output.
 func (r *workloadRenderer) expand(s string) (string, bool, error) {
 	secret := false
-	out, err := placeholder.Expand(s, func(ref string) (string, error) {
+	out, err := r.in.Resources.Budget.Expand(s, func(ref string) (string, error) {
 		got, err := r.in.Resources.Lookup(ref)
 		if err != nil {
 			return "", err
