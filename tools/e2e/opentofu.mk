@@ -4,7 +4,9 @@
 #   make test-tofu TOFU_VERSION=v1.10.10
 #   make tofu                         only build (or find) tofu and print its path
 #
-# The test command is `make test`'s `go test`, with the environment OpenTofu needs:
+# The test command is `make test`'s `go test`, with -tags e2e (so the tests chaining hashicorp/local,
+# which `make e2e-local` runs against terraform, run against tofu here too), and the environment
+# OpenTofu needs:
 #   TF_ACC_TERRAFORM_PATH  the tofu binary (never TF_ACC_TERRAFORM_VERSION: it downloads)
 #   TF_ACC_PROVIDER_HOST   registry.opentofu.org: OpenTofu resolves a provider source without a
 #                          host (`score`, `score-tf/score`) to its own registry, so the provider
@@ -17,6 +19,7 @@
 TOFU_VERSION   ?=
 TOFU_BUILD     := tools/e2e/opentofu/build-tofu.sh
 TOFU_TEST_PKGS ?= ./...
+TOFU_TEST_TAGS ?= e2e
 TOFU_REGISTRY  := registry.opentofu.org
 
 tofu:
@@ -31,7 +34,7 @@ test-tofu:
 		TF_ACC_TERRAFORM_PATH="$$tofu" \
 		TF_ACC_PROVIDER_HOST=$(TOFU_REGISTRY) \
 		TF_CLI_CONFIG_FILE="$(TOOLS_TFRC)" \
-		$(GO) test -count=1 -timeout $(TEST_TIMEOUT) $(TOFU_TEST_PKGS)
+		$(GO) test -tags '$(TOFU_TEST_TAGS)' -count=1 -timeout $(TEST_TIMEOUT) $(TOFU_TEST_PKGS)
 
 # Alias.
 e2e-opentofu: test-tofu
