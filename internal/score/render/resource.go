@@ -16,6 +16,7 @@ import (
 	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
 	"github.com/score-tf/terraform-provider-score/internal/score/render/compose"
 	"github.com/score-tf/terraform-provider-score/internal/score/render/kubernetes"
+	"github.com/score-tf/terraform-provider-score/internal/score/secret"
 )
 
 // MountsDirectory is where compose provisioners put their files, relative to the compose file;
@@ -77,8 +78,7 @@ func RenderResource(uid string, res *provisioner.Result, target provisioner.Targ
 
 // kubernetesArtifacts encodes the result's objects, those holding a secret output apart.
 func (r *Resource) kubernetesArtifacts(res *provisioner.Result, namespace string) error {
-	secretValues := slices.Sorted(maps.Values(r.Secrets))
-	objs, err := kubernetes.Encode(res.Manifests, namespace, secretValues)
+	objs, err := kubernetes.Encode(res.Manifests, namespace, secret.NewValues(slices.Collect(maps.Values(r.Secrets))...))
 	if err != nil {
 		return err
 	}
@@ -118,7 +118,7 @@ func (r *Resource) composeArtifacts(uid string, res *provisioner.Result) error {
 		}
 		files[path.Join(MountsDirectory, p)] = s
 	}
-	r.Files, r.SecretFiles = compose.SplitFiles(files, secrets)
+	r.Files, r.SecretFiles = compose.SplitFiles(files, compose.Values(secrets))
 	return nil
 }
 

@@ -1,11 +1,14 @@
 package resources
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/score-tf/terraform-provider-score/internal/score/placeholder"
+	"github.com/score-tf/terraform-provider-score/internal/score/secret"
 )
 
 // Reference is what one ${...} reference stands for.
@@ -118,4 +121,38 @@ func (r *Result) VolumeSource(source string) (*Resource, error) {
 		return res, nil
 	}
 	return nil, fmt.Errorf("source: resource '%s' does not exist", uid)
+}
+
+// SecretOutput is one secret output of a resolved resource; Value is its text, empty when the
+// output is empty or not a scalar.
+type SecretOutput struct {
+	UID, Key, Value string
+}
+
+// SecretOutputs lists the secret outputs of every resolved resource, sorted by uid and key: the
+// one place where a workload's secret values are gathered.
+func (r *Result) SecretOutputs() []SecretOutput {
+	var out []SecretOutput
+	for _, res := range r.Resources {
+		for key := range res.Secret {
+			s, err := placeholder.Stringify(res.Outputs[key])
+			if err != nil {
+				s = ""
+			}
+			out = append(out, SecretOutput{UID: res.Uid, Key: key, Value: s})
+		}
+	}
+	slices.SortFunc(out, func(a, b SecretOutput) int {
+		return cmp.Or(strings.Compare(a.UID, b.UID), strings.Compare(a.Key, b.Key))
+	})
+	return out
+}
+
+// SecretValues are the values of SecretOutputs.
+func (r *Result) SecretValues() secret.Values {
+	var v secret.Values
+	for _, s := range r.SecretOutputs() {
+		v.Add(s.Value)
+	}
+	return v
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/score-tf/terraform-provider-score/internal/score/render/document"
+	"github.com/score-tf/terraform-provider-score/internal/score/secret"
 )
 
 // Secret is a secret value and the variable that stands for it in compose files.
@@ -155,19 +156,25 @@ func Marshal(doc map[string]any) (string, error) {
 
 // SplitFiles separates files that hold a secret value from the others; both maps are keyed by
 // path relative to the compose file.
-func SplitFiles(files map[string]string, secrets []Secret) (plain, secret map[string]string) {
-	plain, secret = map[string]string{}, map[string]string{}
+func SplitFiles(files map[string]string, secrets secret.Values) (plain, held map[string]string) {
+	plain, held = map[string]string{}, map[string]string{}
 	for path, content := range files {
-		into := plain
-		for _, s := range secrets {
-			if s.Value != "" && strings.Contains(content, s.Value) {
-				into = secret
-				break
-			}
+		if secrets.In(content) {
+			held[path] = content
+		} else {
+			plain[path] = content
 		}
-		into[path] = content
 	}
-	return plain, secret
+	return plain, held
+}
+
+// Values are the values of secrets.
+func Values(secrets []Secret) secret.Values {
+	var v secret.Values
+	for _, s := range secrets {
+		v.Add(s.Value)
+	}
+	return v
 }
 
 // NormalizeServices fixes, in services a provisioner wrote, what score-compose's loader silently

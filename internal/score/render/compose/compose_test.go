@@ -288,14 +288,14 @@ func TestSplitFiles(t *testing.T) {
 		"mounts/nginx.conf":       "server {}\n",
 		"mounts/empty":            "",
 	}
-	plain, secret := compose.SplitFiles(files, []compose.Secret{{Variable: "E", Value: ""}, {Variable: "PW", Value: "hunter2"}})
+	plain, secret := compose.SplitFiles(files, compose.Values([]compose.Secret{{Variable: "E", Value: ""}, {Variable: "PW", Value: "hunter2"}}))
 	if !reflect.DeepEqual(secret, map[string]string{"mounts/redis/redis.conf": "requirepass hunter2\n"}) {
 		t.Errorf("secret files %v", secret)
 	}
 	if !reflect.DeepEqual(plain, map[string]string{"mounts/nginx.conf": "server {}\n", "mounts/empty": ""}) {
 		t.Errorf("plain files %v", plain)
 	}
-	plain, secret = compose.SplitFiles(nil, nil)
+	plain, secret = compose.SplitFiles(nil, compose.Values(nil))
 	if plain == nil || secret == nil || len(plain)+len(secret) != 0 {
 		t.Errorf("empty: %v %v", plain, secret)
 	}

@@ -86,7 +86,7 @@ func RenderWorkload(in WorkloadInput) (Rendered, error) {
 		}
 	}
 	out := Rendered{YAML: text, Env: Dotenv(used), BinaryFiles: r.binaryFiles}
-	out.Files, out.SecretFiles = SplitFiles(r.files, r.secrets)
+	out.Files, out.SecretFiles = SplitFiles(r.files, Values(r.secrets))
 	for v := range r.environment {
 		out.Environment = append(out.Environment, v)
 	}
@@ -129,17 +129,15 @@ func (r *workloadRenderer) expansionProblem(path []string, err error) {
 // addSecrets names the variable standing for each secret output, and keeps the values that go to
 // the env file.
 func (r *workloadRenderer) addSecrets() {
-	var refs []SecretRef
-	for _, res := range r.in.Resources.Resources {
-		for key := range res.Secret {
-			refs = append(refs, SecretRef{Uid: res.Uid, Key: key})
-		}
+	outputs := r.in.Resources.SecretOutputs()
+	refs := make([]SecretRef, len(outputs))
+	for i, o := range outputs {
+		refs[i] = SecretRef{Uid: o.UID, Key: o.Key}
 	}
 	r.secretVars = Variables(refs)
-	for ref, variable := range r.secretVars {
-		res := r.in.Resources.ByUid(ref.Uid)
-		if s, err := placeholder.Stringify(res.Outputs[ref.Key]); err == nil && s != "" {
-			r.secrets = append(r.secrets, Secret{Variable: variable, Value: s})
+	for i, o := range outputs {
+		if o.Value != "" {
+			r.secrets = append(r.secrets, Secret{Variable: r.secretVars[refs[i]], Value: o.Value})
 		}
 	}
 	sort.Slice(r.secrets, func(i, j int) bool { return r.secrets[i].Variable < r.secrets[j].Variable })
@@ -363,7 +361,7 @@ func (r *workloadRenderer) containerFiles(cname string, c types.Container, svc m
 			}
 			mode = int(m)
 		}
-		if secret || !utf8.ValidString(content) || containsSecret(content, r.secrets) {
+		if secret || !utf8.ValidString(content) || Values(r.secrets).In(content) {
 			binds = append(binds, r.bindFile(cname, target, content))
 			continue
 		}
@@ -564,15 +562,6 @@ func toAny(list []string) []any {
 		out[i] = s
 	}
 	return out
-}
-
-func containsSecret(s string, secrets []Secret) bool {
-	for _, sec := range secrets {
-		if sec.Value != "" && strings.Contains(s, sec.Value) {
-			return true
-		}
-	}
-	return false
 }
 
 func shortHash(s string) string {

@@ -6,7 +6,6 @@ package document
 import (
 	"bytes"
 	"fmt"
-	"strings"
 
 	"gopkg.in/yaml.v3"
 )
@@ -28,30 +27,4 @@ func YAML(v any) (string, error) {
 		return "", err
 	}
 	return buf.String(), nil
-}
-
-// Holds reports whether any string inside v (maps and lists are walked) contains one of the
-// values; empty values never match.
-func Holds(v any, values []string) bool {
-	switch t := v.(type) {
-	case string:
-		for _, s := range values {
-			if s != "" && strings.Contains(t, s) {
-				return true
-			}
-		}
-	case map[string]any:
-		for _, e := range t {
-			if Holds(e, values) {
-				return true
-			}
-		}
-	case []any:
-		for _, e := range t {
-			if Holds(e, values) {
-				return true
-			}
-		}
-	}
-	return false
 }

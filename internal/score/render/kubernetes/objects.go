@@ -9,6 +9,7 @@ import (
 
 	"github.com/score-tf/terraform-provider-score/internal/score/kube"
 	"github.com/score-tf/terraform-provider-score/internal/score/render/document"
+	"github.com/score-tf/terraform-provider-score/internal/score/secret"
 )
 
 // clusterScoped are the kinds that never get a namespace.
@@ -49,7 +50,7 @@ func Key(obj map[string]any) string {
 // Encode sets namespace on every namespaced object (when namespace is not empty), validates each
 // object, and encodes it as YAML with sorted keys. Two objects with the same key are an error
 // unless they are identical. secretValues are values that must not appear in Manifests.
-func Encode(objects []map[string]any, namespace string, secretValues []string) (Rendered, error) {
+func Encode(objects []map[string]any, namespace string, secretValues secret.Values) (Rendered, error) {
 	out := Rendered{Manifests: map[string]string{}, Secrets: map[string]string{}}
 	for i, obj := range objects {
 		kind, _ := obj["kind"].(string)
@@ -70,7 +71,7 @@ func Encode(objects []map[string]any, namespace string, secretValues []string) (
 		}
 		key := Key(obj)
 		into := out.Manifests
-		if kind == "Secret" || document.Holds(obj, secretValues) {
+		if kind == "Secret" || secretValues.HeldBy(obj) {
 			into = out.Secrets
 		}
 		for _, m := range []map[string]string{out.Manifests, out.Secrets} {

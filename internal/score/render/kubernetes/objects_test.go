@@ -9,6 +9,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/score-tf/terraform-provider-score/internal/score/render/kubernetes"
+	"github.com/score-tf/terraform-provider-score/internal/score/secret"
 )
 
 func ooObj(apiVersion, kind, name string, extra map[string]any) map[string]any {
@@ -63,7 +64,7 @@ func TestEncodeNamespaces(t *testing.T) {
 		ooObj("gateway.networking.k8s.io/v1", "HTTPRoute", "r", map[string]any{"spec": map[string]any{}}),
 		ooObj("v1", "Service", "other-ns", map[string]any{"metadata": map[string]any{"name": "other-ns", "namespace": "elsewhere"}}),
 	}
-	out, err := kubernetes.Encode(objs, "shop", nil)
+	out, err := kubernetes.Encode(objs, "shop", secret.Values{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +92,7 @@ func TestEncodeNamespaces(t *testing.T) {
 	}
 
 	// No namespace configured: objects keep theirs, keys use "_".
-	out, err = kubernetes.Encode([]map[string]any{ooDeployment("web", "nginx"), ooObj("v1", "Secret", "s", map[string]any{"metadata": map[string]any{"name": "s", "namespace": "ns"}})}, "", nil)
+	out, err = kubernetes.Encode([]map[string]any{ooDeployment("web", "nginx"), ooObj("v1", "Secret", "s", map[string]any{"metadata": map[string]any{"name": "s", "namespace": "ns"}})}, "", secret.Values{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +110,7 @@ func TestEncodeSecretsAreKeptApart(t *testing.T) {
 		ooObj("v1", "ConfigMap", "plain", map[string]any{"data": map[string]any{"host": "pg"}}),
 		ooDeployment("web", "nginx"),
 	}
-	out, err := kubernetes.Encode(objs, "ns", []string{"", password})
+	out, err := kubernetes.Encode(objs, "ns", secret.NewValues("", password))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +137,7 @@ func TestEncodeSecretsAreKeptApart(t *testing.T) {
 // Manifests, so the secret leaks into plan output. (Checking the decoded object's strings, or
 // the JSON of the object, would not miss them.)
 func TestEncodeSecretDetectionSurvivesYAMLQuoting(t *testing.T) {
-	for _, secret := range []string{
+	for _, value := range []string{
 		"line1\nline2",
 		"it's: quoted",
 		"tab\there",
@@ -145,29 +146,29 @@ func TestEncodeSecretDetectionSurvivesYAMLQuoting(t *testing.T) {
 		"trailing space ",
 		strings.Repeat("long words ", 12) + "end",
 	} {
-		objs := []map[string]any{ooObj("v1", "ConfigMap", "cfg", map[string]any{"data": map[string]any{"value": secret}})}
-		out, err := kubernetes.Encode(objs, "ns", []string{secret})
+		objs := []map[string]any{ooObj("v1", "ConfigMap", "cfg", map[string]any{"data": map[string]any{"value": value}})}
+		out, err := kubernetes.Encode(objs, "ns", secret.NewValues(value))
 		if err != nil {
 			t.Fatal(err)
 		}
 		if m, leaked := out.Manifests["core/v1/ConfigMap/ns/cfg"]; leaked {
-			t.Errorf("secret %q: the object holding it is in Manifests:\n%s", secret, m)
+			t.Errorf("secret %q: the object holding it is in Manifests:\n%s", value, m)
 		}
 	}
 }
 
 func TestEncodeDuplicates(t *testing.T) {
 	// Identical objects merge into one.
-	out, err := kubernetes.Encode([]map[string]any{ooDeployment("web", "nginx"), ooDeployment("web", "nginx")}, "ns", nil)
+	out, err := kubernetes.Encode([]map[string]any{ooDeployment("web", "nginx"), ooDeployment("web", "nginx")}, "ns", secret.Values{})
 	if err != nil || len(out.Manifests) != 1 {
 		t.Errorf("identical duplicates: %v, %v", out.Manifests, err)
 	}
-	out, err = kubernetes.Encode([]map[string]any{ooObj("v1", "Secret", "s", nil), ooObj("v1", "Secret", "s", nil)}, "ns", nil)
+	out, err = kubernetes.Encode([]map[string]any{ooObj("v1", "Secret", "s", nil), ooObj("v1", "Secret", "s", nil)}, "ns", secret.Values{})
 	if err != nil || len(out.Secrets) != 1 {
 		t.Errorf("identical secrets: %v, %v", out.Secrets, err)
 	}
 	// Different objects with one identity are an error.
-	_, err = kubernetes.Encode([]map[string]any{ooDeployment("web", "nginx"), ooDeployment("web", "httpd")}, "ns", nil)
+	_, err = kubernetes.Encode([]map[string]any{ooDeployment("web", "nginx"), ooDeployment("web", "httpd")}, "ns", secret.Values{})
 	if err == nil || !strings.Contains(err.Error(), "two different objects have the same identity apps/v1/Deployment/ns/web") {
 		t.Errorf("different duplicates: %v", err)
 	}
@@ -175,14 +176,14 @@ func TestEncodeDuplicates(t *testing.T) {
 	_, err = kubernetes.Encode([]map[string]any{
 		ooObj("v1", "ConfigMap", "c", map[string]any{"data": map[string]any{"a": "public"}}),
 		ooObj("v1", "ConfigMap", "c", map[string]any{"data": map[string]any{"a": "hidden"}}),
-	}, "", []string{"hidden"})
+	}, "", secret.NewValues("hidden"))
 	if err == nil || !strings.Contains(err.Error(), "core/v1/ConfigMap/_/c") {
 		t.Errorf("duplicates across maps: %v", err)
 	}
 	// The same name in two namespaces or two kinds is fine.
 	cm := ooObj("v1", "ConfigMap", "x", map[string]any{"metadata": map[string]any{"name": "x", "namespace": "a"}})
 	cm2 := ooObj("v1", "ConfigMap", "x", map[string]any{"metadata": map[string]any{"name": "x", "namespace": "b"}})
-	out, err = kubernetes.Encode([]map[string]any{cm, cm2, ooObj("v1", "Service", "x", map[string]any{"metadata": map[string]any{"name": "x", "namespace": "a"}})}, "", nil)
+	out, err = kubernetes.Encode([]map[string]any{cm, cm2, ooObj("v1", "Service", "x", map[string]any{"metadata": map[string]any{"name": "x", "namespace": "a"}})}, "", secret.Values{})
 	if err != nil || len(out.Manifests) != 3 {
 		t.Errorf("distinct identities: %v, %v", ooKeys(out.Manifests), err)
 	}
@@ -205,7 +206,7 @@ func TestEncodeInvalidObjects(t *testing.T) {
 		{"metadata not a mapping", map[string]any{"apiVersion": "v1", "kind": "ConfigMap", "metadata": "x"}, []string{"object 1"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := kubernetes.Encode([]map[string]any{ooObj("v1", "ConfigMap", "ok", nil), c.obj}, "ns", nil)
+			_, err := kubernetes.Encode([]map[string]any{ooObj("v1", "ConfigMap", "ok", nil), c.obj}, "ns", secret.Values{})
 			if err == nil {
 				t.Fatal("want an error")
 			}
@@ -233,12 +234,12 @@ func TestEncodeIsDeterministic(t *testing.T) {
 		}
 		return []map[string]any{ooObj("v1", "ConfigMap", "c", map[string]any{"data": data}), ooDeployment("web", "nginx")}
 	}
-	a, err := kubernetes.Encode(build(false), "ns", nil)
+	a, err := kubernetes.Encode(build(false), "ns", secret.Values{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i := 0; i < 20; i++ {
-		b, err := kubernetes.Encode(build(i%2 == 0), "ns", nil)
+		b, err := kubernetes.Encode(build(i%2 == 0), "ns", secret.Values{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -264,7 +265,7 @@ func TestEncodeIsDeterministic(t *testing.T) {
 }
 
 func TestEncodeNothing(t *testing.T) {
-	out, err := kubernetes.Encode(nil, "ns", nil)
+	out, err := kubernetes.Encode(nil, "ns", secret.Values{})
 	if err != nil || out.Manifests == nil || out.Secrets == nil || len(out.Manifests)+len(out.Secrets) != 0 {
 		t.Errorf("Encode(nil) = %+v, %v", out, err)
 	}

@@ -21,8 +21,8 @@ import (
 	"github.com/score-tf/terraform-provider-score/internal/score/placeholder"
 	"github.com/score-tf/terraform-provider-score/internal/score/problem"
 	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
-	"github.com/score-tf/terraform-provider-score/internal/score/render/document"
 	"github.com/score-tf/terraform-provider-score/internal/score/resources"
+	"github.com/score-tf/terraform-provider-score/internal/score/secret"
 )
 
 // Annotations and labels with meaning here (score-k8s's names, so score files stay portable).
@@ -56,21 +56,12 @@ func RenderWorkload(in WorkloadInput) (Rendered, error) {
 			objects = append(objects, res.Provisioned.Manifests...)
 		}
 	}
-	var secretValues []string
-	for _, res := range in.Resources.Resources {
-		for key := range res.Secret {
-			if s, err := placeholder.Stringify(res.Outputs[key]); err == nil && s != "" {
-				secretValues = append(secretValues, s)
-			}
-		}
-	}
-	sort.Strings(secretValues)
 	for _, obj := range objects {
-		if kind, _ := obj["kind"].(string); kind != "Secret" && document.Holds(obj, []string{provisioner.SecretRefStart}) {
+		if kind, _ := obj["kind"].(string); kind != "Secret" && secret.NewValues(provisioner.SecretRefStart).HeldBy(obj) {
 			return Rendered{}, problem.List{{Message: "unresolved secret reference in object " + Key(obj) + ": secret references may only be used in container variables and files"}}
 		}
 	}
-	out, err := Encode(objects, in.Namespace, secretValues)
+	out, err := Encode(objects, in.Namespace, in.Resources.SecretValues())
 	if err != nil {
 		return Rendered{}, problem.List{{Message: err.Error()}}
 	}

@@ -1,0 +1,102 @@
+package secret_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/score-tf/terraform-provider-score/internal/score/secret"
+)
+
+func TestHide(t *testing.T) {
+	const h = secret.Hidden
+	for _, c := range []struct {
+		name, in string
+		values   []string
+		want     string
+	}{
+		{"no values", "a b c", nil, "a b c"},
+		{"empty values are not secrets", "a b", []string{"", ""}, "a b"},
+		{"every occurrence", "pw=hunter2 again hunter2", []string{"hunter2"}, "pw=" + h + " again " + h},
+		{"longest first", "key=abc-secret-xyz", []string{"secret", "abc-secret-xyz"}, "key=" + h},
+		{"overlapping, longest first whatever the order", "xx-secret-long", []string{"secret", "secret-long"}, "xx-" + h},
+		{"duplicates", "s1 s1", []string{"s1", "s1"}, h + " " + h},
+		{"the placeholder is not hidden again", "sensitive", []string{"sensitive"}, h},
+		{"unicode", "é🔐é", []string{"🔐"}, "é" + h + "é"},
+		{"absent", "nothing here", []string{"hunter2"}, "nothing here"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := secret.NewValues(c.values...).Hide(c.in); got != c.want {
+				t.Errorf("Hide(%q) with %q = %q, want %q", c.in, c.values, got, c.want)
+			}
+		})
+	}
+}
+
+func TestHeldBy(t *testing.T) {
+	v := secret.NewValues("hunter2", "")
+	for _, c := range []struct {
+		name string
+		doc  any
+		want bool
+	}{
+		{"plain string", "x hunter2 y", true},
+		{"nested map", map[string]any{"a": map[string]any{"b": "hunter2"}}, true},
+		{"nested list", []any{"a", []any{"xhunter2"}}, true},
+		{"absent", map[string]any{"a": []any{"b", 1, true, nil}}, false},
+		{"keys are not values", map[string]any{"hunter2": "x"}, false},
+		{"empty values never match", "", false},
+	} {
+		if got := v.HeldBy(c.doc); got != c.want {
+			t.Errorf("%s: HeldBy = %v, want %v", c.name, got, c.want)
+		}
+	}
+	if secret.NewValues().HeldBy("anything") {
+		t.Error("an empty set holds nothing")
+	}
+}
+
+func TestAddLeaves(t *testing.T) {
+	var v secret.Values
+	v.AddLeaves(map[string]any{"a": "pw", "b": []any{"user", 1234, nil}, "c": map[string]any{"d": true}})
+	for _, want := range []string{"pw", "user", "1234", "true"} {
+		if !v.In(want) {
+			t.Errorf("%q missing", want)
+		}
+	}
+	if v.Len() != 4 {
+		t.Errorf("Len = %d, want 4", v.Len())
+	}
+	var w secret.Values
+	w.Merge(v)
+	if w.Len() != 4 || w.Hide("pw") != secret.Hidden {
+		t.Errorf("Merge: %d values", w.Len())
+	}
+}
+
+// FuzzHide: with values made of digits (Hidden holds none), no value survives Hide, whatever the
+// text; and Hide is deterministic.
+func FuzzHide(f *testing.F) {
+	f.Add("pw=123456 and 1234", "1234", "123456")
+	f.Add("", "", "")
+	f.Add("12121212", "121", "212")
+	f.Fuzz(func(t *testing.T, text, a, b string) {
+		a, b = digits(a), digits(b)
+		v := secret.NewValues(a, b)
+		got := v.Hide(text)
+		if v.In(got) {
+			t.Fatalf("Hide(%q) with %q, %q left a value: %q", text, a, b, got)
+		}
+		if v.Hide(text) != got {
+			t.Fatal("not deterministic")
+		}
+	})
+}
+
+func digits(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, s)
+}
