@@ -3,7 +3,6 @@ package provider
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -73,10 +72,9 @@ func (m workloadSourceModel) input(opts loadOptions) (loader.Input, diag.Diagnos
 	}
 	if !m.File.IsNull() {
 		name := m.File.ValueString()
-		data, err := os.ReadFile(name)
+		data, err := loader.ReadFile(name, loader.MaxScoreFileSize)
 		if err != nil {
-			diags.AddAttributeError(path.Root("file"), "Cannot read score file",
-				fmt.Sprintf("Reading %q: %v", name, err))
+			diags.AddAttributeError(path.Root("file"), "Cannot read score file", err.Error())
 			return in, diags
 		}
 		in.Content = data

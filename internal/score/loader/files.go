@@ -84,12 +84,33 @@ func readFiles(doc map[string]any, in Input, loc locator, budget *placeholder.Bu
 	return out
 }
 
+// MaxScoreFileSize bounds the score file itself, read by ReadFile (the provider's `file`). Real
+// score files are a few kilobytes; this is the size a provisioner's output may reach too.
+const MaxScoreFileSize = 4 << 20
+
+// systemTrees hold the kernel's and devices' pseudo-files: /proc/self/environ is the process's
+// environment, /dev/zero never ends. Nothing there is configuration, so none of it is ever read.
+var systemTrees = []string{"/proc", "/sys", "/dev"}
+
+// ReadFile reads name if it is a regular file of at most limit bytes, outside /proc, /sys and /dev
+// (symbolic links resolved). A named pipe is refused rather than waited on.
+func ReadFile(name string, limit int64) ([]byte, error) {
+	label := fmt.Sprintf("file %q", name)
+	f, err := openChecked(name, label, func() (*os.File, error) { return os.OpenFile(name, openSourceFlags, 0) })
+	if err != nil {
+		return nil, err
+	}
+	return readBounded(f, label, limit)
+}
+
 // readSource reads a file source. Unless external sources are allowed, the path must be relative
-// and stay inside BaseDir, symbolic links included (os.Root enforces that).
+// and stay inside BaseDir, symbolic links included (os.Root enforces that). Files in system trees
+// are refused either way, and before that check, so deferring external sources never skips them.
 func readSource(source string, in Input) ([]byte, error) {
 	if source == "" {
 		return nil, errors.New("source is empty")
 	}
+	label := fmt.Sprintf("source %q", source)
 	base := in.BaseDir
 	if base == "" {
 		base = "."
@@ -99,8 +120,11 @@ func readSource(source string, in Input) ([]byte, error) {
 		if !filepath.IsAbs(p) {
 			p = filepath.Join(base, p)
 		}
-		f, err := os.OpenFile(p, openSourceFlags, 0)
-		return readBounded(f, err, source)
+		f, err := openChecked(p, label, func() (*os.File, error) { return os.OpenFile(p, openSourceFlags, 0) })
+		if err != nil {
+			return nil, err
+		}
+		return readBounded(f, label, MaxFileSize)
 	}
 	if !filepath.IsLocal(source) {
 		return nil, externalSource(source)
@@ -110,12 +134,58 @@ func readSource(source string, in Input) ([]byte, error) {
 		return nil, fmt.Errorf("cannot open the score file's directory %q: %v", base, err)
 	}
 	defer root.Close()
-	f, err := root.OpenFile(filepath.Clean(source), openSourceFlags, 0)
+	f, err := openChecked(filepath.Join(base, source), label, func() (*os.File, error) {
+		return root.OpenFile(filepath.Clean(source), openSourceFlags, 0)
+	})
 	if err != nil && strings.Contains(err.Error(), "escapes from parent") {
 		// A symbolic link inside the directory that leads out of it.
 		return nil, externalSource(source)
 	}
-	return readBounded(f, err, source)
+	if err != nil {
+		return nil, err
+	}
+	return readBounded(f, label, MaxFileSize)
+}
+
+// openChecked opens name with open unless name, or the path its symbolic links resolve to, lies
+// in a system tree. It checks before opening, since opening a device can have effects of its own.
+// label names the file in errors.
+func openChecked(name, label string, open func() (*os.File, error)) (*os.File, error) {
+	resolved, evalErr := filepath.EvalSymlinks(name)
+	if inSystemTree(name) || (evalErr == nil && inSystemTree(resolved)) {
+		return nil, systemFile(label)
+	}
+	f, err := open()
+	if err != nil {
+		// Also when the path did not resolve: open says why in the usual words.
+		return nil, fmt.Errorf("cannot read %s: %v", label, unwrapPathError(err))
+	}
+	if evalErr != nil {
+		// It opens although its path does not resolve: a link like /proc/self/fd/3 that names an
+		// open file rather than a path.
+		f.Close()
+		return nil, systemFile(label)
+	}
+	return f, nil
+}
+
+// inSystemTree reports whether name, made absolute, lies in one of systemTrees.
+func inSystemTree(name string) bool {
+	abs, err := filepath.Abs(name)
+	if err != nil {
+		return true
+	}
+	abs = filepath.ToSlash(abs)
+	for _, tree := range systemTrees {
+		if abs == tree || strings.HasPrefix(abs, tree+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+func systemFile(label string) error {
+	return fmt.Errorf("%s is refused: it is in, or links into, /proc, /sys or /dev, whose files are never read (whatever allow_external_file_sources says)", label)
 }
 
 // openSourceFlags opens without blocking: opening a named pipe for reading would otherwise wait
@@ -129,30 +199,27 @@ func externalSource(source string) error {
 	return fmt.Errorf("source %q must be a relative path inside the score file's directory; files outside it are only read when the provider sets allow_external_file_sources = true: %w", source, errExternal)
 }
 
-// readBounded reads the file openErr says was opened, if it is a regular file of at most
-// MaxFileSize bytes, and closes it.
-func readBounded(f *os.File, openErr error, source string) ([]byte, error) {
-	if openErr != nil {
-		return nil, fmt.Errorf("cannot read source %q: %v", source, unwrapPathError(openErr))
-	}
+// readBounded reads f, if it is a regular file of at most limit bytes, and closes it. label names
+// the file in errors.
+func readBounded(f *os.File, label string, limit int64) ([]byte, error) {
 	defer f.Close()
 	info, err := f.Stat()
 	if err != nil {
-		return nil, fmt.Errorf("cannot read source %q: %v", source, unwrapPathError(err))
+		return nil, fmt.Errorf("cannot read %s: %v", label, unwrapPathError(err))
 	}
 	if !info.Mode().IsRegular() {
-		return nil, fmt.Errorf("source %q is not a regular file", source)
+		return nil, fmt.Errorf("%s is not a regular file", label)
 	}
-	if info.Size() > MaxFileSize {
-		return nil, fmt.Errorf("source %q is %d bytes; files may be at most %d bytes", source, info.Size(), MaxFileSize)
+	if info.Size() > limit {
+		return nil, fmt.Errorf("%s is %d bytes; files may be at most %d bytes", label, info.Size(), limit)
 	}
 	// Bounded again, in case the file grew since Stat.
-	b, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
-		return nil, fmt.Errorf("cannot read source %q: %v", source, unwrapPathError(err))
+		return nil, fmt.Errorf("cannot read %s: %v", label, unwrapPathError(err))
 	}
-	if len(b) > MaxFileSize {
-		return nil, fmt.Errorf("source %q is over %d bytes; files may be at most %d bytes", source, MaxFileSize, MaxFileSize)
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("%s is over %d bytes; files may be at most %d bytes", label, limit, limit)
 	}
 	return b, nil
 }

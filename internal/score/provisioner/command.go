@@ -12,10 +12,33 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/score-tf/terraform-provider-score/internal/score/secret"
 )
 
-// CommandTimeout bounds one cmd:// provisioner run.
+// CommandTimeout bounds one cmd:// provisioner run: then the program and every process it started
+// are killed. A plan renders a workload twice and a workload may hold several resources, so these
+// runs add up; the total a request may spend is the caller's: a deadline on the ctx given to
+// Provision bounds every run under it together.
 const CommandTimeout = 2 * time.Minute
+
+// commandTimeout is CommandTimeout, shortened by tests.
+var commandTimeout = CommandTimeout
+
+// commandWaitDelay is how long, once the program has exited or been killed, a process it started
+// may keep its stdout or stderr open; then the pipes are closed and the run fails.
+var commandWaitDelay = 5 * time.Second
+
+const (
+	// stderrCapture bounds the stderr kept from a command.
+	stderrCapture = 64 << 10
+	// maxStderrExcerpt bounds the part of it quoted in an error.
+	maxStderrExcerpt = 4 << 10
+	// minSecretLen is the shortest state, shared or params value hidden in a quoted stderr; shorter
+	// ones would blank out ordinary words. Values under secret-looking keys are hidden whatever
+	// their length.
+	minSecretLen = 4
+)
 
 // commandInput is the JSON a cmd:// provisioner reads on stdin (the upstream protocol).
 type commandInput struct {
@@ -107,24 +130,12 @@ func provisionCommand(ctx context.Context, def *Definition, req Request, target 
 		return nil, err
 	}
 
-	ctx, cancel := context.WithTimeout(ctx, CommandTimeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, args...)
-	cmd.Stdin = bytes.NewReader(stdin)
-	stdout := &limitedWriter{n: MaxTemplateOutput}
-	var stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = stdout, &limitedBuffer{buf: &stderr, n: 64 << 10}
-	if err := cmd.Run(); err != nil {
-		if stdout.full {
-			return nil, fmt.Errorf("command %w", errTooLarge)
-		}
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("command timed out after %s", CommandTimeout)
-		}
-		return nil, fmt.Errorf("command failed: %v\n%s", err, strings.TrimSpace(stderr.String()))
+	output, err := runCommand(ctx, bin, args, stdin)
+	if err != nil {
+		return nil, err
 	}
 	var out commandOutput
-	dec := json.NewDecoder(bytes.NewReader(stdout.buf.Bytes()))
+	dec := json.NewDecoder(bytes.NewReader(output))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&out); err != nil {
 		return nil, fmt.Errorf("command output is not the expected JSON: %v", err)
@@ -172,19 +183,115 @@ func commandBinary(uri string) (string, error) {
 	}
 }
 
+// runCommand runs bin with stdin in its own process group and returns its stdout. The run ends
+// when the program exits, or when ctx or commandTimeout does: then the whole group is killed.
+func runCommand(ctx context.Context, bin string, args []string, stdin []byte) ([]byte, error) {
+	runCtx, cancel := context.WithTimeout(ctx, commandTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(runCtx, bin, args...)
+	cmd.Stdin = bytes.NewReader(stdin)
+	stdout := &limitedWriter{n: MaxTemplateOutput}
+	stderr := &limitedBuffer{n: stderrCapture}
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	// A process the program started can hold the pipes open after the program is gone.
+	cmd.WaitDelay = commandWaitDelay
+	inOwnGroup(cmd)
+	err := cmd.Run()
+	if err == nil {
+		return stdout.buf.Bytes(), nil
+	}
+	// A failed run leaves nothing behind (a successful one may have started a daemon on purpose).
+	killGroup(cmd)
+	switch {
+	case stdout.full:
+		return nil, fmt.Errorf("command %w", errTooLarge)
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		return nil, errors.New("command stopped: the time allowed for this request's provisioners ran out")
+	case ctx.Err() != nil:
+		return nil, fmt.Errorf("command stopped: %v", context.Cause(ctx))
+	case runCtx.Err() != nil:
+		return nil, fmt.Errorf("command timed out after %s", commandTimeout)
+	case errors.Is(err, exec.ErrWaitDelay):
+		return nil, fmt.Errorf("command exited, but a process it started still held its output open %s later; background processes must not inherit the provisioner's stdout or stderr", commandWaitDelay)
+	}
+	return nil, fmt.Errorf("command failed: %v\n%s", err, stderrExcerpt(stderr, commandSecrets(stdin)))
+}
+
+// stderrExcerpt is the part of a failed command's stderr its error quotes: at most
+// maxStderrExcerpt bytes, with every secret hidden.
+func stderrExcerpt(stderr *limitedBuffer, secrets []string) string {
+	text := secret.NewValues(secrets...).Hide(stderr.buf.String())
+	if stderr.dropped {
+		// The capture may have cut a secret short, so that it did not match: drop what could be
+		// left of one.
+		longest := 0
+		for _, s := range secrets {
+			longest = max(longest, len(s))
+		}
+		text = text[:len(text)-min(len(text), max(0, longest-1))]
+	}
+	text = strings.TrimSpace(text)
+	if len(text) <= maxStderrExcerpt && !stderr.dropped {
+		return text
+	}
+	return strings.ToValidUTF8(text[:min(len(text), maxStderrExcerpt)], "") + "\n[stderr truncated]"
+}
+
+// commandSecrets lists the values of the command's input (stdin) its quoted stderr must not show:
+// every string in resource_state, shared_state and resource_params of at least minSecretLen bytes
+// (generated credentials live there, and params may carry other resources' secrets), and every
+// string under a secret-looking key anywhere. A command that echoes its input shows the JSON
+// escaped form, so that is listed too.
+func commandSecrets(stdin []byte) []string {
+	var in map[string]any
+	if json.Unmarshal(stdin, &in) != nil {
+		return nil
+	}
+	var found []string
+	for key, v := range in {
+		all := key == "resource_state" || key == "shared_state" || key == "resource_params"
+		collectSecrets(v, all, false, &found)
+	}
+	var escaped []string
+	for _, s := range found {
+		if b, err := json.Marshal(s); err == nil && string(b[1:len(b)-1]) != s {
+			escaped = append(escaped, string(b[1:len(b)-1]))
+		}
+	}
+	return append(found, escaped...)
+}
+
+// collectSecrets adds v's strings to found: all of them (of at least minSecretLen bytes) when all
+// is set, else those under a key that looks secret.
+func collectSecrets(v any, all, secretKey bool, found *[]string) {
+	switch v := v.(type) {
+	case string:
+		if secretKey || (all && len(v) >= minSecretLen) {
+			*found = append(*found, v)
+		}
+	case map[string]any:
+		for k, e := range v {
+			collectSecrets(e, all, secretKey || looksSecret(k), found)
+		}
+	case []any:
+		for _, e := range v {
+			collectSecrets(e, all, secretKey, found)
+		}
+	}
+}
+
 // limitedBuffer keeps at most n bytes and drops the rest (stderr is only for messages).
 type limitedBuffer struct {
-	buf *bytes.Buffer
-	n   int
+	buf     bytes.Buffer
+	n       int
+	dropped bool
 }
 
 func (w *limitedBuffer) Write(p []byte) (int, error) {
-	if room := w.n - w.buf.Len(); room > 0 {
-		if len(p) > room {
-			w.buf.Write(p[:room])
-		} else {
-			w.buf.Write(p)
-		}
+	n := len(p)
+	if room := max(0, w.n-w.buf.Len()); n > room {
+		p, w.dropped = p[:room], true
 	}
-	return len(p), nil
+	w.buf.Write(p)
+	return n, nil
 }

@@ -173,8 +173,7 @@ func TestCommandProvisionerFailures(t *testing.T) {
 			t.Errorf("message is %d bytes", n)
 		}
 	})
-	// CommandTimeout is 2 minutes and not configurable, so a command that outlives it is not
-	// tested here: it would make the suite at least 2 minutes slower.
+	// Commands that outlive their time, and stderr that would show secrets: command_hostile_test.go.
 }
 
 // Regression (message): a cmd:// provisioner printing more than MaxTemplateOutput bytes fails with

@@ -2,7 +2,6 @@ package provisioner
 
 import (
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 
@@ -40,9 +39,13 @@ func (r *ImportedResource) Prior() Stored {
 	return Stored{Guid: r.Guid, State: r.State, Shared: r.Shared}
 }
 
+// MaxStateFileSize bounds the state file an import reads: a whole project's state.yaml, far more
+// than a score file, but never a device or an endless stream.
+const MaxStateFileSize = 64 << 20
+
 // ReadStateFile reads the resource uid from a score-compose or score-k8s state file.
 func ReadStateFile(file, uid string) (*ImportedResource, error) {
-	data, err := os.ReadFile(file)
+	data, err := loader.ReadFile(file, MaxStateFileSize)
 	if err != nil {
 		return nil, err
 	}
