@@ -83,11 +83,15 @@ func ProvisionResource(ctx context.Context, s Settings, req ResourceRequest) (*R
 	}
 	res, err := provisioner.Provision(ctx, def, preq, s.options())
 	if err != nil {
-		return nil, &Error{Step: StepProvision, Err: err}
+		return nil, &Error{Step: StepProvision, Err: req.knownSecrets().HideError(err)}
 	}
 	rendered, err := render.RenderResource(preq.Uid, res, s.Target, s.Namespace)
 	if err != nil {
-		return nil, &Error{Step: StepRender, Err: fmt.Errorf("provisioner %s for resource '%s': %w", def.URI, preq.Uid, err)}
+		known := req.knownSecrets()
+		for _, key := range res.SecretOutputs {
+			known.AddLeaves(res.Outputs[key])
+		}
+		return nil, &Error{Step: StepRender, Err: known.HideError(fmt.Errorf("provisioner %s for resource '%s': %w", def.URI, preq.Uid, err))}
 	}
 	return &Resource{UID: preq.Uid, ProvisionerURI: def.URI, State: res.Stored, RenderedResource: *rendered}, nil
 }

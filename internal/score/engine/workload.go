@@ -95,11 +95,11 @@ func RenderWorkload(ctx context.Context, s Settings, req WorkloadRequest) (*Work
 		Prior: req.Prior.Resources, PriorShared: req.Prior.Shared, Random: req.Random,
 	})
 	if err != nil {
-		return nil, err
+		return nil, hideSecrets(err, req.knownSecrets(res))
 	}
 	out := &Workload{Name: req.Workload.Name(), State: WorkloadState{Resources: res.Stored, Shared: res.Shared}}
 	if err := renderTarget(s, req.Workload, res, out); err != nil {
-		return nil, err
+		return nil, hideSecrets(err, req.knownSecrets(res))
 	}
 	out.Service = serviceOf(req.Workload, s.Target)
 	if out.ResourceOutputs, err = resourceOutputs(res); err != nil {

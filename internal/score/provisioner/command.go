@@ -271,7 +271,7 @@ func collectSecrets(v any, all, secretKey bool, found *[]string) {
 		}
 	case map[string]any:
 		for k, e := range v {
-			collectSecrets(e, all, secretKey || looksSecret(k), found)
+			collectSecrets(e, all, secretKey || secret.Named(k), found)
 		}
 	case []any:
 		for _, e := range v {

@@ -6,8 +6,8 @@ import (
 	"io"
 	"sort"
 	"strconv"
-	"strings"
-	"unicode"
+
+	"github.com/score-tf/terraform-provider-score/internal/score/secret"
 )
 
 // Data is what templates see, with score-compose's and score-k8s's field names.
@@ -147,7 +147,7 @@ func Provision(ctx context.Context, def *Definition, req Request, opts Options) 
 	return res, nil
 }
 
-func provisionTemplate(ctx context.Context, def *Definition, req Request, target Target) (*Result, error) {
+func provisionTemplate(ctx context.Context, def *Definition, req Request, target Target) (res *Result, err error) {
 	guid := req.Prior.Guid
 	if guid == "" {
 		var err error
@@ -166,6 +166,9 @@ func provisionTemplate(ctx context.Context, def *Definition, req Request, target
 	if data.WorkloadServices == nil {
 		data.WorkloadServices = map[string]WorkloadService{}
 	}
+	// A template may quote what it generated (a `fail` naming a value, a parse error on its
+	// output): never a value under a secret name.
+	defer func() { err = hiddenIn(data).HideError(err) }()
 	b, release := def.bind(ctx, req.Random)
 	defer release()
 
@@ -184,7 +187,6 @@ func provisionTemplate(ctx context.Context, def *Definition, req Request, target
 		return m, nil
 	}
 
-	var err error
 	if data.Init, err = mapSection("init"); err != nil {
 		return nil, err
 	}
@@ -205,7 +207,7 @@ func provisionTemplate(ctx context.Context, def *Definition, req Request, target
 		return nil, err
 	}
 
-	res := &Result{Stored: Stored{Guid: guid, State: data.State, Shared: data.Shared}, Outputs: orEmpty(outputs)}
+	res = &Result{Stored: Stored{Guid: guid, State: data.State, Shared: data.Shared}, Outputs: orEmpty(outputs)}
 	switch target {
 	case Kubernetes:
 		v, err := b.execute("manifests", data)
@@ -238,6 +240,15 @@ func provisionTemplate(ctx context.Context, def *Definition, req Request, target
 		}
 	}
 	return res, nil
+}
+
+// hiddenIn are the values of data under secret names: what its errors must not show.
+func hiddenIn(data *Data) secret.Values {
+	var v secret.Values
+	for _, m := range []map[string]any{data.Params, data.Init, data.State, data.Shared} {
+		v.AddNamed(m)
+	}
+	return v
 }
 
 func manifestList(v any) ([]map[string]any, error) {
@@ -335,64 +346,12 @@ func cloneValue(v any) any {
 	}
 }
 
-// secretWords guess which outputs are secret when a provisioner does not say (secret_outputs):
-// an output whose name holds one of these words (split on punctuation and camelCase) holds a
-// credential in the upstream libraries: password, secret_key, connection, url...
-var secretWords = map[string]bool{
-	"password": true, "passwd": true, "pwd": true, "secret": true, "token": true, "credential": true,
-	"credentials": true, "connection": true, "url": true, "uri": true, "dsn": true, "private": true,
-	"apikey": true,
-}
-
-// looksSecret reports whether an output name suggests a credential.
-func looksSecret(name string) bool {
-	words := splitWords(name)
-	for i, w := range words {
-		if secretWords[w] || (w == "api" && i+1 < len(words) && words[i+1] == "key") {
-			return true
-		}
-	}
-	return false
-}
-
-// splitWords splits a name on punctuation and camelCase (DBPassword → db, password), lower case.
-func splitWords(name string) []string {
-	runes := []rune(name)
-	var words []string
-	start := -1
-	for i, r := range runes {
-		alnum := unicode.IsLetter(r) || unicode.IsDigit(r)
-		if !alnum {
-			if start >= 0 {
-				words = append(words, strings.ToLower(string(runes[start:i])))
-				start = -1
-			}
-			continue
-		}
-		if start >= 0 && unicode.IsUpper(r) {
-			prev := runes[i-1]
-			nextLower := i+1 < len(runes) && unicode.IsLower(runes[i+1])
-			if unicode.IsLower(prev) || unicode.IsDigit(prev) || (unicode.IsUpper(prev) && nextLower) {
-				words = append(words, strings.ToLower(string(runes[start:i])))
-				start = i
-			}
-		}
-		if start < 0 {
-			start = i
-		}
-	}
-	if start >= 0 {
-		words = append(words, strings.ToLower(string(runes[start:])))
-	}
-	return words
-}
-
 // IsSecretOutput reports whether the output key is secret for this provisioner.
 func (d *Definition) IsSecretOutput(key string) bool {
 	if d.secretsListed {
 		return contains(d.SecretOutputs, key)
 	}
-	return looksSecret(key)
+	return secret.Named(key)
 }
 
 // SecretOutputNames lists the secret outputs: the secret_outputs list, or the expected outputs
@@ -403,7 +362,7 @@ func (d *Definition) SecretOutputNames() []string {
 	}
 	names := []string{}
 	for _, o := range d.ExpectedOutputs {
-		if looksSecret(o) {
+		if secret.Named(o) {
 			names = append(names, o)
 		}
 	}

@@ -79,7 +79,8 @@ type Result struct {
 }
 
 // Resolve binds or provisions every resource of the workload, in dependency order. Problems name
-// the resource path in the score file.
+// the resource path in the score file; with them comes what was resolved before them, so the
+// caller knows every secret value that could appear in a message.
 func Resolve(ctx context.Context, in Input) (*Result, error) {
 	spec := in.Workload.Spec
 	name := in.Workload.Name()
@@ -104,7 +105,7 @@ func Resolve(ctx context.Context, in Input) (*Result, error) {
 		}
 	}
 	if len(problems) > 0 {
-		return nil, problems
+		return res, problems
 	}
 	return res, nil
 }

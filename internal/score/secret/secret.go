@@ -113,3 +113,39 @@ func (v Values) Hide(text string) string {
 	}
 	return strings.NewReplacer(pairs...).Replace(text)
 }
+
+// AddNamed adds every scalar inside x that sits under a key whose name looks secret (Named),
+// at any depth: what a provisioner's state holds as a password, a token, a connection string.
+func (v *Values) AddNamed(x any) {
+	switch t := x.(type) {
+	case map[string]any:
+		for k, e := range t {
+			if Named(k) {
+				v.AddLeaves(e)
+			} else {
+				v.AddNamed(e)
+			}
+		}
+	case []any:
+		for _, e := range t {
+			v.AddNamed(e)
+		}
+	}
+}
+
+// HideError returns err with every value hidden in its text. errors.Is and errors.As still see
+// err (to tell a cancellation apart, say); callers show only the returned error's text.
+func (v Values) HideError(err error) error {
+	if err == nil || !v.In(err.Error()) {
+		return err
+	}
+	return &hiddenError{text: v.Hide(err.Error()), err: err}
+}
+
+type hiddenError struct {
+	text string
+	err  error
+}
+
+func (e *hiddenError) Error() string { return e.text }
+func (e *hiddenError) Unwrap() error { return e.err }

@@ -1,6 +1,9 @@
 package secret_test
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -99,4 +102,41 @@ func digits(s string) string {
 		}
 		return -1
 	}, s)
+}
+
+func TestAddNamed(t *testing.T) {
+	var v secret.Values
+	v.AddNamed(map[string]any{
+		"password": "pw1", "host": "db-host", "nested": map[string]any{"apiKey": "k1", "user": "u"},
+		"list": []any{map[string]any{"token": []any{"t1", "t2"}}}, "secret": map[string]any{"any": "deep"},
+	})
+	for _, want := range []string{"pw1", "k1", "t1", "t2", "deep"} {
+		if !v.In(want) {
+			t.Errorf("%q missing", want)
+		}
+	}
+	for _, not := range []string{"db-host", "u"} {
+		if v.Hide(not) != not {
+			t.Errorf("%q is not under a secret name, yet hidden", not)
+		}
+	}
+}
+
+func TestHideError(t *testing.T) {
+	v := secret.NewValues("hunter2")
+	base := fmt.Errorf("run stopped: %w", context.Canceled)
+	if got := v.HideError(base); got != base {
+		t.Errorf("an error without a secret is returned as it is, got %v", got)
+	}
+	leaky := fmt.Errorf("bad domain %q: %w", "hunter2", context.Canceled)
+	got := v.HideError(leaky)
+	if strings.Contains(got.Error(), "hunter2") || !strings.Contains(got.Error(), secret.Hidden) {
+		t.Errorf("HideError = %q", got)
+	}
+	if !errors.Is(got, context.Canceled) {
+		t.Error("errors.Is no longer sees the cause")
+	}
+	if v.HideError(nil) != nil {
+		t.Error("nil is nil")
+	}
 }
