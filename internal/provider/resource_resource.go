@@ -379,6 +379,7 @@ func (r *resourceResource) apply(ctx context.Context, m *resourceResourceModel, 
 	m.Provisioner = types.StringValue(p.ProvisionerURI)
 	m.State = types.StringValue(p.state)
 	m.renderedModel = mergeRendered(&p.RenderedResource, &p.RenderedResource, r.provider.settings.Target)
+	addProvisionerMessages(&diags, p.Messages)
 	return diags
 }
 

@@ -467,6 +467,7 @@ func (r *workloadResource) apply(ctx context.Context, m *workloadResourceModel, 
 		return diags
 	}
 	diags.Append(m.setRendered(out, out, r.provider.settings.Target)...)
+	addProvisionerMessages(&diags, out.Messages)
 	return diags
 }
 

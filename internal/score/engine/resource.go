@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 
 	"github.com/score-spec/score-go/framework"
 
@@ -42,6 +44,8 @@ type Resource struct {
 	// State is what the resource keeps for the next run.
 	State ResourceState
 	RenderedResource
+	// Messages are what the provisioner had to say (compose `info_logs`), secrets hidden.
+	Messages []string
 }
 
 // Step is the step of ProvisionResource that failed.
@@ -93,7 +97,13 @@ func ProvisionResource(ctx context.Context, s Settings, req ResourceRequest) (*R
 		}
 		return nil, &Error{Step: StepRender, Err: known.HideError(fmt.Errorf("provisioner %s for resource '%s': %w", def.URI, preq.Uid, err))}
 	}
-	return &Resource{UID: preq.Uid, ProvisionerURI: def.URI, State: res.Stored, RenderedResource: *rendered}, nil
+	known := req.knownSecrets()
+	known.AddNamed(res.Stored.State)
+	known.Add(slices.Collect(maps.Values(rendered.Secrets))...)
+	return &Resource{
+		UID: preq.Uid, ProvisionerURI: def.URI, State: res.Stored, RenderedResource: *rendered,
+		Messages: hideAll(known, res.InfoLogs),
+	}, nil
 }
 
 // ImportedResource is a resource entry of a score-compose or score-k8s state.yaml.

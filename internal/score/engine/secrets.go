@@ -60,3 +60,12 @@ func hideSecrets(err error, known secret.Values) error {
 	}
 	return known.HideError(err)
 }
+
+// hideAll hides known values in each message.
+func hideAll(known secret.Values, messages []string) []string {
+	out := make([]string, len(messages))
+	for i, m := range messages {
+		out[i] = known.Hide(m)
+	}
+	return out
+}

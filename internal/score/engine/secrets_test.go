@@ -115,3 +115,43 @@ func wantHidden(t *testing.T, err error, value string) {
 		t.Fatalf("want %q in place of the secret, got %v", secret.Hidden, err)
 	}
 }
+
+// info_logs reach the caller as messages, in provisioning order, with every secret hidden.
+func TestRenderWorkloadMessagesHideSecrets(t *testing.T) {
+	s := wlSettings(t, provisioner.Compose, `
+- uri: template://test/chatty
+  type: chatty
+  state: |
+    password: {{ dig "password" (randAlphaNum 20) .State }}
+  outputs: |
+    password: {{ .State.password }}
+  info_logs: |
+    - "{{ .Uid }}: connect with password {{ .State.password }}"
+`)
+	w := wlLoadText(t, `apiVersion: score.dev/v1b1
+metadata:
+  name: web
+containers:
+  main:
+    image: nginx
+resources:
+  talk:
+    type: chatty
+`)
+	out, err := RenderWorkload(context.Background(), s, WorkloadRequest{Workload: w, Random: wlRandom(6)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	password := out.ResourceOutputs["talk"].Secrets["password"]
+	want := "chatty.default#web.talk: connect with password " + secret.Hidden
+	if len(out.Messages) != 1 || out.Messages[0] != want || password == "" {
+		t.Fatalf("messages %q, want [%q]", out.Messages, want)
+	}
+	res, err := ProvisionResource(context.Background(), s, ResourceRequest{Type: "chatty", Name: "talk", SourceWorkload: "web", Random: wlRandom(7)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Messages) != 1 || res.Messages[0] != want {
+		t.Fatalf("score_resource messages %q, want [%q]", res.Messages, want)
+	}
+}

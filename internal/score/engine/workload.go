@@ -70,6 +70,8 @@ type Workload struct {
 	// ResourceOutputs are the outputs of the resources provisioned inside the workload, by name.
 	ResourceOutputs map[string]ResourceOutputs
 	State           WorkloadState
+	// Messages are what the provisioners had to say (compose `info_logs`), secrets hidden.
+	Messages []string
 }
 
 // Service is a workload's service as other workloads see it.
@@ -104,6 +106,12 @@ func RenderWorkload(ctx context.Context, s Settings, req WorkloadRequest) (*Work
 	out.Service = serviceOf(req.Workload, s.Target)
 	if out.ResourceOutputs, err = resourceOutputs(res); err != nil {
 		return nil, err
+	}
+	known := req.knownSecrets(res)
+	for _, name := range res.Order {
+		if r := res.Resources[name]; r.Provisioned != nil {
+			out.Messages = append(out.Messages, hideAll(known, r.Provisioned.InfoLogs)...)
+		}
 	}
 	return out, nil
 }

@@ -145,7 +145,7 @@ func composeSorted(s []string) []string {
 func composeArtifactsOf(r *Result) map[string]any {
 	return map[string]any{
 		"services": r.Compose.Services, "volumes": r.Compose.Volumes, "networks": r.Compose.Networks,
-		"models": r.Compose.Models, "files": r.Compose.Files, "directories": r.Compose.Directories,
+		"models": r.Compose.Models, "files": r.Compose.Files,
 		"info_logs": r.InfoLogs,
 	}
 }
@@ -365,8 +365,8 @@ func TestComposeBuiltins(t *testing.T) {
 			if got := composeSortedKeys(res.Compose.Files); !reflect.DeepEqual(got, composeSorted(c.files)) && len(got)+len(c.files) > 0 {
 				t.Errorf("files %v, want %v", got, c.files)
 			}
-			if len(res.Compose.Networks) > 0 || len(res.Compose.Models) > 0 || len(res.Compose.Directories) > 0 {
-				t.Errorf("unexpected networks/models/directories: %v %v %v", res.Compose.Networks, res.Compose.Models, res.Compose.Directories)
+			if len(res.Compose.Networks) > 0 || len(res.Compose.Models) > 0 {
+				t.Errorf("unexpected networks/models: %v %v", res.Compose.Networks, res.Compose.Models)
 			}
 
 			// No generated value reaches services or files unless it is a secret output (which

@@ -148,9 +148,13 @@ func provisionCommand(ctx context.Context, def *Definition, req Request, target 
 	case Kubernetes:
 		res.Manifests = out.Manifests
 	case Compose:
+		files, err := withDirectories(out.RelativeFileContents, out.RelativeDirectories)
+		if err != nil {
+			return nil, err
+		}
 		res.Compose = ComposeArtifacts{
 			Services: out.ComposeServices, Volumes: out.ComposeVolumes, Networks: out.ComposeNetworks,
-			Models: out.ComposeModels, Files: out.RelativeFileContents, Directories: out.RelativeDirectories,
+			Models: out.ComposeModels, Files: files,
 		}
 	}
 	return res, nil

@@ -110,13 +110,13 @@ func TestCommandProvisionerProtocol(t *testing.T) {
 			}
 			if c.target == provisioner.Kubernetes {
 				engEqualJSON(t, "manifests", res.Manifests, `[{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"},"data":{"a":"b"}}]`)
-				engEqualJSON(t, "no compose", res.Compose, `{"Services":null,"Volumes":null,"Networks":null,"Models":null,"Files":null,"Directories":null}`)
+				engEqualJSON(t, "no compose", res.Compose, `{"Services":null,"Volumes":null,"Networks":null,"Models":null,"Files":null}`)
 			} else {
 				if len(res.Manifests) != 0 {
 					t.Errorf("manifests on compose: %v", res.Manifests)
 				}
 				engEqualJSON(t, "compose", res.Compose, `{"Services":{"svc":{"image":"busybox"}},"Volumes":{"v":{}},"Networks":{"n":{}},
-					"Models":{"m":{"model":"x"}},"Files":{"a/b.txt":"hello"},"Directories":{"d":{}}}`)
+					"Models":{"m":{"model":"x"}},"Files":{"a/b.txt":"hello","d/.keep":""}}`)
 			}
 		})
 	}

@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
+	"path"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -113,8 +116,9 @@ type ComposeArtifacts struct {
 	Volumes     map[string]any
 	Networks    map[string]any
 	Models      map[string]any
-	Files       map[string]any
-	Directories map[string]any
+	// Files are by path relative to the mounts directory; a directory the provisioner asked for
+	// is an empty KeepFile inside it (see withDirectories).
+	Files map[string]any
 }
 
 // Options are the provider-level settings provisioning obeys.
@@ -218,11 +222,12 @@ func provisionTemplate(ctx context.Context, def *Definition, req Request, target
 			return nil, err
 		}
 	case Compose:
+		var directories map[string]any
 		sections := []struct {
 			name string
 			into *map[string]any
 		}{
-			{"directories", &res.Compose.Directories}, {"files", &res.Compose.Files},
+			{"directories", &directories}, {"files", &res.Compose.Files},
 			{"networks", &res.Compose.Networks}, {"volumes", &res.Compose.Volumes},
 			{"services", &res.Compose.Services}, {"models", &res.Compose.Models},
 		}
@@ -230,6 +235,9 @@ func provisionTemplate(ctx context.Context, def *Definition, req Request, target
 			if *s.into, err = mapSection(s.name); err != nil {
 				return nil, err
 			}
+		}
+		if res.Compose.Files, err = withDirectories(res.Compose.Files, directories); err != nil {
+			return nil, err
 		}
 		v, err := b.execute("info_logs", data)
 		if err != nil {
@@ -240,6 +248,26 @@ func provisionTemplate(ctx context.Context, def *Definition, req Request, target
 		}
 	}
 	return res, nil
+}
+
+// KeepFile is the empty file that stands for a directory a compose provisioner asks for.
+const KeepFile = ".keep"
+
+// withDirectories adds an empty KeepFile to files inside each directory asked for: whatever
+// writes the `files` output (local_file creates parent directories) then creates the directory.
+// Removing a directory (false, as score-compose allows) is refused: Terraform removes only what
+// it wrote.
+func withDirectories(files, directories map[string]any) (map[string]any, error) {
+	for _, dir := range slices.Sorted(maps.Keys(directories)) {
+		if keep, ok := directories[dir].(bool); ok && !keep {
+			return nil, fmt.Errorf("directories: %q is to be removed (false), which the provider cannot do: it writes files and removes only what it wrote; remove the entry", dir)
+		}
+		if files == nil {
+			files = map[string]any{}
+		}
+		files[path.Join(dir, KeepFile)] = ""
+	}
+	return files, nil
 }
 
 // hiddenIn are the values of data under secret names: what its errors must not show.

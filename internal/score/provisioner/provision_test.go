@@ -524,7 +524,7 @@ func TestProvisionComposeSections(t *testing.T) {
 	engEqualJSON(t, "compose", c, `{
 		"Services":{"svc":{"image":"busybox","volumes":["./mounts/cfg/web.db.conf:/etc/x.conf"]}},
 		"Volumes":{"vol":{"driver":"local"}},"Networks":{"net-web":{}},"Models":{"m":{"model":"ai/smollm2"}},
-		"Files":{"cfg/web.db.conf":"name web.db\n"},"Directories":{"data/web.db":{}}}`)
+		"Files":{"cfg/web.db.conf":"name web.db\n","data/web.db/.keep":""}}`)
 	if !reflect.DeepEqual(res.InfoLogs, []string{"x.default#web.db: ready in project proj"}) {
 		t.Errorf("info logs %v", res.InfoLogs)
 	}
@@ -548,5 +548,31 @@ func TestProvisionManifestsSkipNullItems(t *testing.T) {
 	}
 	if len(res.Manifests) != 1 || res.Manifests[0]["kind"] != "ConfigMap" {
 		t.Errorf("manifests %v", res.Manifests)
+	}
+}
+
+// A directory a compose provisioner asks for is an empty .keep file in `files` (so writing the
+// files creates it); one to remove is refused, naming it.
+func TestProvisionComposeDirectories(t *testing.T) {
+	res, err := engProvision(t, provisioner.Compose, `
+- uri: template://t/dirs
+  type: x
+  directories: |
+    data/a: true
+    data/b: {}
+`, engRequest("x", 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	engEqualJSON(t, "files", res.Compose.Files, `{"data/a/.keep":"","data/b/.keep":""}`)
+
+	_, err = engProvision(t, provisioner.Compose, `
+- uri: template://t/dirs
+  type: x
+  directories: |
+    old/cache: false
+`, engRequest("x", 1))
+	if err == nil || !strings.Contains(err.Error(), `directories: "old/cache" is to be removed (false)`) {
+		t.Fatalf("want the removal refused, got %v", err)
 	}
 }
