@@ -112,10 +112,10 @@ type Result struct {
 
 // ComposeArtifacts are a resource's additions to a compose project.
 type ComposeArtifacts struct {
-	Services    map[string]any
-	Volumes     map[string]any
-	Networks    map[string]any
-	Models      map[string]any
+	Services map[string]any
+	Volumes  map[string]any
+	Networks map[string]any
+	Models   map[string]any
 	// Files are by path relative to the mounts directory; a directory the provisioner asked for
 	// is an empty KeepFile inside it (see withDirectories).
 	Files map[string]any
