@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"sort"
@@ -181,50 +182,6 @@ func TestProviderServerSchema(t *testing.T) {
 
 // --- ValidateConfig, called directly with a tfsdk.Config built from the schema ---
 
-func utWorkloadSchema(t *testing.T) (datasource.SchemaResponse, tftypes.Object) {
-	t.Helper()
-	ctx := context.Background()
-	var resp datasource.SchemaResponse
-	NewWorkloadDataSource().Schema(ctx, datasource.SchemaRequest{}, &resp)
-	typ, ok := resp.Schema.Type().TerraformType(ctx).(tftypes.Object)
-	if !ok {
-		t.Fatalf("schema type is %T", resp.Schema.Type().TerraformType(ctx))
-	}
-	return resp, typ
-}
-
-// utWorkloadConfig builds the data source's configuration: the given attributes, every other one
-// null (computed attributes are null in a configuration).
-func utWorkloadConfig(t *testing.T, values map[string]tftypes.Value) tfsdk.Config {
-	t.Helper()
-	resp, typ := utWorkloadSchema(t)
-	attrs := make(map[string]tftypes.Value, len(typ.AttributeTypes))
-	for name, at := range typ.AttributeTypes {
-		if v, ok := values[name]; ok {
-			attrs[name] = v
-		} else {
-			attrs[name] = tftypes.NewValue(at, nil)
-		}
-	}
-	for name := range values {
-		if _, ok := typ.AttributeTypes[name]; !ok {
-			t.Fatalf("no attribute %q in the schema", name)
-		}
-	}
-	return tfsdk.Config{Schema: resp.Schema, Raw: tftypes.NewValue(typ, attrs)}
-}
-
-func utValidateWorkload(t *testing.T, values map[string]tftypes.Value) diag.Diagnostics {
-	t.Helper()
-	ds, ok := NewWorkloadDataSource().(datasource.DataSourceWithValidateConfig)
-	if !ok {
-		t.Fatal("score_workload has no ValidateConfig")
-	}
-	var resp datasource.ValidateConfigResponse
-	ds.ValidateConfig(context.Background(), datasource.ValidateConfigRequest{Config: utWorkloadConfig(t, values)}, &resp)
-	return resp.Diagnostics
-}
-
 // utConfigValidate runs the data source's ConfigValidators (ExactlyOneOf file/content).
 func utConfigValidate(t *testing.T, values map[string]tftypes.Value) diag.Diagnostics {
 	t.Helper()
@@ -235,20 +192,13 @@ func utConfigValidate(t *testing.T, values map[string]tftypes.Value) diag.Diagno
 	var diags diag.Diagnostics
 	for _, v := range ds.ConfigValidators(context.Background()) {
 		var resp datasource.ValidateConfigResponse
-		v.ValidateDataSource(context.Background(), datasource.ValidateConfigRequest{Config: utWorkloadConfig(t, values)}, &resp)
+		v.ValidateDataSource(context.Background(), datasource.ValidateConfigRequest{Config: workloadConfig(t, values)}, &resp)
 		diags.Append(resp.Diagnostics...)
 	}
 	return diags
 }
 
-func utString(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
-
-var (
-	utUnknownString = tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
-	utStringMap     = tftypes.Map{ElementType: tftypes.String}
-)
-
-func utMap(elems map[string]tftypes.Value) tftypes.Value { return tftypes.NewValue(utStringMap, elems) }
+var utUnknownString = tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
 
 func utDescribeDiags(diags diag.Diagnostics) string {
 	var b strings.Builder
@@ -295,7 +245,7 @@ type utWantError struct {
 }
 
 func TestWorkloadValidateConfig(t *testing.T) {
-	file := accTestdata(t, "workload", "score.yaml")
+	file := testdataPath(t, "workload", "score.yaml")
 	cases := []struct {
 		name   string
 		values map[string]tftypes.Value
@@ -303,11 +253,11 @@ func TestWorkloadValidateConfig(t *testing.T) {
 	}{
 		{
 			name:   "valid content with image",
-			values: map[string]tftypes.Value{"content": utString(utValidContent), "image": utString("app:1")},
+			values: map[string]tftypes.Value{"content": tfString(utValidContent), "image": tfString("app:1")},
 		},
 		{
 			name:   "invalid content: one error per problem, each with path and line",
-			values: map[string]tftypes.Value{"content": utString(utInvalidContent)},
+			values: map[string]tftypes.Value{"content": tfString(utInvalidContent)},
 			want: []utWantError{
 				{"Invalid score file", path.Root("content"), []string{"the score file: containers.main.variables.A (line 8): ", "no known resource 'missing'"}},
 				{"Invalid score file", path.Root("content"), []string{"the score file: containers.main.variables.B (line 9): ", "invalid ref 'metadata.nope'"}},
@@ -316,7 +266,7 @@ func TestWorkloadValidateConfig(t *testing.T) {
 		},
 		{
 			name:   "image dot without image",
-			values: map[string]tftypes.Value{"content": utString(utValidContent)},
+			values: map[string]tftypes.Value{"content": tfString(utValidContent)},
 			want: []utWantError{
 				{"Invalid score file", path.Root("content"), []string{`containers.main.image (line 6): the image is "."`}},
 			},
@@ -327,13 +277,13 @@ func TestWorkloadValidateConfig(t *testing.T) {
 		},
 		{
 			name:   "unknown image with valid content",
-			values: map[string]tftypes.Value{"content": utString(utValidContent), "image": utUnknownString},
+			values: map[string]tftypes.Value{"content": tfString(utValidContent), "image": utUnknownString},
 		},
 		{
 			// Not all inputs are known: the image may fix nothing here, but nothing is reported
 			// until everything is known (Read reports it).
 			name:   "unknown image with invalid content",
-			values: map[string]tftypes.Value{"content": utString(utInvalidContent), "image": utUnknownString},
+			values: map[string]tftypes.Value{"content": tfString(utInvalidContent), "image": utUnknownString},
 		},
 		{
 			name:   "unknown file",
@@ -341,29 +291,29 @@ func TestWorkloadValidateConfig(t *testing.T) {
 		},
 		{
 			name:   "unknown overrides_yaml",
-			values: map[string]tftypes.Value{"content": utString(utInvalidContent), "overrides_yaml": utUnknownString},
+			values: map[string]tftypes.Value{"content": tfString(utInvalidContent), "overrides_yaml": utUnknownString},
 		},
 		{
 			name: "unknown overrides map",
 			values: map[string]tftypes.Value{
-				"content":   utString(utValidContent),
-				"overrides": tftypes.NewValue(utStringMap, tftypes.UnknownValue),
+				"content":   tfString(utValidContent),
+				"overrides": tftypes.NewValue(tfStringMapType, tftypes.UnknownValue),
 			},
 		},
 		{
 			// A known map holding an unknown value: validation waits for it too.
 			name: "unknown value inside overrides",
 			values: map[string]tftypes.Value{
-				"content":   utString(utValidContent),
-				"overrides": utMap(map[string]tftypes.Value{"containers.main.image": utUnknownString}),
+				"content":   tfString(utValidContent),
+				"overrides": tfStringMap(map[string]tftypes.Value{"containers.main.image": utUnknownString}),
 			},
 		},
 		{
 			name: "bad override: error on the overrides key",
 			values: map[string]tftypes.Value{
-				"content":   utString(utValidContent),
-				"image":     utString("app:1"),
-				"overrides": utMap(map[string]tftypes.Value{"containers..image": utString("x")}),
+				"content":   tfString(utValidContent),
+				"image":     tfString("app:1"),
+				"overrides": tfStringMap(map[string]tftypes.Value{"containers..image": tfString("x")}),
 			},
 			want: []utWantError{
 				{"Invalid override", path.Root("overrides").AtMapKey("containers..image"), []string{"non-empty elements"}},
@@ -372,9 +322,9 @@ func TestWorkloadValidateConfig(t *testing.T) {
 		{
 			name: "bad overrides_yaml",
 			values: map[string]tftypes.Value{
-				"content":        utString(utValidContent),
-				"image":          utString("app:1"),
-				"overrides_yaml": utString("[1, 2]"),
+				"content":        tfString(utValidContent),
+				"image":          tfString("app:1"),
+				"overrides_yaml": tfString("[1, 2]"),
 			},
 			want: []utWantError{
 				{"Invalid overrides document", path.Root("overrides_yaml"), []string{"must be a mapping"}},
@@ -383,13 +333,13 @@ func TestWorkloadValidateConfig(t *testing.T) {
 		{
 			name: "file with image",
 			values: map[string]tftypes.Value{
-				"file":  utString(file),
-				"image": utString(accSidecarImage),
+				"file":  tfString(file),
+				"image": tfString(sidecarImage),
 			},
 		},
 		{
 			name:   "file without image: error on the file attribute, naming the file",
-			values: map[string]tftypes.Value{"file": utString(file)},
+			values: map[string]tftypes.Value{"file": tfString(file)},
 			want: []utWantError{
 				{"Invalid score file", path.Root("file"), []string{file + ": containers.sidecar.image (line 68): "}},
 			},
@@ -397,18 +347,18 @@ func TestWorkloadValidateConfig(t *testing.T) {
 		{
 			// The file may be created by another resource during apply: Read reports it.
 			name:   "missing file",
-			values: map[string]tftypes.Value{"file": utString(accTestdata(t, "nope.yaml"))},
+			values: map[string]tftypes.Value{"file": tfString(filepath.Join(testdataPath(t), "nope.yaml"))},
 		},
 		{
 			// ValidateConfig does not know the provider configuration: external sources are only
 			// refused by Read.
 			name:   "external source",
-			values: map[string]tftypes.Value{"file": utString(accTestdata(t, "external", "app", "score.yaml"))},
+			values: map[string]tftypes.Value{"file": tfString(testdataPath(t, "external", "app", "score.yaml"))},
 		},
 		{
 			// Reported by the ExactlyOneOf config validator, not twice.
 			name:   "file and content",
-			values: map[string]tftypes.Value{"file": utString(file), "content": utString(utInvalidContent)},
+			values: map[string]tftypes.Value{"file": tfString(file), "content": tfString(utInvalidContent)},
 		},
 		{
 			name: "neither file nor content",
@@ -416,7 +366,7 @@ func TestWorkloadValidateConfig(t *testing.T) {
 		{
 			// Upgrades of legacy forms are warnings at read time; validate reports errors only.
 			name: "legacy arrays",
-			values: map[string]tftypes.Value{"content": utString(`apiVersion: score.dev/v1b1
+			values: map[string]tftypes.Value{"content": tfString(`apiVersion: score.dev/v1b1
 metadata:
   name: legacy
 containers:
@@ -430,7 +380,7 @@ containers:
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			diags := utValidateWorkload(t, tc.values)
+			diags := validateWorkload(t, tc.values)
 			if len(diags) != len(tc.want) {
 				t.Fatalf("got %d diagnostics, want %d:%s", len(diags), len(tc.want), utDescribeDiags(diags))
 			}
@@ -459,10 +409,10 @@ func TestWorkloadConfigValidators(t *testing.T) {
 		values  map[string]tftypes.Value
 		summary string
 	}{
-		{"file only", map[string]tftypes.Value{"file": utString("score.yaml")}, ""},
-		{"content only", map[string]tftypes.Value{"content": utString(utValidContent)}, ""},
+		{"file only", map[string]tftypes.Value{"file": tfString("score.yaml")}, ""},
+		{"content only", map[string]tftypes.Value{"content": tfString(utValidContent)}, ""},
 		{"unknown content", map[string]tftypes.Value{"content": utUnknownString}, ""},
-		{"both", map[string]tftypes.Value{"file": utString("score.yaml"), "content": utString(utValidContent)}, "Invalid Attribute Combination"},
+		{"both", map[string]tftypes.Value{"file": tfString("score.yaml"), "content": tfString(utValidContent)}, "Invalid Attribute Combination"},
 		{"neither", nil, "Missing Attribute Configuration"},
 	}
 	for _, tc := range cases {
@@ -479,14 +429,6 @@ func TestWorkloadConfigValidators(t *testing.T) {
 			}
 		})
 	}
-}
-
-// utValidatePanic runs ValidateConfig and turns a panic into an error (a panic in the provider
-// crashes the plugin, and with it terraform's run).
-func utValidatePanic(t *testing.T, values map[string]tftypes.Value) (diags diag.Diagnostics, panicked any) {
-	t.Helper()
-	defer func() { panicked = recover() }()
-	return utValidateWorkload(t, values), nil
 }
 
 // utConfigured returns the data source configured by the provider, as terraform would: the
@@ -520,18 +462,18 @@ func utConfigured(t *testing.T, providerValues map[string]tftypes.Value) datasou
 // utRead runs the data source's Read, as at plan or apply when the configuration is known.
 func utRead(t *testing.T, ds datasource.DataSource, values map[string]tftypes.Value) (resp datasource.ReadResponse, panicked any) {
 	t.Helper()
-	schemaResp, typ := utWorkloadSchema(t)
+	schemaResp, typ := workloadSchema(t)
 	resp.State = tfsdk.State{Schema: schemaResp.Schema, Raw: tftypes.NewValue(typ, nil)}
 	defer func() { panicked = recover() }()
-	ds.Read(context.Background(), datasource.ReadRequest{Config: utWorkloadConfig(t, values)}, &resp)
+	ds.Read(context.Background(), datasource.ReadRequest{Config: workloadConfig(t, values)}, &resp)
 	return resp, nil
 }
 
 func TestWorkloadReadSetsState(t *testing.T) {
 	ds := utConfigured(t, nil)
 	resp, panicked := utRead(t, ds, map[string]tftypes.Value{
-		"file":  utString(accTestdata(t, "workload", "score.yaml")),
-		"image": utString(accSidecarImage),
+		"file":  tfString(testdataPath(t, "workload", "score.yaml")),
+		"image": tfString(sidecarImage),
 	})
 	if panicked != nil {
 		t.Fatalf("Read panicked: %v", panicked)
@@ -541,7 +483,7 @@ func TestWorkloadReadSetsState(t *testing.T) {
 	}
 	var image string
 	if d := resp.State.GetAttribute(context.Background(),
-		path.Root("containers").AtMapKey("sidecar").AtName("image"), &image); d.HasError() || image != accSidecarImage {
+		path.Root("containers").AtMapKey("sidecar").AtName("image"), &image); d.HasError() || image != sidecarImage {
 		t.Fatalf("containers.sidecar.image = %q:%s", image, utDescribeDiags(d))
 	}
 	var uid string
@@ -570,10 +512,10 @@ containers:
 	} {
 		t.Run(key, func(t *testing.T) {
 			values := map[string]tftypes.Value{
-				"content":   utString(content),
-				"overrides": utMap(map[string]tftypes.Value{key: utString("v")}),
+				"content":   tfString(content),
+				"overrides": tfStringMap(map[string]tftypes.Value{key: tfString("v")}),
 			}
-			diags, panicked := utValidatePanic(t, values)
+			diags, panicked := validateRecovering(t, values)
 			if panicked != nil {
 				t.Fatalf("ValidateConfig panicked (the provider would crash): %v", panicked)
 			}
@@ -599,9 +541,9 @@ containers:
 func TestWorkloadNullOverrideValue(t *testing.T) {
 	key := "containers.main.variables.A"
 	values := map[string]tftypes.Value{
-		"content":   utString(utValidContent),
-		"image":     utString("app:1"),
-		"overrides": utMap(map[string]tftypes.Value{key: tftypes.NewValue(tftypes.String, nil)}),
+		"content":   tfString(utValidContent),
+		"image":     tfString("app:1"),
+		"overrides": tfStringMap(map[string]tftypes.Value{key: tftypes.NewValue(tftypes.String, nil)}),
 	}
 	checkDiags := func(what string, diags diag.Diagnostics) {
 		for _, d := range diags {
@@ -615,7 +557,7 @@ func TestWorkloadNullOverrideValue(t *testing.T) {
 			}
 		}
 	}
-	checkDiags("ValidateConfig", utValidateWorkload(t, values))
+	checkDiags("ValidateConfig", validateWorkload(t, values))
 	resp, panicked := utRead(t, utConfigured(t, nil), values)
 	if panicked != nil {
 		t.Fatalf("Read panicked: %v", panicked)
@@ -628,8 +570,8 @@ func TestWorkloadNullOverrideValue(t *testing.T) {
 // forbids that by default): reading it at validate time would reveal its content through
 // diagnostics, here a placeholder-looking line of testdata/external/leak.conf.
 func TestWorkloadValidateDoesNotReadExternalSources(t *testing.T) {
-	diags := utValidateWorkload(t, map[string]tftypes.Value{
-		"file": utString(accTestdata(t, "external", "app", "leak.yaml")),
+	diags := validateWorkload(t, map[string]tftypes.Value{
+		"file": tfString(testdataPath(t, "external", "app", "leak.yaml")),
 	})
 	for _, d := range diags {
 		if strings.Contains(d.Detail(), "leaked.secret") {
@@ -639,7 +581,7 @@ func TestWorkloadValidateDoesNotReadExternalSources(t *testing.T) {
 	}
 	// Read, with the default provider configuration, refuses the source without reading it.
 	resp, _ := utRead(t, utConfigured(t, nil), map[string]tftypes.Value{
-		"file": utString(accTestdata(t, "external", "app", "leak.yaml")),
+		"file": tfString(testdataPath(t, "external", "app", "leak.yaml")),
 	})
 	if !resp.Diagnostics.HasError() {
 		t.Fatal("Read accepted an external source")

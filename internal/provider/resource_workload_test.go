@@ -2,9 +2,7 @@ package provider
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -67,59 +65,13 @@ func (w wrTarget) servicePort() string {
 	return "8080"
 }
 
-// wrTestdata is the absolute path of a file under testdata/workload_resource: the provider runs
-// in this process (cwd: this package), terraform in a temporary directory.
-func wrTestdata(t *testing.T, name string) string {
+// workloadFile is the HCL string naming a file under testdata/workload_resource.
+func workloadFile(t *testing.T, name string) string {
 	t.Helper()
-	p, err := filepath.Abs(filepath.Join("testdata", "workload_resource", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(p); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
-// wrQuote quotes s as an HCL string literal (template sequences escaped).
-func wrQuote(s string) string {
-	q := fmt.Sprintf("%q", s)
-	q = strings.ReplaceAll(q, "${", "$${")
-	return strings.ReplaceAll(q, "%{", "%%{")
-}
-
-// wrFile is the HCL string naming a testdata file.
-func wrFile(t *testing.T, name string) string {
-	t.Helper()
-	return wrQuote(wrTestdata(t, name))
-}
-
-// wrHash6 is the hash suffix the built-in provisioners give object names.
-func wrHash6(uid string) string {
-	sum := sha256.Sum256([]byte(uid))
-	return hex.EncodeToString(sum[:])[:6]
+	return hclString(testdataPath(t, "workload_resource", name))
 }
 
 func wrB64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
-
-// wrErrorRE matches the fragments in order, each literally. Terraform wraps diagnostics at 78
-// columns (and may prefix continuation lines with │), so every space in a fragment matches any
-// run of white space and box characters.
-func wrErrorRE(fragments ...string) *regexp.Regexp {
-	parts := make([]string, len(fragments))
-	for i, f := range fragments {
-		words := strings.Fields(f)
-		for j, w := range words {
-			words[j] = regexp.QuoteMeta(w)
-		}
-		parts[i] = strings.Join(words, `[\s│]+`)
-	}
-	return regexp.MustCompile(`(?s)` + strings.Join(parts, `.*`))
-}
-
-func wrRE(pattern string) knownvalue.Check {
-	return knownvalue.StringRegexp(regexp.MustCompile(pattern))
-}
 
 // wrLines matches YAML text holding the given lines in this order, consecutively, whatever their
 // indentation (so list indentation style does not matter). "..." stands for any lines; a line
@@ -139,15 +91,7 @@ func wrLines(lines ...string) knownvalue.Check {
 		}
 		b.WriteString(`\n`)
 	}
-	return wrRE(b.String())
-}
-
-func wrPath(name string, keys ...string) tfjsonpath.Path {
-	p := tfjsonpath.New(name)
-	for _, k := range keys {
-		p = p.AtMapKey(k)
-	}
-	return p
+	return matchingString(b.String())
 }
 
 func wrKnown(addr string, path tfjsonpath.Path, check knownvalue.Check) plancheck.PlanCheck {
@@ -156,64 +100,6 @@ func wrKnown(addr string, path tfjsonpath.Path, check knownvalue.Check) planchec
 
 func wrUnknown(addr string, path tfjsonpath.Path) plancheck.PlanCheck {
 	return plancheck.ExpectUnknownValue(addr, path)
-}
-
-// wrPlanFunc and wrStateFunc make a plan or state check of a function.
-type wrPlanFunc func(*tfjson.Plan) error
-
-func (f wrPlanFunc) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
-	resp.Error = f(req.Plan)
-}
-
-type wrStateFunc func(*tfjson.State) error
-
-func (f wrStateFunc) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-	if req.State == nil || req.State.Values == nil || req.State.Values.RootModule == nil {
-		resp.Error = fmt.Errorf("no state")
-		return
-	}
-	resp.Error = f(req.State)
-}
-
-// wrValues returns a resource's attribute values from the state.
-func wrValues(s *tfjson.State, addr string) (map[string]any, error) {
-	for _, r := range s.Values.RootModule.Resources {
-		if r.Address == addr {
-			return r.AttributeValues, nil
-		}
-	}
-	return nil, fmt.Errorf("%s is not in the state", addr)
-}
-
-// wrLookup walks nested maps by keys.
-func wrLookup(v any, keys ...string) (any, bool) {
-	for _, k := range keys {
-		m, ok := v.(map[string]any)
-		if !ok {
-			return nil, false
-		}
-		if v, ok = m[k]; !ok {
-			return nil, false
-		}
-	}
-	return v, true
-}
-
-// wrString reads a string attribute (nested by keys) of a resource from the state.
-func wrString(s *tfjson.State, addr string, keys ...string) (string, error) {
-	values, err := wrValues(s, addr)
-	if err != nil {
-		return "", err
-	}
-	v, ok := wrLookup(any(values), keys...)
-	if !ok {
-		return "", fmt.Errorf("%s: no value at %v", addr, keys)
-	}
-	str, ok := v.(string)
-	if !ok {
-		return "", fmt.Errorf("%s: value at %v is %T, not a string", addr, keys, v)
-	}
-	return str, nil
 }
 
 // wrAppliedAsPlanned records a resource's planned values (plan check, PreApply) and, as a state
@@ -241,7 +127,7 @@ func (c *wrAppliedAsPlanned) CheckState(_ context.Context, req statecheck.CheckS
 		resp.Error = fmt.Errorf("%s: no plan was recorded", c.addr)
 		return
 	}
-	values, err := wrValues(req.State, c.addr)
+	values, err := resourceValues(req.State, c.addr)
 	if err != nil {
 		resp.Error = err
 		return
@@ -317,43 +203,43 @@ func TestAccWorkloadResource_planKnownProvisioned(t *testing.T) {
 	for _, target := range wrTargets {
 		t.Run(target.name, func(t *testing.T) {
 			const addr = "score_workload.web"
-			body := "  file = " + wrFile(t, "web.score.yaml")
+			body := "  file = " + workloadFile(t, "web.score.yaml")
 			config := target.provider + wrWorkload("web", body)
 			changed := target.provider + wrWorkload("web", body+`
   overrides = { "containers.main.variables.LOG_LEVEL" = "debug" }`)
 
-			pg := "pg-web-db-" + wrHash6("postgres.default#web.db")
-			redis := "redis-web-cache-" + wrHash6("redis.default#web.cache")
+			pg := "pg-web-db-" + nameHash("postgres.default#web.db")
+			redis := "redis-web-cache-" + nameHash("redis.default#web.cache")
 			password := statecheck.CompareValue(compare.ValuesSame())
 			envSecret := statecheck.CompareValue(compare.ValuesSame())
 			asPlanned := wrAsPlanned(addr)
 			// What holds the database password for the workload: compared across steps.
-			envPath := wrPath("compose_env")
+			envPath := attrPath("compose_env")
 			if target.k8s() {
-				envPath = wrPath("secret_manifests", "core/v1/Secret/shop/"+pg)
+				envPath = attrPath("secret_manifests", "core/v1/Secret/shop/"+pg)
 			}
 
 			common := []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
 				asPlanned,
-				wrKnown(addr, wrPath("name"), knownvalue.StringExact("web")),
-				wrKnown(addr, wrPath("service"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+				wrKnown(addr, attrPath("name"), knownvalue.StringExact("web")),
+				wrKnown(addr, attrPath("service"), knownvalue.ObjectExact(map[string]knownvalue.Check{
 					"name": knownvalue.StringExact("web"), "hostname": knownvalue.StringExact("web"),
 					"ports": knownvalue.MapExact(map[string]knownvalue.Check{"web": knownvalue.ObjectExact(map[string]knownvalue.Check{
 						"port": knownvalue.Int64Exact(80), "target_port": knownvalue.Int64Exact(8080), "protocol": knownvalue.StringExact("TCP"),
 					})}),
 				})),
-				wrKnown(addr, wrPath("resource_outputs", "db", "uid"), knownvalue.StringExact("postgres.default#web.db")),
-				wrUnknown(addr, wrPath("resource_outputs", "db", "secrets", "password")),
-				wrUnknown(addr, wrPath("resource_outputs", "cache", "secrets", "password")),
-				wrUnknown(addr, wrPath("state")),
+				wrKnown(addr, attrPath("resource_outputs", "db", "uid"), knownvalue.StringExact("postgres.default#web.db")),
+				wrUnknown(addr, attrPath("resource_outputs", "db", "secrets", "password")),
+				wrUnknown(addr, attrPath("resource_outputs", "cache", "secrets", "password")),
+				wrUnknown(addr, attrPath("state")),
 			}
 			var first []plancheck.PlanCheck
 			var applied []statecheck.StateCheck
 			if target.k8s() {
 				first = []plancheck.PlanCheck{
 					// Every key, and every non-secret value, is known on the first plan.
-					wrKnown(addr, wrPath("manifests"), knownvalue.MapExact(map[string]knownvalue.Check{
+					wrKnown(addr, attrPath("manifests"), knownvalue.MapExact(map[string]knownvalue.Check{
 						"apps/v1/Deployment/shop/web": wrLines("apiVersion: apps/v1", "kind: Deployment", "...", "name: web", "namespace: shop", "...",
 							"- name: DB_HOST", "value: "+pg,
 							"- name: DB_PASSWORD", "valueFrom:", "secretKeyRef:", "key: DB_PASSWORD", "name: web-main-env",
@@ -370,22 +256,22 @@ func TestAccWorkloadResource_planKnownProvisioned(t *testing.T) {
 						"core/v1/Service/shop/" + redis:     wrLines("kind: Service", "...", "name: "+redis, "namespace: shop", "...", "port: 6379"),
 					})),
 					// The Secrets hold generated passwords: unknown until apply.
-					wrUnknown(addr, wrPath("secret_manifests", "core/v1/Secret/shop/web-main-env")),
-					wrUnknown(addr, wrPath("secret_manifests", "core/v1/Secret/shop/"+pg)),
-					wrUnknown(addr, wrPath("secret_manifests", "core/v1/Secret/shop/"+redis)),
-					wrKnown(addr, wrPath("compose_yaml"), knownvalue.Null()),
-					wrKnown(addr, wrPath("files"), knownvalue.Null()),
+					wrUnknown(addr, attrPath("secret_manifests", "core/v1/Secret/shop/web-main-env")),
+					wrUnknown(addr, attrPath("secret_manifests", "core/v1/Secret/shop/"+pg)),
+					wrUnknown(addr, attrPath("secret_manifests", "core/v1/Secret/shop/"+redis)),
+					wrKnown(addr, attrPath("compose_yaml"), knownvalue.Null()),
+					wrKnown(addr, attrPath("files"), knownvalue.Null()),
 				}
 				applied = []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, wrPath("secret_manifests"), knownvalue.MapSizeExact(3)),
+					statecheck.ExpectKnownValue(addr, attrPath("secret_manifests"), knownvalue.MapSizeExact(3)),
 					envSecret.AddStateValue(addr, envPath),
-					wrStateFunc(func(s *tfjson.State) error {
-						pw, err := wrString(s, addr, "resource_outputs", "db", "secrets", "password")
+					stateCheckFunc(func(s *tfjson.State) error {
+						pw, err := stateString(s, addr, "resource_outputs", "db", "secrets", "password")
 						if err != nil {
 							return err
 						}
 						for _, key := range []string{"core/v1/Secret/shop/web-main-env", "core/v1/Secret/shop/" + pg} {
-							doc, err := wrString(s, addr, "secret_manifests", key)
+							doc, err := stateString(s, addr, "secret_manifests", key)
 							if err != nil {
 								return err
 							}
@@ -399,26 +285,26 @@ func TestAccWorkloadResource_planKnownProvisioned(t *testing.T) {
 			} else {
 				first = []plancheck.PlanCheck{
 					// compose_yaml refers to secrets as ${VAR}: known on the first plan.
-					wrKnown(addr, wrPath("compose_yaml"), wrLines("configs:", "web-main-a56d2f1a60:", "content: |", "database: pg-web-db:5432/web_db", "cache: redis-web-cache",
+					wrKnown(addr, attrPath("compose_yaml"), wrLines("configs:", "web-main-a56d2f1a60:", "content: |", "database: pg-web-db:5432/web_db", "cache: redis-web-cache",
 						"name: score", "services:", "pg-web-db:", "environment:", "POSTGRES_DB: web_db", "POSTGRES_PASSWORD: ${POSTGRES_DEFAULT_WEB_DB_PASSWORD}", "...",
 						"redis-web-cache:", "...", "- ${REDIS_DEFAULT_WEB_CACHE_PASSWORD}", "...",
 						"web-main:", "...", "environment:", "DB_HOST: pg-web-db", "DB_PASSWORD: ${POSTGRES_DEFAULT_WEB_DB_PASSWORD}", `DB_PORT: "5432"`,
 						"DB_USER: web_db", "LOG_LEVEL: info", "REDIS_URL: ${REDIS_DEFAULT_WEB_CACHE_URL}", "hostname: web", "...",
 						"volumes:", "pg-web-db-data:", "...", "web-data:")),
-					wrUnknown(addr, wrPath("compose_env")),
-					wrKnown(addr, wrPath("files"), knownvalue.MapExact(map[string]knownvalue.Check{})),
-					wrKnown(addr, wrPath("secret_files"), knownvalue.MapExact(map[string]knownvalue.Check{})),
-					wrKnown(addr, wrPath("manifests"), knownvalue.Null()),
-					wrKnown(addr, wrPath("secret_manifests"), knownvalue.Null()),
+					wrUnknown(addr, attrPath("compose_env")),
+					wrKnown(addr, attrPath("files"), knownvalue.MapExact(map[string]knownvalue.Check{})),
+					wrKnown(addr, attrPath("secret_files"), knownvalue.MapExact(map[string]knownvalue.Check{})),
+					wrKnown(addr, attrPath("manifests"), knownvalue.Null()),
+					wrKnown(addr, attrPath("secret_manifests"), knownvalue.Null()),
 				}
 				applied = []statecheck.StateCheck{
 					envSecret.AddStateValue(addr, envPath),
-					wrStateFunc(func(s *tfjson.State) error {
-						pw, err := wrString(s, addr, "resource_outputs", "db", "secrets", "password")
+					stateCheckFunc(func(s *tfjson.State) error {
+						pw, err := stateString(s, addr, "resource_outputs", "db", "secrets", "password")
 						if err != nil {
 							return err
 						}
-						env, err := wrString(s, addr, "compose_env")
+						env, err := stateString(s, addr, "compose_env")
 						if err != nil {
 							return err
 						}
@@ -435,27 +321,27 @@ func TestAccWorkloadResource_planKnownProvisioned(t *testing.T) {
 					{
 						Config:            config,
 						ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: append(common, first...)},
-						ConfigStateChecks: append(applied, asPlanned, password.AddStateValue(addr, wrPath("resource_outputs", "db", "secrets", "password"))),
+						ConfigStateChecks: append(applied, asPlanned, password.AddStateValue(addr, attrPath("resource_outputs", "db", "secrets", "password"))),
 					},
 					{
 						// The same configuration again: nothing to do, nothing regenerated.
 						Config:            config,
 						ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-						ConfigStateChecks: []statecheck.StateCheck{password.AddStateValue(addr, wrPath("resource_outputs", "db", "secrets", "password"))},
+						ConfigStateChecks: []statecheck.StateCheck{password.AddStateValue(addr, attrPath("resource_outputs", "db", "secrets", "password"))},
 					},
 					{
 						// A change re-renders with the stored state: the same passwords, all known at plan.
 						Config: changed,
 						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 							plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
-							wrKnown(addr, wrPath("state"), knownvalue.NotNull()),
-							wrKnown(addr, wrPath("resource_outputs", "db", "secrets", "password"), knownvalue.NotNull()),
+							wrKnown(addr, attrPath("state"), knownvalue.NotNull()),
+							wrKnown(addr, attrPath("resource_outputs", "db", "secrets", "password"), knownvalue.NotNull()),
 						}},
 						ConfigStateChecks: []statecheck.StateCheck{
-							password.AddStateValue(addr, wrPath("resource_outputs", "db", "secrets", "password")),
+							password.AddStateValue(addr, attrPath("resource_outputs", "db", "secrets", "password")),
 							envSecret.AddStateValue(addr, envPath),
-							wrStateFunc(func(s *tfjson.State) error {
-								values, err := wrValues(s, addr)
+							stateCheckFunc(func(s *tfjson.State) error {
+								values, err := resourceValues(s, addr)
 								if err != nil {
 									return err
 								}
@@ -488,7 +374,7 @@ resource "score_resource" "db" {
   type = "postgres"
   id   = "shop-db"
 }
-` + wrWorkload("shop", `  file = `+wrFile(t, "shared-db.score.yaml")+`
+` + wrWorkload("shop", `  file = `+workloadFile(t, "shared-db.score.yaml")+`
   resources = {
     db = {
       uid     = score_resource.db.uid
@@ -500,25 +386,25 @@ resource "score_resource" "db" {
 			checks := []plancheck.PlanCheck{
 				asPlanned,
 				// The score_resource's password is generated at apply...
-				wrUnknown("score_resource.db", wrPath("secrets", "password")),
-				wrKnown("score_resource.db", wrPath("uid"), knownvalue.StringExact("postgres.default#shop-db")),
-				wrKnown(addr, wrPath("resource_outputs"), knownvalue.MapExact(map[string]knownvalue.Check{})),
-				wrKnown(addr, wrPath("service", "hostname"), knownvalue.StringExact("shop")),
+				wrUnknown("score_resource.db", attrPath("secrets", "password")),
+				wrKnown("score_resource.db", attrPath("uid"), knownvalue.StringExact("postgres.default#shop-db")),
+				wrKnown(addr, attrPath("resource_outputs"), knownvalue.MapExact(map[string]knownvalue.Check{})),
+				wrKnown(addr, attrPath("service", "hostname"), knownvalue.StringExact("shop")),
 			}
 			if target.k8s() {
 				// ...yet the Deployment, which only refers to a Secret, is known.
 				checks = append(checks,
-					wrKnown(addr, wrPath("manifests"), knownvalue.MapExact(map[string]knownvalue.Check{
+					wrKnown(addr, attrPath("manifests"), knownvalue.MapExact(map[string]knownvalue.Check{
 						"apps/v1/Deployment/shop/shop": wrLines("kind: Deployment", "...", "- name: DB_HOST", "re:value: pg-shop-db-[0-9a-f]{6}",
 							"- name: DB_PASSWORD", "valueFrom:", "secretKeyRef:", "key: DB_PASSWORD", "name: shop-main-env", "- name: DB_PORT", `value: "5432"`),
 						"core/v1/Service/shop/shop": wrLines("kind: Service", "...", "port: 8080"),
 					})),
-					wrUnknown(addr, wrPath("secret_manifests", "core/v1/Secret/shop/shop-main-env")),
+					wrUnknown(addr, attrPath("secret_manifests", "core/v1/Secret/shop/shop-main-env")),
 				)
 			} else {
 				checks = append(checks,
-					wrKnown(addr, wrPath("compose_yaml"), wrLines("services:", "shop-main:", "...", "environment:", "DB_HOST: pg-shop-db", "DB_PASSWORD: ${POSTGRES_DEFAULT_SHOP_DB_PASSWORD}", `DB_PORT: "5432"`)),
-					wrUnknown(addr, wrPath("compose_env")),
+					wrKnown(addr, attrPath("compose_yaml"), wrLines("services:", "shop-main:", "...", "environment:", "DB_HOST: pg-shop-db", "DB_PASSWORD: ${POSTGRES_DEFAULT_SHOP_DB_PASSWORD}", `DB_PORT: "5432"`)),
+					wrUnknown(addr, attrPath("compose_env")),
 				)
 			}
 			resource.ParallelTest(t, resource.TestCase{
@@ -529,8 +415,8 @@ resource "score_resource" "db" {
 					ConfigStateChecks: []statecheck.StateCheck{
 						asPlanned,
 						// The password the score_resource generated is the one the workload delivers.
-						wrStateFunc(func(s *tfjson.State) error {
-							pw, err := wrString(s, "score_resource.db", "secrets", "password")
+						stateCheckFunc(func(s *tfjson.State) error {
+							pw, err := stateString(s, "score_resource.db", "secrets", "password")
 							if err != nil {
 								return err
 							}
@@ -538,7 +424,7 @@ resource "score_resource" "db" {
 								return fmt.Errorf("implausible generated password (%d characters)", len(pw))
 							}
 							if target.k8s() {
-								doc, err := wrString(s, addr, "secret_manifests", "core/v1/Secret/shop/shop-main-env")
+								doc, err := stateString(s, addr, "secret_manifests", "core/v1/Secret/shop/shop-main-env")
 								if err != nil {
 									return err
 								}
@@ -547,7 +433,7 @@ resource "score_resource" "db" {
 								}
 								return nil
 							}
-							env, err := wrString(s, addr, "compose_env")
+							env, err := stateString(s, addr, "compose_env")
 							if err != nil {
 								return err
 							}
@@ -568,7 +454,7 @@ func TestAccWorkloadResource_bindPlainValues(t *testing.T) {
 		t.Run(target.name, func(t *testing.T) {
 			const addr = "score_workload.shop"
 			// The image, through an override, holds a `$` that compose must not interpolate.
-			config := target.provider + wrWorkload("shop", `  file = `+wrFile(t, "shared-db.score.yaml")+`
+			config := target.provider + wrWorkload("shop", `  file = `+workloadFile(t, "shared-db.score.yaml")+`
   overrides = { "containers.main.image" = "registry.example.com/$REGION/shop:2.1.0" }
   resources = {
     db = {
@@ -581,27 +467,27 @@ func TestAccWorkloadResource_bindPlainValues(t *testing.T) {
 				asPlanned,
 				plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
 				// Nothing is generated: everything is known on the first plan.
-				wrKnown(addr, wrPath("state"), wrRE(`^\{"resources":\{\},"shared":(null|\{\})\}$`)),
-				wrKnown(addr, wrPath("resource_outputs"), knownvalue.MapExact(map[string]knownvalue.Check{})),
-				wrKnown(addr, wrPath("service"), knownvalue.NotNull()),
+				wrKnown(addr, attrPath("state"), matchingString(`^\{"resources":\{\},"shared":(null|\{\})\}$`)),
+				wrKnown(addr, attrPath("resource_outputs"), knownvalue.MapExact(map[string]knownvalue.Check{})),
+				wrKnown(addr, attrPath("service"), knownvalue.NotNull()),
 			}
 			if target.k8s() {
 				checks = append(checks,
-					wrKnown(addr, wrPath("manifests"), knownvalue.MapExact(map[string]knownvalue.Check{
+					wrKnown(addr, attrPath("manifests"), knownvalue.MapExact(map[string]knownvalue.Check{
 						"apps/v1/Deployment/shop/shop": wrLines("kind: Deployment", "...", "- name: DB_HOST", "value: db.example.com",
 							"- name: DB_PASSWORD", "valueFrom:", "secretKeyRef:", "key: DB_PASSWORD", "name: shop-main-env", "...",
 							"image: registry.example.com/$REGION/shop:2.1.0"),
 						"core/v1/Service/shop/shop": knownvalue.NotNull(),
 					})),
-					wrKnown(addr, wrPath("secret_manifests"), knownvalue.MapExact(map[string]knownvalue.Check{
+					wrKnown(addr, attrPath("secret_manifests"), knownvalue.MapExact(map[string]knownvalue.Check{
 						"core/v1/Secret/shop/shop-main-env": wrLines("apiVersion: v1", "data:", "DB_PASSWORD: "+wrB64("s3cr3t-value"), "kind: Secret", "...", "name: shop-main-env", "namespace: shop", "type: Opaque"),
 					})),
 				)
 			} else {
 				checks = append(checks,
-					wrKnown(addr, wrPath("compose_yaml"), wrLines("DB_HOST: db.example.com", "DB_PASSWORD: ${POSTGRES_DEFAULT_SHOP_DB_PASSWORD}", "...",
+					wrKnown(addr, attrPath("compose_yaml"), wrLines("DB_HOST: db.example.com", "DB_PASSWORD: ${POSTGRES_DEFAULT_SHOP_DB_PASSWORD}", "...",
 						"image: registry.example.com/$$REGION/shop:2.1.0")),
-					wrKnown(addr, wrPath("compose_env"), knownvalue.StringExact("POSTGRES_DEFAULT_SHOP_DB_PASSWORD='s3cr3t-value'\n")),
+					wrKnown(addr, attrPath("compose_env"), knownvalue.StringExact("POSTGRES_DEFAULT_SHOP_DB_PASSWORD='s3cr3t-value'\n")),
 				)
 			}
 			resource.ParallelTest(t, resource.TestCase{
@@ -624,7 +510,7 @@ func TestAccWorkloadResource_bindUnknownValues(t *testing.T) {
 resource "terraform_data" "db_host" {
   input = "db.internal.example"
 }
-` + wrWorkload("reports", `  file = `+wrFile(t, "partial.score.yaml")+`
+` + wrWorkload("reports", `  file = `+workloadFile(t, "partial.score.yaml")+`
   resources = {
     db = {
       outputs = { host = terraform_data.db_host.output, port = "5432" }
@@ -633,31 +519,31 @@ resource "terraform_data" "db_host" {
 			asPlanned := wrAsPlanned(addr)
 			checks := []plancheck.PlanCheck{
 				asPlanned,
-				wrUnknown("terraform_data.db_host", wrPath("output")),
-				wrKnown(addr, wrPath("name"), knownvalue.StringExact("reports")),
-				wrKnown(addr, wrPath("service"), knownvalue.NotNull()),
-				wrKnown(addr, wrPath("state"), knownvalue.NotNull()),
+				wrUnknown("terraform_data.db_host", attrPath("output")),
+				wrKnown(addr, attrPath("name"), knownvalue.StringExact("reports")),
+				wrKnown(addr, attrPath("service"), knownvalue.NotNull()),
+				wrKnown(addr, attrPath("state"), knownvalue.NotNull()),
 			}
 			var after statecheck.StateCheck
 			if target.k8s() {
 				checks = append(checks,
 					// The variables do not use the host: the Deployment and the Service are known...
-					wrKnown(addr, wrPath("manifests", "apps/v1/Deployment/shop/reports"), wrLines("- name: DB_PORT", `value: "5432"`, "- name: LOG_LEVEL", "value: info", "...", "name: reports-main-files")),
-					wrKnown(addr, wrPath("manifests", "core/v1/Service/shop/reports"), knownvalue.NotNull()),
+					wrKnown(addr, attrPath("manifests", "apps/v1/Deployment/shop/reports"), wrLines("- name: DB_PORT", `value: "5432"`, "- name: LOG_LEVEL", "value: info", "...", "name: reports-main-files")),
+					wrKnown(addr, attrPath("manifests", "core/v1/Service/shop/reports"), knownvalue.NotNull()),
 					// ...the file does: its ConfigMap is not.
-					wrUnknown(addr, wrPath("manifests", "core/v1/ConfigMap/shop/reports-main-files")),
-					wrKnown(addr, wrPath("secret_manifests"), knownvalue.MapExact(map[string]knownvalue.Check{})),
+					wrUnknown(addr, attrPath("manifests", "core/v1/ConfigMap/shop/reports-main-files")),
+					wrKnown(addr, attrPath("secret_manifests"), knownvalue.MapExact(map[string]knownvalue.Check{})),
 				)
-				after = statecheck.ExpectKnownValue(addr, wrPath("manifests", "core/v1/ConfigMap/shop/reports-main-files"),
+				after = statecheck.ExpectKnownValue(addr, attrPath("manifests", "core/v1/ConfigMap/shop/reports-main-files"),
 					wrLines("host=db.internal.example", "port=5432"))
 			} else {
 				checks = append(checks,
 					// The file is inline in the compose file: all of it waits for the host.
-					wrUnknown(addr, wrPath("compose_yaml")),
-					wrKnown(addr, wrPath("compose_env"), knownvalue.StringExact("")),
-					wrKnown(addr, wrPath("files"), knownvalue.MapExact(map[string]knownvalue.Check{})),
+					wrUnknown(addr, attrPath("compose_yaml")),
+					wrKnown(addr, attrPath("compose_env"), knownvalue.StringExact("")),
+					wrKnown(addr, attrPath("files"), knownvalue.MapExact(map[string]knownvalue.Check{})),
 				)
-				after = statecheck.ExpectKnownValue(addr, wrPath("compose_yaml"), wrLines("host=db.internal.example", "port=5432"))
+				after = statecheck.ExpectKnownValue(addr, attrPath("compose_yaml"), wrLines("host=db.internal.example", "port=5432"))
 			}
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProviderFactories,
@@ -686,14 +572,14 @@ func TestAccWorkloadResource_workloadServices(t *testing.T) {
 			t.Run(form+"/"+target.name, func(t *testing.T) {
 				const addr = "score_workload.front"
 				config := target.provider +
-					wrWorkload("api", `  file = `+wrFile(t, "api.score.yaml")) +
-					wrWorkload("front", `  file = `+wrFile(t, "front.score.yaml")+`
+					wrWorkload("api", `  file = `+workloadFile(t, "api.score.yaml")) +
+					wrWorkload("front", `  file = `+workloadFile(t, "front.score.yaml")+`
   workload_services = `+forms[form])
 				port := target.servicePort()
 				asPlanned := wrAsPlanned(addr)
 				checks := []plancheck.PlanCheck{
 					asPlanned,
-					wrKnown("score_workload.api", wrPath("service"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+					wrKnown("score_workload.api", attrPath("service"), knownvalue.ObjectExact(map[string]knownvalue.Check{
 						"name": knownvalue.StringExact("api"), "hostname": knownvalue.StringExact("api"),
 						"ports": knownvalue.MapExact(map[string]knownvalue.Check{
 							"web": knownvalue.ObjectExact(map[string]knownvalue.Check{
@@ -705,18 +591,18 @@ func TestAccWorkloadResource_workloadServices(t *testing.T) {
 						}),
 					})),
 					// The other workload's service is known at plan, so this workload is too.
-					wrKnown(addr, wrPath("resource_outputs", "api"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+					wrKnown(addr, attrPath("resource_outputs", "api"), knownvalue.ObjectExact(map[string]knownvalue.Check{
 						"uid":     knownvalue.StringExact("service-port.default#front.api"),
 						"outputs": knownvalue.MapExact(map[string]knownvalue.Check{"hostname": knownvalue.StringExact("api"), "port": knownvalue.StringExact(port)}),
 						"secrets": knownvalue.MapExact(map[string]knownvalue.Check{}),
 					})),
 				}
 				if target.k8s() {
-					checks = append(checks, wrKnown(addr, wrPath("manifests"), knownvalue.MapExact(map[string]knownvalue.Check{
+					checks = append(checks, wrKnown(addr, attrPath("manifests"), knownvalue.MapExact(map[string]knownvalue.Check{
 						"apps/v1/Deployment/shop/front": wrLines("- name: API_HOST", "value: api", "- name: API_URL", "value: http://api:80"),
 					})))
 				} else {
-					checks = append(checks, wrKnown(addr, wrPath("compose_yaml"), wrLines("front-main:", "...", "environment:", "API_HOST: api", "API_URL: http://api:8080")))
+					checks = append(checks, wrKnown(addr, attrPath("compose_yaml"), wrLines("front-main:", "...", "environment:", "API_HOST: api", "API_URL: http://api:8080")))
 				}
 				resource.ParallelTest(t, resource.TestCase{
 					ProtoV6ProviderFactories: testProviderFactories,
@@ -742,7 +628,7 @@ resource "score_resource" "cache" {
   type = "redis"
   id   = "vault-cache"
 }
-` + wrWorkload("vault", `  file = `+wrFile(t, "secrets.score.yaml")+`
+` + wrWorkload("vault", `  file = `+workloadFile(t, "secrets.score.yaml")+`
   overrides = { "containers.main.variables.LOG_LEVEL" = "`+logLevel+`" }
   resources = {
     cache = {
@@ -758,7 +644,7 @@ resource "score_resource" "cache" {
 type wrSecrets struct{ values []string }
 
 func (c *wrSecrets) collect() statecheck.StateCheck {
-	return wrStateFunc(func(s *tfjson.State) error {
+	return stateCheckFunc(func(s *tfjson.State) error {
 		c.values = nil
 		add := func(m any) {
 			mm, _ := m.(map[string]any)
@@ -775,7 +661,7 @@ func (c *wrSecrets) collect() statecheck.StateCheck {
 			case "score_workload":
 				outs, _ := r.AttributeValues["resource_outputs"].(map[string]any)
 				for _, o := range outs {
-					secrets, _ := wrLookup(o, "secrets")
+					secrets, _ := valueAt(o, "secrets")
 					add(secrets)
 				}
 			}
@@ -788,55 +674,18 @@ func (c *wrSecrets) collect() statecheck.StateCheck {
 	})
 }
 
-// wrFindSecrets reports where a secret occurs in v outside the parts mask marks sensitive.
-// sensitiveHits counts occurrences inside sensitive parts.
-func wrFindSecrets(at string, v, mask any, secrets []string, leaks *[]string, sensitiveHits *int) {
-	if mask == true {
-		text, _ := json.Marshal(v)
-		for _, s := range secrets {
-			if strings.Contains(string(text), s) {
-				*sensitiveHits++
-			}
-		}
-		return
+// find adds to leaks where the collected secrets occur in v outside what mask marks sensitive,
+// and to hits how often they occur inside it.
+func (c *wrSecrets) find(at string, v, mask any, leaks *[]string, hits *int) {
+	found, n := findSecrets(at, v, mask, c.values)
+	for _, l := range found {
+		*leaks = append(*leaks, fmt.Sprintf("%s holds a secret value (%d characters) but is not sensitive", l.path, l.secretLen))
 	}
-	switch t := v.(type) {
-	case map[string]any:
-		m, _ := mask.(map[string]any)
-		for k, e := range t {
-			wrFindSecrets(at+"."+k, e, m[k], secrets, leaks, sensitiveHits)
-		}
-	case []any:
-		l, _ := mask.([]any)
-		for i, e := range t {
-			var mi any
-			if i < len(l) {
-				mi = l[i]
-			}
-			wrFindSecrets(fmt.Sprintf("%s[%d]", at, i), e, mi, secrets, leaks, sensitiveHits)
-		}
-	case string:
-		for _, s := range secrets {
-			if strings.Contains(t, s) {
-				*leaks = append(*leaks, fmt.Sprintf("%s holds a secret value (%d characters) but is not sensitive", at, len(s)))
-			}
-		}
-	}
-}
-
-// wrSensitiveMask decodes a sensitive-values mask: plans hold it decoded, states as raw JSON.
-func wrSensitiveMask(v any) any {
-	raw, ok := v.(json.RawMessage)
-	if !ok {
-		return v
-	}
-	var m any
-	_ = json.Unmarshal(raw, &m)
-	return m
+	*hits += n
 }
 
 func (c *wrSecrets) notInPlainPlan() plancheck.PlanCheck {
-	return wrPlanFunc(func(p *tfjson.Plan) error {
+	return planCheckFunc(func(p *tfjson.Plan) error {
 		if len(c.values) == 0 {
 			return fmt.Errorf("no secrets were collected")
 		}
@@ -846,17 +695,17 @@ func (c *wrSecrets) notInPlainPlan() plancheck.PlanCheck {
 			if rc.Change == nil {
 				continue
 			}
-			wrFindSecrets(rc.Address+" (after)", rc.Change.After, wrSensitiveMask(rc.Change.AfterSensitive), c.values, &leaks, &hits)
-			wrFindSecrets(rc.Address+" (before)", rc.Change.Before, wrSensitiveMask(rc.Change.BeforeSensitive), c.values, &leaks, &hits)
+			c.find(rc.Address+" (after)", rc.Change.After, sensitiveMask(rc.Change.AfterSensitive), &leaks, &hits)
+			c.find(rc.Address+" (before)", rc.Change.Before, sensitiveMask(rc.Change.BeforeSensitive), &leaks, &hits)
 		}
-		if p.PlannedValues != nil && p.PlannedValues.RootModule != nil {
-			for _, r := range p.PlannedValues.RootModule.Resources {
-				wrFindSecrets(r.Address+" (planned)", any(r.AttributeValues), wrSensitiveMask(r.SensitiveValues), c.values, &leaks, &hits)
+		if root := plannedRoot(p); root != nil {
+			for _, r := range root.Resources {
+				c.find(r.Address+" (planned)", any(r.AttributeValues), sensitiveMask(r.SensitiveValues), &leaks, &hits)
 			}
 		}
-		if p.PriorState != nil && p.PriorState.Values != nil && p.PriorState.Values.RootModule != nil {
-			for _, r := range p.PriorState.Values.RootModule.Resources {
-				wrFindSecrets(r.Address+" (prior)", any(r.AttributeValues), wrSensitiveMask(r.SensitiveValues), c.values, &leaks, &hits)
+		if root := priorRoot(p); root != nil {
+			for _, r := range root.Resources {
+				c.find(r.Address+" (prior)", any(r.AttributeValues), sensitiveMask(r.SensitiveValues), &leaks, &hits)
 			}
 		}
 		if len(leaks) > 0 {
@@ -870,11 +719,11 @@ func (c *wrSecrets) notInPlainPlan() plancheck.PlanCheck {
 }
 
 func (c *wrSecrets) notInPlainState() statecheck.StateCheck {
-	return wrStateFunc(func(s *tfjson.State) error {
+	return stateCheckFunc(func(s *tfjson.State) error {
 		var leaks []string
 		hits := 0
 		for _, r := range s.Values.RootModule.Resources {
-			wrFindSecrets(r.Address, any(r.AttributeValues), wrSensitiveMask(r.SensitiveValues), c.values, &leaks, &hits)
+			c.find(r.Address, any(r.AttributeValues), sensitiveMask(r.SensitiveValues), &leaks, &hits)
 		}
 		if len(leaks) > 0 {
 			return fmt.Errorf("secret values in non-sensitive attributes:\n%s", strings.Join(leaks, "\n"))
@@ -976,7 +825,7 @@ func TestAccWorkloadResource_errors(t *testing.T) {
 	}
 	withProvisioners := func(target wrTarget, file string) func(t *testing.T) string {
 		return func(t *testing.T) string {
-			return strings.Replace(target.provider, "\n}\n", "\n  provisioners = [file("+wrFile(t, file)+")]\n}\n", 1)
+			return strings.Replace(target.provider, "\n}\n", "\n  provisioners = [file("+workloadFile(t, file)+")]\n}\n", 1)
 		}
 	}
 	var cases []errCase
@@ -984,38 +833,38 @@ func TestAccWorkloadResource_errors(t *testing.T) {
 		target := target
 		cases = append(cases,
 			errCase{"unbound-shared/" + target.name, target, func(t *testing.T) string {
-				return target.provider + wrWorkload("shop", "  file = "+wrFile(t, "shared-db.score.yaml"))
-			}, wrErrorRE("Cannot render workload", `workload "shop": resources.db:`, `resource "db" is shared (id "shop-db", uid postgres.default#shop-db)`,
+				return target.provider + wrWorkload("shop", "  file = "+workloadFile(t, "shared-db.score.yaml"))
+			}, errorMatching("Cannot render workload", `workload "shop": resources.db:`, `resource "db" is shared (id "shop-db", uid postgres.default#shop-db)`,
 				"declare one score_resource for it and bind it in this workload's resources")},
 			errCase{"unknown-output-key/" + target.name, target, func(t *testing.T) string {
-				return target.provider + wrWorkload("shop", "  file = "+wrFile(t, "shared-db.score.yaml")+`
+				return target.provider + wrWorkload("shop", "  file = "+workloadFile(t, "shared-db.score.yaml")+`
   resources = { db = { outputs = { host = "db.example.com", port = "5432" } } }`)
-			}, wrErrorRE("Cannot render workload", `workload "shop": containers.main.variables.DB_PASSWORD: invalid ref 'resources.db.password': key 'password' not found`)},
+			}, errorMatching("Cannot render workload", `workload "shop": containers.main.variables.DB_PASSWORD: invalid ref 'resources.db.password': key 'password' not found`)},
 			errCase{"binding-not-declared/" + target.name, target, func(t *testing.T) string {
-				return target.provider + wrWorkload("api", "  file = "+wrFile(t, "api.score.yaml")+`
+				return target.provider + wrWorkload("api", "  file = "+workloadFile(t, "api.score.yaml")+`
   resources = { cache = { outputs = { host = "cache" } } }`)
-			}, wrErrorRE("Cannot render workload", `a binding is given for resource "cache", which the score file does not declare`)},
+			}, errorMatching("Cannot render workload", `a binding is given for resource "cache", which the score file does not declare`)},
 			errCase{"target-unset/" + target.name, target, func(t *testing.T) string {
-				return `provider "score" {}` + "\n" + wrWorkload("api", "  file = "+wrFile(t, "api.score.yaml"))
-			}, wrErrorRE("Provider target not set", "`kubernetes` or `compose`")},
+				return `provider "score" {}` + "\n" + wrWorkload("api", "  file = "+workloadFile(t, "api.score.yaml"))
+			}, errorMatching("Provider target not set", "`kubernetes` or `compose`")},
 		)
 	}
 	cases = append(cases,
 		errCase{"invalid-kind/kubernetes", wrKubernetes, func(t *testing.T) string {
-			return wrKubernetes.provider + wrWorkload("batch", "  file = "+wrFile(t, "bad-kind.score.yaml"))
-		}, wrErrorRE("Cannot render workload", `workload "batch": metadata.annotations["k8s.score.dev/kind"]:`, `unsupported workload kind "CronJob": use Deployment or StatefulSet`)},
+			return wrKubernetes.provider + wrWorkload("batch", "  file = "+workloadFile(t, "bad-kind.score.yaml"))
+		}, errorMatching("Cannot render workload", `workload "batch": metadata.annotations["k8s.score.dev/kind"]:`, `unsupported workload kind "CronJob": use Deployment or StatefulSet`)},
 		errCase{"duplicate-object/kubernetes", wrKubernetes, func(t *testing.T) string {
-			return withProvisioners(wrKubernetes, "duplicate.kubernetes.provisioners.yaml")(t) + wrWorkload("dup", "  file = "+wrFile(t, "duplicate.score.yaml"))
-		}, wrErrorRE("Cannot render workload", "two different objects have the same identity core/v1/ConfigMap/shop/shared-settings")},
+			return withProvisioners(wrKubernetes, "duplicate.kubernetes.provisioners.yaml")(t) + wrWorkload("dup", "  file = "+workloadFile(t, "duplicate.score.yaml"))
+		}, errorMatching("Cannot render workload", "two different objects have the same identity core/v1/ConfigMap/shop/shared-settings")},
 		errCase{"duplicate-service/compose", wrCompose, func(t *testing.T) string {
-			return withProvisioners(wrCompose, "duplicate.compose.provisioners.yaml")(t) + wrWorkload("dup", "  file = "+wrFile(t, "duplicate.score.yaml"))
-		}, wrErrorRE("Cannot render workload", "resources.second:", `service "shared-settings" is also defined, differently, by another resource`)},
+			return withProvisioners(wrCompose, "duplicate.compose.provisioners.yaml")(t) + wrWorkload("dup", "  file = "+workloadFile(t, "duplicate.score.yaml"))
+		}, errorMatching("Cannot render workload", "resources.second:", `service "shared-settings" is also defined, differently, by another resource`)},
 		errCase{"duplicate-file/compose", wrCompose, func(t *testing.T) string {
-			return withProvisioners(wrCompose, "duplicate-file.compose.provisioners.yaml")(t) + wrWorkload("dup", "  file = "+wrFile(t, "duplicate.score.yaml"))
-		}, wrErrorRE("Cannot render workload", "resources.second:", "shared/settings.conf")},
+			return withProvisioners(wrCompose, "duplicate-file.compose.provisioners.yaml")(t) + wrWorkload("dup", "  file = "+workloadFile(t, "duplicate.score.yaml"))
+		}, errorMatching("Cannot render workload", "resources.second:", "shared/settings.conf")},
 		errCase{"secret-ref-mixed-in-file/kubernetes", wrKubernetes, func(t *testing.T) string {
-			return withProvisioners(wrKubernetes, "secret-ref.provisioners.yaml")(t) + wrWorkload("tokens", "  file = "+wrFile(t, "secret-ref.score.yaml"))
-		}, wrErrorRE("Cannot render workload", `containers.main.files["/etc/tokens/token.conf"]:`, "mixes a secret reference with other text")},
+			return withProvisioners(wrKubernetes, "secret-ref.provisioners.yaml")(t) + wrWorkload("tokens", "  file = "+workloadFile(t, "secret-ref.score.yaml"))
+		}, errorMatching("Cannot render workload", `containers.main.files["/etc/tokens/token.conf"]:`, "mixes a secret reference with other text")},
 	)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -1039,31 +888,31 @@ func TestAccWorkloadResource_unknownContent(t *testing.T) {
 			const addr = "score_workload.web"
 			config := target.provider + `
 resource "terraform_data" "score_file" {
-  input = file(` + wrFile(t, "web.score.yaml") + `)
+  input = file(` + workloadFile(t, "web.score.yaml") + `)
 }
 ` + wrWorkload("web", "  content = terraform_data.score_file.output")
-			checks := []plancheck.PlanCheck{wrUnknown("terraform_data.score_file", wrPath("output"))}
+			checks := []plancheck.PlanCheck{wrUnknown("terraform_data.score_file", attrPath("output"))}
 			for _, attr := range []string{"name", "service", "resource_outputs", "state"} {
-				checks = append(checks, wrUnknown(addr, wrPath(attr)))
+				checks = append(checks, wrUnknown(addr, attrPath(attr)))
 			}
 			var after []statecheck.StateCheck
 			if target.k8s() {
-				checks = append(checks, wrUnknown(addr, wrPath("manifests")), wrUnknown(addr, wrPath("secret_manifests")))
+				checks = append(checks, wrUnknown(addr, attrPath("manifests")), wrUnknown(addr, attrPath("secret_manifests")))
 				after = append(after,
-					statecheck.ExpectKnownValue(addr, wrPath("manifests"), knownvalue.MapSizeExact(7)),
-					statecheck.ExpectKnownValue(addr, wrPath("manifests", "apps/v1/Deployment/shop/web"), wrLines("- name: DB_PASSWORD", "valueFrom:", "secretKeyRef:")),
-					statecheck.ExpectKnownValue(addr, wrPath("secret_manifests"), knownvalue.MapSizeExact(3)),
+					statecheck.ExpectKnownValue(addr, attrPath("manifests"), knownvalue.MapSizeExact(7)),
+					statecheck.ExpectKnownValue(addr, attrPath("manifests", "apps/v1/Deployment/shop/web"), wrLines("- name: DB_PASSWORD", "valueFrom:", "secretKeyRef:")),
+					statecheck.ExpectKnownValue(addr, attrPath("secret_manifests"), knownvalue.MapSizeExact(3)),
 				)
 			} else {
-				checks = append(checks, wrUnknown(addr, wrPath("compose_yaml")), wrUnknown(addr, wrPath("compose_env")), wrUnknown(addr, wrPath("files")))
+				checks = append(checks, wrUnknown(addr, attrPath("compose_yaml")), wrUnknown(addr, attrPath("compose_env")), wrUnknown(addr, attrPath("files")))
 				after = append(after,
-					statecheck.ExpectKnownValue(addr, wrPath("compose_yaml"), wrRE(`DB_PASSWORD: \$\{POSTGRES_DEFAULT_WEB_DB_PASSWORD\}\n`)),
-					statecheck.ExpectKnownValue(addr, wrPath("compose_env"), wrRE(`^POSTGRES_DEFAULT_WEB_DB_PASSWORD='[A-Za-z0-9]{16,}'\n`)),
+					statecheck.ExpectKnownValue(addr, attrPath("compose_yaml"), matchingString(`DB_PASSWORD: \$\{POSTGRES_DEFAULT_WEB_DB_PASSWORD\}\n`)),
+					statecheck.ExpectKnownValue(addr, attrPath("compose_env"), matchingString(`^POSTGRES_DEFAULT_WEB_DB_PASSWORD='[A-Za-z0-9]{16,}'\n`)),
 				)
 			}
 			after = append(after,
-				statecheck.ExpectKnownValue(addr, wrPath("name"), knownvalue.StringExact("web")),
-				statecheck.ExpectKnownValue(addr, wrPath("service", "hostname"), knownvalue.StringExact("web")),
+				statecheck.ExpectKnownValue(addr, attrPath("name"), knownvalue.StringExact("web")),
+				statecheck.ExpectKnownValue(addr, attrPath("service", "hostname"), knownvalue.StringExact("web")),
 			)
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProviderFactories,
@@ -1085,7 +934,7 @@ func TestAccWorkloadResource_unknownWorkloadServices(t *testing.T) {
 resource "terraform_data" "api_host" {
   input = "api.internal"
 }
-` + wrWorkload("front", `  file = `+wrFile(t, "front.score.yaml")+`
+` + wrWorkload("front", `  file = `+workloadFile(t, "front.score.yaml")+`
   workload_services = {
     api = {
       hostname = terraform_data.api_host.output
@@ -1094,16 +943,16 @@ resource "terraform_data" "api_host" {
   }`)
 			port := target.servicePort()
 			checks := []plancheck.PlanCheck{
-				wrUnknown(addr, wrPath("resource_outputs")),
-				wrUnknown(addr, wrPath("service")),
+				wrUnknown(addr, attrPath("resource_outputs")),
+				wrUnknown(addr, attrPath("service")),
 			}
 			var after statecheck.StateCheck
 			if target.k8s() {
-				checks = append(checks, wrUnknown(addr, wrPath("manifests")))
-				after = statecheck.ExpectKnownValue(addr, wrPath("manifests", "apps/v1/Deployment/shop/front"), wrLines("- name: API_URL", "value: http://api.internal:"+port))
+				checks = append(checks, wrUnknown(addr, attrPath("manifests")))
+				after = statecheck.ExpectKnownValue(addr, attrPath("manifests", "apps/v1/Deployment/shop/front"), wrLines("- name: API_URL", "value: http://api.internal:"+port))
 			} else {
-				checks = append(checks, wrUnknown(addr, wrPath("compose_yaml")))
-				after = statecheck.ExpectKnownValue(addr, wrPath("compose_yaml"), wrLines("API_URL: http://api.internal:"+port))
+				checks = append(checks, wrUnknown(addr, attrPath("compose_yaml")))
+				after = statecheck.ExpectKnownValue(addr, attrPath("compose_yaml"), wrLines("API_URL: http://api.internal:"+port))
 			}
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProviderFactories,
@@ -1112,7 +961,7 @@ resource "terraform_data" "api_host" {
 					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: checks},
 					ConfigStateChecks: []statecheck.StateCheck{
 						after,
-						statecheck.ExpectKnownValue(addr, wrPath("resource_outputs", "api", "outputs"), knownvalue.MapExact(map[string]knownvalue.Check{
+						statecheck.ExpectKnownValue(addr, attrPath("resource_outputs", "api", "outputs"), knownvalue.MapExact(map[string]knownvalue.Check{
 							"hostname": knownvalue.StringExact("api.internal"), "port": knownvalue.StringExact(port),
 						})),
 					},
@@ -1133,13 +982,13 @@ func TestAccWorkloadResource_binaryFile(t *testing.T) {
 			const addr = "score_workload.assets"
 			var check statecheck.StateCheck
 			if target.k8s() {
-				check = statecheck.ExpectKnownValue(addr, wrPath("manifests", "core/v1/ConfigMap/shop/assets-main-files"),
+				check = statecheck.ExpectKnownValue(addr, attrPath("manifests", "core/v1/ConfigMap/shop/assets-main-files"),
 					wrLines("apiVersion: v1", "binaryData:", "re:file-[0-9a-f]{10}: "+regexp.QuoteMeta(logo), "data:", "re:file-[0-9a-f]{10}: plain text", "kind: ConfigMap"))
 			} else {
 				// Either `files` holds the bytes as they are (which a Terraform string cannot, unless
 				// they are UTF-8) or a base64 attribute (`binary_files`) does.
-				check = wrStateFunc(func(s *tfjson.State) error {
-					values, err := wrValues(s, addr)
+				check = stateCheckFunc(func(s *tfjson.State) error {
+					values, err := resourceValues(s, addr)
 					if err != nil {
 						return err
 					}
@@ -1174,7 +1023,7 @@ func TestAccWorkloadResource_binaryFile(t *testing.T) {
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProviderFactories,
 				Steps: []resource.TestStep{{
-					Config:            target.provider + wrWorkload("assets", "  file = "+wrFile(t, "binary.score.yaml")),
+					Config:            target.provider + wrWorkload("assets", "  file = "+workloadFile(t, "binary.score.yaml")),
 					ConfigStateChecks: []statecheck.StateCheck{check},
 				}},
 			})
@@ -1191,31 +1040,31 @@ func TestAccWorkloadResource_addResourceKeepsGenerated(t *testing.T) {
 		t.Run(target.name, func(t *testing.T) {
 			const addr = "score_workload.grow"
 			config := func(file string) string {
-				return target.provider + wrWorkload("grow", "  file = "+wrFile(t, file))
+				return target.provider + wrWorkload("grow", "  file = "+workloadFile(t, file))
 			}
 			password := statecheck.CompareValue(compare.ValuesSame())
 			asPlanned := wrAsPlanned(addr)
 			checks := []plancheck.PlanCheck{
 				asPlanned,
 				plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
-				wrKnown(addr, wrPath("resource_outputs", "db", "secrets", "password"), knownvalue.NotNull()),
-				wrUnknown(addr, wrPath("resource_outputs", "cache", "secrets", "password")),
-				wrUnknown(addr, wrPath("state")),
+				wrKnown(addr, attrPath("resource_outputs", "db", "secrets", "password"), knownvalue.NotNull()),
+				wrUnknown(addr, attrPath("resource_outputs", "cache", "secrets", "password")),
+				wrUnknown(addr, attrPath("state")),
 			}
 			if target.k8s() {
-				redis := "redis-grow-cache-" + wrHash6("redis.default#grow.cache")
+				redis := "redis-grow-cache-" + nameHash("redis.default#grow.cache")
 				checks = append(checks,
-					wrKnown(addr, wrPath("manifests", "apps/v1/Deployment/shop/grow"), wrLines("- name: CACHE_PASSWORD", "valueFrom:", "secretKeyRef:", "key: CACHE_PASSWORD", "name: grow-main-env")),
-					wrKnown(addr, wrPath("manifests", "apps/v1/StatefulSet/shop/"+redis), knownvalue.NotNull()),
+					wrKnown(addr, attrPath("manifests", "apps/v1/Deployment/shop/grow"), wrLines("- name: CACHE_PASSWORD", "valueFrom:", "secretKeyRef:", "key: CACHE_PASSWORD", "name: grow-main-env")),
+					wrKnown(addr, attrPath("manifests", "apps/v1/StatefulSet/shop/"+redis), knownvalue.NotNull()),
 					// The database's Secret is unchanged and known; the new ones are not.
-					wrKnown(addr, wrPath("secret_manifests", "core/v1/Secret/shop/pg-grow-db-"+wrHash6("postgres.default#grow.db")), knownvalue.NotNull()),
-					wrUnknown(addr, wrPath("secret_manifests", "core/v1/Secret/shop/"+redis)),
-					wrUnknown(addr, wrPath("secret_manifests", "core/v1/Secret/shop/grow-main-env")),
+					wrKnown(addr, attrPath("secret_manifests", "core/v1/Secret/shop/pg-grow-db-"+nameHash("postgres.default#grow.db")), knownvalue.NotNull()),
+					wrUnknown(addr, attrPath("secret_manifests", "core/v1/Secret/shop/"+redis)),
+					wrUnknown(addr, attrPath("secret_manifests", "core/v1/Secret/shop/grow-main-env")),
 				)
 			} else {
 				checks = append(checks,
-					wrKnown(addr, wrPath("compose_yaml"), wrLines("CACHE_PASSWORD: ${REDIS_DEFAULT_GROW_CACHE_PASSWORD}", "DB_PASSWORD: ${POSTGRES_DEFAULT_GROW_DB_PASSWORD}")),
-					wrUnknown(addr, wrPath("compose_env")),
+					wrKnown(addr, attrPath("compose_yaml"), wrLines("CACHE_PASSWORD: ${REDIS_DEFAULT_GROW_CACHE_PASSWORD}", "DB_PASSWORD: ${POSTGRES_DEFAULT_GROW_DB_PASSWORD}")),
+					wrUnknown(addr, attrPath("compose_env")),
 				)
 			}
 			resource.ParallelTest(t, resource.TestCase{
@@ -1223,15 +1072,15 @@ func TestAccWorkloadResource_addResourceKeepsGenerated(t *testing.T) {
 				Steps: []resource.TestStep{
 					{
 						Config:            config("grow-1.score.yaml"),
-						ConfigStateChecks: []statecheck.StateCheck{password.AddStateValue(addr, wrPath("resource_outputs", "db", "secrets", "password"))},
+						ConfigStateChecks: []statecheck.StateCheck{password.AddStateValue(addr, attrPath("resource_outputs", "db", "secrets", "password"))},
 					},
 					{
 						Config:           config("grow-2.score.yaml"),
 						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: checks},
 						ConfigStateChecks: []statecheck.StateCheck{
 							asPlanned,
-							password.AddStateValue(addr, wrPath("resource_outputs", "db", "secrets", "password")),
-							statecheck.ExpectKnownValue(addr, wrPath("resource_outputs", "cache", "secrets", "password"), wrRE(`^[A-Za-z0-9]{16,}$`)),
+							password.AddStateValue(addr, attrPath("resource_outputs", "db", "secrets", "password")),
+							statecheck.ExpectKnownValue(addr, attrPath("resource_outputs", "cache", "secrets", "password"), matchingString(`^[A-Za-z0-9]{16,}$`)),
 						},
 					},
 				},
@@ -1255,13 +1104,13 @@ provider "score" {
   target    = "kubernetes"
   namespace = terraform_data.namespace.output
 }
-` + wrWorkload("api", "  file = "+wrFile(t, "api.score.yaml")),
+` + wrWorkload("api", "  file = "+workloadFile(t, "api.score.yaml")),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-				wrUnknown(addr, wrPath("manifests")),
-				wrUnknown(addr, wrPath("service")),
+				wrUnknown(addr, attrPath("manifests")),
+				wrUnknown(addr, attrPath("service")),
 			}},
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(addr, wrPath("manifests"), knownvalue.MapExact(map[string]knownvalue.Check{
+				statecheck.ExpectKnownValue(addr, attrPath("manifests"), knownvalue.MapExact(map[string]knownvalue.Check{
 					"apps/v1/Deployment/team-a/api": wrLines("name: api", "namespace: team-a"),
 					"core/v1/Service/team-a/api":    wrLines("name: api", "namespace: team-a"),
 				})),
