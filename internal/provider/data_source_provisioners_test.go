@@ -15,24 +15,27 @@ import (
 
 // Acceptance tests for the score_provisioners data source (TF_ACC=1).
 
-const resPvAddr = "data.score_provisioners.all"
+// provisionersAddr is the score_provisioners data source the tests declare.
+const provisionersAddr = "data.score_provisioners.all"
 
-var resPvNonEmpty = regexp.MustCompile(`\S`)
+// nonEmpty matches any text that is not only white space.
+var nonEmpty = regexp.MustCompile(`\S`)
 
-const resPvDataSource = "data \"score_provisioners\" \"all\" {}\n"
+// provisionersDataBlock declares provisionersAddr.
+const provisionersDataBlock = "data \"score_provisioners\" \"all\" {}\n"
 
-// resPvSecond is a second custom provisioners document, inline: it proves that documents are
+// secondProvisionersDoc is a second custom provisioners document, inline: it proves that documents are
 // numbered in order and that a custom `volume` comes before the built-in one.
-const resPvSecond = `<<-EOT
+const secondProvisionersDoc = `<<-EOT
     - uri: template://second/volume
       type: volume
       outputs: |
         source: custom
     EOT`
 
-// resPvCustom are the entries of testdata/resource/custom.provisioners.yaml (provisioners[0])
-// and of resPvSecond (provisioners[1]), every attribute.
-var resPvCustom = []knownvalue.Check{
+// customProvisionerChecks are the entries of testdata/resource/custom.provisioners.yaml (provisioners[0])
+// and of secondProvisionersDoc (provisioners[1]), every attribute.
+var customProvisionerChecks = []knownvalue.Check{
 	knownvalue.ObjectExact(map[string]knownvalue.Check{
 		"uri":              exactString("template://custom/greeting"),
 		"type":             exactString("greeting"),
@@ -69,8 +72,8 @@ var resPvCustom = []knownvalue.Check{
 	}),
 }
 
-// resPvBuiltins are the built-in provisioners of target, in library order.
-func resPvBuiltins(t *testing.T, target string) []knownvalue.Check {
+// builtinProvisionerChecks are the built-in provisioners of target, in library order.
+func builtinProvisionerChecks(t *testing.T, target string) []knownvalue.Check {
 	t.Helper()
 	defs, err := provisioner.Builtins(provisioner.Target(target))
 	if err != nil {
@@ -85,7 +88,7 @@ func resPvBuiltins(t *testing.T, target string) []knownvalue.Check {
 			"uri":         exactString(d.URI),
 			"type":        exactString(d.Type),
 			"source":      exactString(d.Source),
-			"description": knownvalue.StringRegexp(resPvNonEmpty),
+			"description": knownvalue.StringRegexp(nonEmpty),
 		})
 	}
 	return checks
@@ -94,22 +97,22 @@ func resPvBuiltins(t *testing.T, target string) []knownvalue.Check {
 func TestAccProvisionersDataSource_list(t *testing.T) {
 	t.Parallel()
 	eachTarget(t, func(t *testing.T, target string) {
-		all := append(append([]knownvalue.Check{}, resPvCustom...), resPvBuiltins(t, target)...)
-		provisioners := "provisioners = [file(" + hclString(testdataPath(t, "resource", "custom.provisioners.yaml")) + "), " + resPvSecond + "\n  ]"
+		all := append(append([]knownvalue.Check{}, customProvisionerChecks...), builtinProvisionerChecks(t, target)...)
+		provisioners := "provisioners = [file(" + hclString(testdataPath(t, "resource", "custom.provisioners.yaml")) + "), " + secondProvisionersDoc + "\n  ]"
 		runTest(t,
 			resource.TestStep{
-				Config: providerBlock(target, provisioners) + resPvDataSource,
+				Config: providerBlock(target, provisioners) + provisionersDataBlock,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(resPvAddr, tfjsonpath.New("target"), exactString(target)),
-					statecheck.ExpectKnownValue(resPvAddr, tfjsonpath.New("provisioners"), knownvalue.ListExact(all)),
+					statecheck.ExpectKnownValue(provisionersAddr, tfjsonpath.New("target"), exactString(target)),
+					statecheck.ExpectKnownValue(provisionersAddr, tfjsonpath.New("provisioners"), knownvalue.ListExact(all)),
 				},
 			},
 			// Without custom provisioners: the built-ins alone, and every type PRODUCT.md names.
 			resource.TestStep{
-				Config: providerBlock(target) + resPvDataSource,
+				Config: providerBlock(target) + provisionersDataBlock,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(resPvAddr, tfjsonpath.New("provisioners"), knownvalue.ListExact(resPvBuiltins(t, target))),
-					resPvHasTypes(target, "volume", "service-port", "dns", "route", "postgres", "postgres-instance", "mysql",
+					statecheck.ExpectKnownValue(provisionersAddr, tfjsonpath.New("provisioners"), knownvalue.ListExact(builtinProvisionerChecks(t, target))),
+					expectProvisionerTypes(target, "volume", "service-port", "dns", "route", "postgres", "postgres-instance", "mysql",
 						"redis", "mongodb", "amqp", "s3", "kafka-topic", "mssql", "elasticsearch", "environment"),
 				},
 			},
@@ -134,15 +137,15 @@ func TestAccProvisionersDataSource_noDefaults(t *testing.T) {
 	t.Parallel()
 	eachTarget(t, func(t *testing.T, target string) {
 		runTest(t, resource.TestStep{
-			Config: providerBlock(target, provisionersFromFiles(t, "custom.provisioners.yaml"), "default_provisioners = false") + resPvDataSource,
+			Config: providerBlock(target, provisionersFromFiles(t, "custom.provisioners.yaml"), "default_provisioners = false") + provisionersDataBlock,
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(resPvAddr, tfjsonpath.New("provisioners"), knownvalue.ListExact(resPvCustom[:2])),
+				statecheck.ExpectKnownValue(provisionersAddr, tfjsonpath.New("provisioners"), knownvalue.ListExact(customProvisionerChecks[:2])),
 			},
 		}, resource.TestStep{
 			// No custom provisioners and no built-ins: an empty list, not an error.
-			Config: providerBlock(target, "default_provisioners = false") + resPvDataSource,
+			Config: providerBlock(target, "default_provisioners = false") + provisionersDataBlock,
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(resPvAddr, tfjsonpath.New("provisioners"), knownvalue.ListSizeExact(0)),
+				statecheck.ExpectKnownValue(provisionersAddr, tfjsonpath.New("provisioners"), knownvalue.ListSizeExact(0)),
 			},
 		})
 	})
@@ -152,11 +155,11 @@ func TestAccProvisionersDataSource_errors(t *testing.T) {
 	t.Parallel()
 	runTest(t,
 		resource.TestStep{
-			Config:      providerBlock("") + resPvDataSource,
+			Config:      providerBlock("") + provisionersDataBlock,
 			ExpectError: errorMatching("Provider target not set", "set `target` to `kubernetes` or `compose`"),
 		},
 		resource.TestStep{
-			Config:      providerBlock("compose", provisionersFromFiles(t, "bad-field.provisioners.yaml")) + resPvDataSource,
+			Config:      providerBlock("compose", provisionersFromFiles(t, "bad-field.provisioners.yaml")) + provisionersDataBlock,
 			ExpectError: errorMatching("Invalid provisioner definition", "provisioners[0] entry 0 (template://custom/bad, line 1)", `line 5: unknown field "bogus_field"`),
 		},
 		resource.TestStep{
@@ -167,19 +170,19 @@ func TestAccProvisionersDataSource_errors(t *testing.T) {
       manifests: |
         - kind: ConfigMap
     EOT
-  ]`) + resPvDataSource,
+  ]`) + provisionersDataBlock,
 			ExpectError: errorMatching("provisioners[0] entry 0 (template://x/k8s-only, line 1)", "manifests is not supported for the compose target"),
 		},
 		resource.TestStep{
-			Config:      providerBlock("kubernetes", `provisioners = ["- uri: local-env://x/env\n"]`) + resPvDataSource,
+			Config:      providerBlock("kubernetes", `provisioners = ["- uri: local-env://x/env\n"]`) + provisionersDataBlock,
 			ExpectError: errorMatching("provisioners[0] entry 0", `unsupported provisioner scheme "local-env" for the kubernetes target`),
 		},
 	)
 }
 
-// resPvHasTypes checks that the list holds a provisioner of each type.
-func resPvHasTypes(target string, types ...string) statecheck.StateCheck {
-	return checkAttrs(resPvAddr, func(attrs map[string]any) error {
+// expectProvisionerTypes checks that the list holds a provisioner of each type.
+func expectProvisionerTypes(target string, types ...string) statecheck.StateCheck {
+	return checkAttrs(provisionersAddr, func(attrs map[string]any) error {
 		have := map[string]bool{}
 		list, _ := attrs["provisioners"].([]any)
 		for _, p := range list {

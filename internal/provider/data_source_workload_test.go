@@ -17,16 +17,18 @@ import (
 // skips otherwise) against the terraform named by TF_ACC_TERRAFORM_PATH, with the provider served
 // in-process by testProviderFactories. Every step also checks that a second plan is empty.
 
-const accDataAddr = "data.score_workload.x"
+// dataSourceAddr is the score_workload data source the tests declare.
+const dataSourceAddr = "data.score_workload.x"
 
-func accCheck(path tfjsonpath.Path, value knownvalue.Check) statecheck.StateCheck {
-	return statecheck.ExpectKnownValue(accDataAddr, path, value)
+// expectDataSourceValue checks a value of dataSourceAddr in the state.
+func expectDataSourceValue(path tfjsonpath.Path, value knownvalue.Check) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(dataSourceAddr, path, value)
 }
 
-// accFullSpecJSON is spec_json for testdata/workload/score.yaml with image = sidecarImage: the
+// fullSpecJSON is spec_json for testdata/workload/score.yaml with image = sidecarImage: the
 // document as written (placeholders untouched), image "." replaced, keys sorted at every level,
 // integers as integers, and nothing the file does not say (no defaults filled in).
-const accFullSpecJSON = `{"apiVersion":"score.dev/v1b1",` +
+const fullSpecJSON = `{"apiVersion":"score.dev/v1b1",` +
 	`"containers":{` +
 	`"main":{` +
 	`"args":["--listen",":8080","--verbose"],` +
@@ -53,7 +55,8 @@ const accFullSpecJSON = `{"apiVersion":"score.dev/v1b1",` +
 	`"db":{"type":"postgres"}},` +
 	`"service":{"ports":{"dns":{"port":53,"protocol":"UDP"},"web":{"port":80,"targetPort":8080}}}}`
 
-func accFile(mode, content, binary, source knownvalue.Check, noExpand bool) knownvalue.Check {
+// containerFile checks a container file object, attribute by attribute.
+func containerFile(mode, content, binary, source knownvalue.Check, noExpand bool) knownvalue.Check {
 	return knownvalue.ObjectExact(map[string]knownvalue.Check{
 		"mode":           mode,
 		"content":        content,
@@ -83,14 +86,14 @@ func TestAccWorkloadDataSource_file(t *testing.T) {
 			"PRICE":   "$${AMOUNT}",
 		}),
 		"files": knownvalue.MapExact(map[string]knownvalue.Check{
-			"/etc/app/inline.conf": accFile(exactString("0644"),
+			"/etc/app/inline.conf": containerFile(exactString("0644"),
 				exactString("workload=${metadata.name}\ndb=${resources.db.host}\n"), null, null, false),
-			"/etc/app/app.conf": accFile(null,
+			"/etc/app/app.conf": containerFile(null,
 				exactString("listen=:8080\ndb_host=${resources.db.host}\n"), null, exactString("config/app.conf"), false),
-			"/etc/app/raw.tmpl": accFile(exactString("0600"),
+			"/etc/app/raw.tmpl": containerFile(exactString("0600"),
 				exactString("raw ${not.a.placeholder} {{ .Template }}\n"), null, exactString("config/raw.tmpl"), true),
-			"/etc/app/blob.dat": accFile(null, null, exactString("//4AAQ=="), exactString("config/blob.dat"), true),
-			"/etc/app/logo.bin": accFile(null, null, exactString("AAEC/w=="), null, false),
+			"/etc/app/blob.dat": containerFile(null, null, exactString("//4AAQ=="), exactString("config/blob.dat"), true),
+			"/etc/app/logo.bin": containerFile(null, null, exactString("AAEC/w=="), null, false),
 		}),
 		"volumes": knownvalue.MapExact(map[string]knownvalue.Check{
 			"/data": knownvalue.ObjectExact(map[string]knownvalue.Check{
@@ -147,22 +150,22 @@ data "score_workload" "x" {
 `, hclString(file), sidecarImage),
 		ConfigStateChecks: []statecheck.StateCheck{
 			// Inputs stay as configured.
-			accCheck(attrPath("file"), exactString(file)),
-			accCheck(attrPath("content"), null),
-			accCheck(attrPath("image"), exactString(sidecarImage)),
-			accCheck(attrPath("overrides"), null),
-			accCheck(attrPath("overrides_yaml"), null),
+			expectDataSourceValue(attrPath("file"), exactString(file)),
+			expectDataSourceValue(attrPath("content"), null),
+			expectDataSourceValue(attrPath("image"), exactString(sidecarImage)),
+			expectDataSourceValue(attrPath("overrides"), null),
+			expectDataSourceValue(attrPath("overrides_yaml"), null),
 			// Outputs.
-			accCheck(attrPath("name"), exactString("wl")),
-			accCheck(attrPath("annotations"), exactStringMap(map[string]string{"team": "platform", "my.org/tier": "gold"})),
-			accCheck(attrPath("metadata_json"),
+			expectDataSourceValue(attrPath("name"), exactString("wl")),
+			expectDataSourceValue(attrPath("annotations"), exactStringMap(map[string]string{"team": "platform", "my.org/tier": "gold"})),
+			expectDataSourceValue(attrPath("metadata_json"),
 				exactString(`{"annotations":{"my.org/tier":"gold","team":"platform"},"name":"wl","owner":"web-team"}`)),
-			accCheck(attrPath("spec_json"), exactString(accFullSpecJSON)),
-			accCheck(attrPath("containers"), knownvalue.MapExact(map[string]knownvalue.Check{
+			expectDataSourceValue(attrPath("spec_json"), exactString(fullSpecJSON)),
+			expectDataSourceValue(attrPath("containers"), knownvalue.MapExact(map[string]knownvalue.Check{
 				"main":    mainContainer,
 				"sidecar": sidecar,
 			})),
-			accCheck(attrPath("service_ports"), knownvalue.MapExact(map[string]knownvalue.Check{
+			expectDataSourceValue(attrPath("service_ports"), knownvalue.MapExact(map[string]knownvalue.Check{
 				"web": knownvalue.ObjectExact(map[string]knownvalue.Check{
 					"port": knownvalue.Int64Exact(80), "target_port": knownvalue.Int64Exact(8080), "protocol": exactString("TCP"),
 				}),
@@ -170,7 +173,7 @@ data "score_workload" "x" {
 					"port": knownvalue.Int64Exact(53), "target_port": knownvalue.Int64Exact(53), "protocol": exactString("UDP"),
 				}),
 			})),
-			accCheck(attrPath("resources"), knownvalue.MapExact(map[string]knownvalue.Check{
+			expectDataSourceValue(attrPath("resources"), knownvalue.MapExact(map[string]knownvalue.Check{
 				"db": knownvalue.ObjectExact(map[string]knownvalue.Check{
 					"type": exactString("postgres"), "class": exactString("default"), "id": null,
 					"uid": exactString("postgres.default#wl.db"), "params_json": exactString("{}"), "metadata_json": exactString("{}"),
@@ -245,22 +248,22 @@ data "score_workload" "x" {
 }
 `,
 		ConfigStateChecks: []statecheck.StateCheck{
-			accCheck(attrPath("file"), knownvalue.Null()),
-			accCheck(attrPath("name"), exactString("hello")),
-			accCheck(attrPath("annotations"), knownvalue.MapExact(map[string]knownvalue.Check{})),
-			accCheck(attrPath("metadata_json"), exactString(`{"name":"hello"}`)),
-			accCheck(attrPath("spec_json"), exactString(`{"apiVersion":"score.dev/v1b1","containers":{"web":{"image":"nginx:1.27",`+
+			expectDataSourceValue(attrPath("file"), knownvalue.Null()),
+			expectDataSourceValue(attrPath("name"), exactString("hello")),
+			expectDataSourceValue(attrPath("annotations"), knownvalue.MapExact(map[string]knownvalue.Check{})),
+			expectDataSourceValue(attrPath("metadata_json"), exactString(`{"name":"hello"}`)),
+			expectDataSourceValue(attrPath("spec_json"), exactString(`{"apiVersion":"score.dev/v1b1","containers":{"web":{"image":"nginx:1.27",`+
 				`"variables":{"GREETING":"Hello from ${metadata.name}"}}},"metadata":{"name":"hello"},`+
 				`"service":{"ports":{"http":{"port":8080}}}}`)),
-			accCheck(attrPath("containers").AtMapKey("web").AtMapKey("image"), exactString("nginx:1.27")),
-			accCheck(attrPath("containers").AtMapKey("web").AtMapKey("variables"),
+			expectDataSourceValue(attrPath("containers").AtMapKey("web").AtMapKey("image"), exactString("nginx:1.27")),
+			expectDataSourceValue(attrPath("containers").AtMapKey("web").AtMapKey("variables"),
 				exactStringMap(map[string]string{"GREETING": "Hello from ${metadata.name}"})),
-			accCheck(attrPath("service_ports"), knownvalue.MapExact(map[string]knownvalue.Check{
+			expectDataSourceValue(attrPath("service_ports"), knownvalue.MapExact(map[string]knownvalue.Check{
 				"http": knownvalue.ObjectExact(map[string]knownvalue.Check{
 					"port": knownvalue.Int64Exact(8080), "target_port": knownvalue.Int64Exact(8080), "protocol": exactString("TCP"),
 				}),
 			})),
-			accCheck(attrPath("resources"), knownvalue.MapExact(map[string]knownvalue.Check{})),
+			expectDataSourceValue(attrPath("resources"), knownvalue.MapExact(map[string]knownvalue.Check{})),
 		},
 	})
 }
@@ -301,17 +304,17 @@ data "score_workload" "x" {
 }
 `,
 		ConfigStateChecks: []statecheck.StateCheck{
-			accCheck(attrPath("name"), exactString("api")),
-			accCheck(attrPath("annotations"), exactStringMap(map[string]string{"example.com/owner": "team-a"})),
-			accCheck(attrPath("containers").AtMapKey("api").AtMapKey("image"), exactString("registry.example.com/api@sha256:0123")),
-			accCheck(attrPath("containers").AtMapKey("api").AtMapKey("args"), exactStringList("--port", "9000")),
-			accCheck(attrPath("containers").AtMapKey("worker").AtMapKey("image"), exactString("busybox:1.36")),
-			accCheck(attrPath("service_ports"), knownvalue.MapExact(map[string]knownvalue.Check{})),
-			accCheck(attrPath("resources").AtMapKey("queue"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+			expectDataSourceValue(attrPath("name"), exactString("api")),
+			expectDataSourceValue(attrPath("annotations"), exactStringMap(map[string]string{"example.com/owner": "team-a"})),
+			expectDataSourceValue(attrPath("containers").AtMapKey("api").AtMapKey("image"), exactString("registry.example.com/api@sha256:0123")),
+			expectDataSourceValue(attrPath("containers").AtMapKey("api").AtMapKey("args"), exactStringList("--port", "9000")),
+			expectDataSourceValue(attrPath("containers").AtMapKey("worker").AtMapKey("image"), exactString("busybox:1.36")),
+			expectDataSourceValue(attrPath("service_ports"), knownvalue.MapExact(map[string]knownvalue.Check{})),
+			expectDataSourceValue(attrPath("resources").AtMapKey("queue"), knownvalue.ObjectExact(map[string]knownvalue.Check{
 				"type": exactString("amqp"), "class": exactString("durable"), "id": knownvalue.Null(),
 				"uid": exactString("amqp.durable#api.queue"), "params_json": exactString(`{"vhost":"/api"}`), "metadata_json": exactString("{}"),
 			})),
-			accCheck(attrPath("spec_json"), exactString(`{"apiVersion":"score.dev/v1b1","containers":{`+
+			expectDataSourceValue(attrPath("spec_json"), exactString(`{"apiVersion":"score.dev/v1b1","containers":{`+
 				`"api":{"args":["--port","9000"],"image":"registry.example.com/api@sha256:0123"},`+
 				`"worker":{"image":"busybox:1.36"}},`+
 				`"metadata":{"annotations":{"example.com/owner":"team-a"},"name":"api"},`+
@@ -320,7 +323,8 @@ data "score_workload" "x" {
 	})
 }
 
-const accOverridesBase = `
+// overridesBase is the score file the overrides tests change.
+const overridesBase = `
     apiVersion: score.dev/v1b1
     metadata:
       name: ov
@@ -346,7 +350,7 @@ func TestAccWorkloadDataSource_overrides(t *testing.T) {
 	runTest(t, resource.TestStep{
 		Config: `
 data "score_workload" "x" {
-  content = <<-EOT` + accOverridesBase + `    EOT
+  content = <<-EOT` + overridesBase + `    EOT
   overrides = {
     "containers.main.image"                       = "app:2"
     "containers.main.variables.LEVEL"             = "debug"
@@ -359,16 +363,16 @@ data "score_workload" "x" {
 }
 `,
 		ConfigStateChecks: []statecheck.StateCheck{
-			accCheck(attrPath("containers").AtMapKey("main").AtMapKey("image"), exactString("app:2")),
-			accCheck(attrPath("containers").AtMapKey("main").AtMapKey("variables"), exactStringMap(map[string]string{
+			expectDataSourceValue(attrPath("containers").AtMapKey("main").AtMapKey("image"), exactString("app:2")),
+			expectDataSourceValue(attrPath("containers").AtMapKey("main").AtMapKey("variables"), exactStringMap(map[string]string{
 				"KEEP": "keep", "LEVEL": "debug", "PORT": "8080",
 			})),
-			accCheck(attrPath("containers").AtMapKey("main").AtMapKey("command"), exactStringList("/bin/app", "serve")),
-			accCheck(attrPath("annotations"), exactStringMap(map[string]string{"keep": "yes", "example.com/team": "platform"})),
-			accCheck(attrPath("service_ports").AtMapKey("web"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+			expectDataSourceValue(attrPath("containers").AtMapKey("main").AtMapKey("command"), exactStringList("/bin/app", "serve")),
+			expectDataSourceValue(attrPath("annotations"), exactStringMap(map[string]string{"keep": "yes", "example.com/team": "platform"})),
+			expectDataSourceValue(attrPath("service_ports").AtMapKey("web"), knownvalue.ObjectExact(map[string]knownvalue.Check{
 				"port": knownvalue.Int64Exact(80), "target_port": knownvalue.Int64Exact(8080), "protocol": exactString("TCP"),
 			})),
-			accCheck(attrPath("spec_json"), exactString(`{"apiVersion":"score.dev/v1b1","containers":{"main":{`+
+			expectDataSourceValue(attrPath("spec_json"), exactString(`{"apiVersion":"score.dev/v1b1","containers":{"main":{`+
 				`"command":["/bin/app","serve"],"image":"app:2",`+
 				`"variables":{"KEEP":"keep","LEVEL":"debug","PORT":"8080"}}},`+
 				`"metadata":{"annotations":{"example.com/team":"platform","keep":"yes"},"name":"ov"},`+
@@ -400,8 +404,8 @@ data "score_workload" "x" {
 }
 `,
 		ConfigStateChecks: []statecheck.StateCheck{
-			accCheck(attrPath("containers").AtMapKey("main").AtMapKey("variables"), exactStringMap(map[string]string{"A": "a", "B": "b"})),
-			accCheck(attrPath("containers").AtMapKey("main").AtMapKey("args"), exactStringList("first", "c", "last")),
+			expectDataSourceValue(attrPath("containers").AtMapKey("main").AtMapKey("variables"), exactStringMap(map[string]string{"A": "a", "B": "b"})),
+			expectDataSourceValue(attrPath("containers").AtMapKey("main").AtMapKey("args"), exactStringList("first", "c", "last")),
 		},
 	})
 }
@@ -413,7 +417,7 @@ func TestAccWorkloadDataSource_overridesYAML(t *testing.T) {
 	runTest(t, resource.TestStep{
 		Config: `
 data "score_workload" "x" {
-  content = <<-EOT` + accOverridesBase + `    EOT
+  content = <<-EOT` + overridesBase + `    EOT
   overrides_yaml = <<-EOT
     metadata:
       annotations:
@@ -434,14 +438,14 @@ data "score_workload" "x" {
 }
 `,
 		ConfigStateChecks: []statecheck.StateCheck{
-			accCheck(attrPath("annotations"), exactStringMap(map[string]string{"keep": "yes", "added": "true"})),
-			accCheck(attrPath("containers").AtMapKey("main").AtMapKey("image"), exactString("app:1")),
-			accCheck(attrPath("containers").AtMapKey("main").AtMapKey("variables"), exactStringMap(map[string]string{
+			expectDataSourceValue(attrPath("annotations"), exactStringMap(map[string]string{"keep": "yes", "added": "true"})),
+			expectDataSourceValue(attrPath("containers").AtMapKey("main").AtMapKey("image"), exactString("app:1")),
+			expectDataSourceValue(attrPath("containers").AtMapKey("main").AtMapKey("variables"), exactStringMap(map[string]string{
 				"KEEP": "keep", "LEVEL": "error", "EXTRA": "from-yaml",
 			})),
-			accCheck(attrPath("containers").AtMapKey("side").AtMapKey("image"), exactString("busybox:1.36")),
-			accCheck(attrPath("containers").AtMapKey("side").AtMapKey("args"), exactStringList("sleep", "1")),
-			accCheck(attrPath("spec_json"), exactString(`{"apiVersion":"score.dev/v1b1","containers":{`+
+			expectDataSourceValue(attrPath("containers").AtMapKey("side").AtMapKey("image"), exactString("busybox:1.36")),
+			expectDataSourceValue(attrPath("containers").AtMapKey("side").AtMapKey("args"), exactStringList("sleep", "1")),
+			expectDataSourceValue(attrPath("spec_json"), exactString(`{"apiVersion":"score.dev/v1b1","containers":{`+
 				`"main":{"image":"app:1","variables":{"EXTRA":"from-yaml","KEEP":"keep","LEVEL":"error"}},`+
 				`"side":{"args":["sleep","1"],"image":"busybox:1.36"}},`+
 				`"metadata":{"annotations":{"added":"true","keep":"yes"},"name":"ov"},`+
@@ -477,15 +481,15 @@ data "score_workload" "x" {
 }
 `,
 		ConfigStateChecks: []statecheck.StateCheck{
-			accCheck(attrPath("containers").AtMapKey("main").AtMapKey("files"), knownvalue.MapExact(map[string]knownvalue.Check{
-				"/etc/a.conf": accFile(knownvalue.Null(), exactString("a"), knownvalue.Null(), knownvalue.Null(), false),
+			expectDataSourceValue(attrPath("containers").AtMapKey("main").AtMapKey("files"), knownvalue.MapExact(map[string]knownvalue.Check{
+				"/etc/a.conf": containerFile(knownvalue.Null(), exactString("a"), knownvalue.Null(), knownvalue.Null(), false),
 			})),
-			accCheck(attrPath("containers").AtMapKey("main").AtMapKey("volumes"), knownvalue.MapExact(map[string]knownvalue.Check{
+			expectDataSourceValue(attrPath("containers").AtMapKey("main").AtMapKey("volumes"), knownvalue.MapExact(map[string]knownvalue.Check{
 				"/data": knownvalue.ObjectExact(map[string]knownvalue.Check{
 					"source": exactString("${resources.vol}"), "path": knownvalue.Null(), "read_only": knownvalue.Bool(false),
 				}),
 			})),
-			accCheck(attrPath("spec_json"), exactString(`{"apiVersion":"score.dev/v1b1","containers":{"main":{`+
+			expectDataSourceValue(attrPath("spec_json"), exactString(`{"apiVersion":"score.dev/v1b1","containers":{"main":{`+
 				`"files":{"/etc/a.conf":{"content":"a"}},"image":"app:1",`+
 				`"volumes":{"/data":{"source":"${resources.vol}"}}}},"metadata":{"name":"legacy"},`+
 				`"resources":{"vol":{"type":"volume"}}}`)),
@@ -536,7 +540,7 @@ provider "score" {
 }
 `),
 			ConfigStateChecks: []statecheck.StateCheck{
-				accCheck(attrPath("containers").AtMapKey("main").AtMapKey("files").AtMapKey("/etc/link.conf").AtMapKey("content"),
+				expectDataSourceValue(attrPath("containers").AtMapKey("main").AtMapKey("files").AtMapKey("/etc/link.conf").AtMapKey("content"),
 					exactString("shared=true\n")),
 			},
 		},
@@ -547,8 +551,8 @@ provider "score" {
 }
 `),
 			ConfigStateChecks: []statecheck.StateCheck{
-				accCheck(attrPath("containers").AtMapKey("main").AtMapKey("files"), knownvalue.MapExact(map[string]knownvalue.Check{
-					"/etc/shared.conf": accFile(knownvalue.Null(), exactString("shared=true\n"), knownvalue.Null(),
+				expectDataSourceValue(attrPath("containers").AtMapKey("main").AtMapKey("files"), knownvalue.MapExact(map[string]knownvalue.Check{
+					"/etc/shared.conf": containerFile(knownvalue.Null(), exactString("shared=true\n"), knownvalue.Null(),
 						exactString("../shared.conf"), false),
 				})),
 			},
@@ -576,15 +580,15 @@ data "score_workload" "x" {
 		ConfigPlanChecks: resource.ConfigPlanChecks{
 			PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction("terraform_data.img", plancheck.ResourceActionCreate),
-				plancheck.ExpectResourceAction(accDataAddr, plancheck.ResourceActionRead),
-				plancheck.ExpectUnknownValue(accDataAddr, attrPath("containers")),
-				plancheck.ExpectUnknownValue(accDataAddr, attrPath("spec_json")),
+				plancheck.ExpectResourceAction(dataSourceAddr, plancheck.ResourceActionRead),
+				plancheck.ExpectUnknownValue(dataSourceAddr, attrPath("containers")),
+				plancheck.ExpectUnknownValue(dataSourceAddr, attrPath("spec_json")),
 			},
 		},
 		ConfigStateChecks: []statecheck.StateCheck{
-			accCheck(attrPath("containers").AtMapKey("sidecar").AtMapKey("image"), exactString("ghcr.io/example/sidecar:9.9")),
-			accCheck(attrPath("containers").AtMapKey("main").AtMapKey("image"), exactString("ghcr.io/example/app:1.2.3")),
-			accCheck(attrPath("name"), exactString("wl")),
+			expectDataSourceValue(attrPath("containers").AtMapKey("sidecar").AtMapKey("image"), exactString("ghcr.io/example/sidecar:9.9")),
+			expectDataSourceValue(attrPath("containers").AtMapKey("main").AtMapKey("image"), exactString("ghcr.io/example/app:1.2.3")),
+			expectDataSourceValue(attrPath("name"), exactString("wl")),
 		},
 	})
 }
@@ -608,13 +612,13 @@ data "score_workload" "x" {
 `,
 		ConfigPlanChecks: resource.ConfigPlanChecks{
 			PreApply: []plancheck.PlanCheck{
-				plancheck.ExpectResourceAction(accDataAddr, plancheck.ResourceActionRead),
-				plancheck.ExpectUnknownValue(accDataAddr, attrPath("name")),
+				plancheck.ExpectResourceAction(dataSourceAddr, plancheck.ResourceActionRead),
+				plancheck.ExpectUnknownValue(dataSourceAddr, attrPath("name")),
 			},
 		},
 		ConfigStateChecks: []statecheck.StateCheck{
-			accCheck(attrPath("name"), exactString("late")),
-			accCheck(attrPath("containers").AtMapKey("main").AtMapKey("image"), exactString("app:3")),
+			expectDataSourceValue(attrPath("name"), exactString("late")),
+			expectDataSourceValue(attrPath("containers").AtMapKey("main").AtMapKey("image"), exactString("app:3")),
 		},
 	})
 }
@@ -630,7 +634,7 @@ resource "terraform_data" "tag" {
 }
 
 data "score_workload" "x" {
-  content = <<-EOT` + accOverridesBase + `    EOT
+  content = <<-EOT` + overridesBase + `    EOT
   overrides = {
     "containers.main.image" = terraform_data.tag.output
   }
@@ -638,11 +642,11 @@ data "score_workload" "x" {
 `,
 		ConfigPlanChecks: resource.ConfigPlanChecks{
 			PreApply: []plancheck.PlanCheck{
-				plancheck.ExpectResourceAction(accDataAddr, plancheck.ResourceActionRead),
+				plancheck.ExpectResourceAction(dataSourceAddr, plancheck.ResourceActionRead),
 			},
 		},
 		ConfigStateChecks: []statecheck.StateCheck{
-			accCheck(attrPath("containers").AtMapKey("main").AtMapKey("image"), exactString("app:4")),
+			expectDataSourceValue(attrPath("containers").AtMapKey("main").AtMapKey("image"), exactString("app:4")),
 		},
 	})
 }
@@ -679,8 +683,8 @@ data "score_workload" "x" {
 		runTest(t, resource.TestStep{
 			Config: config(testdataPath(t, "workload", "score.yaml")),
 			ConfigStateChecks: []statecheck.StateCheck{
-				accCheck(attrPath("name"), exactString("wl")),
-				accCheck(attrPath("containers").AtMapKey("sidecar").AtMapKey("image"), exactString(sidecarImage)),
+				expectDataSourceValue(attrPath("name"), exactString("wl")),
+				expectDataSourceValue(attrPath("containers").AtMapKey("sidecar").AtMapKey("image"), exactString(sidecarImage)),
 			},
 		})
 	})
@@ -750,8 +754,8 @@ data "score_workload" "x" {
 	})
 }
 
-// accInvalidPlaceholder has one problem on a known line: variable A refers to an undeclared resource.
-const accInvalidPlaceholder = `
+// invalidPlaceholder has one problem on a known line: variable A refers to an undeclared resource.
+const invalidPlaceholder = `
 data "score_workload" "x" {
   content = <<-EOT
     apiVersion: score.dev/v1b1
@@ -809,7 +813,7 @@ data "score_workload" "x" {
 				`unknown field "imagePullPolicy" is not allowed here`),
 		},
 		"placeholder": {
-			Config: accInvalidPlaceholder,
+			Config: invalidPlaceholder,
 			ExpectError: errorMatching("Error: Invalid score file", "containers.main.variables.A (line 8):",
 				"invalid ref 'resources.missing.host': no known resource 'missing'"),
 		},
@@ -842,7 +846,7 @@ data "score_workload" "x" {
 		"bad override path": {
 			Config: `
 data "score_workload" "x" {
-  content = <<-EOT` + accOverridesBase + `    EOT
+  content = <<-EOT` + overridesBase + `    EOT
   overrides = {
     "containers..image" = "x"
   }
@@ -854,7 +858,7 @@ data "score_workload" "x" {
 		"bad override value": {
 			Config: `
 data "score_workload" "x" {
-  content = <<-EOT` + accOverridesBase + `    EOT
+  content = <<-EOT` + overridesBase + `    EOT
   overrides = {
     "containers.main.variables.X" = "[unclosed"
   }
@@ -866,7 +870,7 @@ data "score_workload" "x" {
 		"override into a string": {
 			Config: `
 data "score_workload" "x" {
-  content = <<-EOT` + accOverridesBase + `    EOT
+  content = <<-EOT` + overridesBase + `    EOT
   overrides = {
     "containers.main.image.tag" = "x"
   }
@@ -877,7 +881,7 @@ data "score_workload" "x" {
 		"override makes the file invalid": {
 			Config: `
 data "score_workload" "x" {
-  content = <<-EOT` + accOverridesBase + `    EOT
+  content = <<-EOT` + overridesBase + `    EOT
   overrides = {
     "containers.main.variables.PORT" = "8080"
   }
@@ -888,7 +892,7 @@ data "score_workload" "x" {
 		"bad overrides_yaml": {
 			Config: `
 data "score_workload" "x" {
-  content = <<-EOT` + accOverridesBase + `    EOT
+  content = <<-EOT` + overridesBase + `    EOT
   overrides_yaml = "- a list"
 }
 `,

@@ -22,17 +22,17 @@ import (
 
 // Plain unit tests (no TF_ACC, no terraform binary) of the provider's Terraform surface.
 
-// utDescribed is what every schema, attribute and block of the framework has.
-type utDescribed interface {
+// describedNode is what every schema, attribute and block of the framework has.
+type describedNode interface {
 	GetMarkdownDescription() string
 }
 
-// utCheckDescriptions fails for every attribute or block below schema (walked recursively through
+// checkDescriptions fails for every attribute or block below schema (walked recursively through
 // nested attributes and nested blocks of any kind) without a MarkdownDescription, and returns
 // the names it visited (`where.attr.nested...`). schema is a provider, data source or resource
 // schema; nested objects are reached by reflection through GetNestedObject, which every nested
 // attribute and block kind has, so a new kind is not missed.
-func utCheckDescriptions(t *testing.T, where string, schema any) []string {
+func checkDescriptions(t *testing.T, where string, schema any) []string {
 	t.Helper()
 	var visited []string
 	var walk func(where string, node any)
@@ -50,7 +50,7 @@ func utCheckDescriptions(t *testing.T, where string, schema any) []string {
 				child := children.MapIndex(key).Interface()
 				name := where + "." + key.String()
 				visited = append(visited, name)
-				d, ok := child.(utDescribed)
+				d, ok := child.(describedNode)
 				if !ok {
 					t.Errorf("%s: %T has no GetMarkdownDescription", name, child)
 					continue
@@ -64,7 +64,7 @@ func utCheckDescriptions(t *testing.T, where string, schema any) []string {
 			}
 		}
 	}
-	d, ok := schema.(utDescribed)
+	d, ok := schema.(describedNode)
 	if !ok || strings.TrimSpace(d.GetMarkdownDescription()) == "" {
 		t.Errorf("%s: the schema itself has no MarkdownDescription", where)
 	}
@@ -92,7 +92,7 @@ func TestProviderSchemaDescriptions(t *testing.T) {
 	if diags := resp.Schema.ValidateImplementation(ctx); diags.HasError() {
 		t.Fatalf("provider schema: %v", diags)
 	}
-	visited := utCheckDescriptions(t, "provider", resp.Schema)
+	visited := checkDescriptions(t, "provider", resp.Schema)
 	if !slices.Contains(visited, "provider.allow_external_file_sources") {
 		t.Fatalf("provider.allow_external_file_sources not visited: %v", visited)
 	}
@@ -117,7 +117,7 @@ func TestDataSourceSchemaDescriptions(t *testing.T) {
 		if diags := resp.Schema.ValidateImplementation(ctx); diags.HasError() {
 			t.Fatalf("%s schema: %v", mresp.TypeName, diags)
 		}
-		names := utCheckDescriptions(t, "data."+mresp.TypeName, resp.Schema)
+		names := checkDescriptions(t, "data."+mresp.TypeName, resp.Schema)
 		t.Logf("data.%s: %d attributes and blocks checked", mresp.TypeName, len(names))
 		for _, n := range names {
 			visited[n] = true
@@ -156,7 +156,7 @@ func TestResourceSchemaDescriptions(t *testing.T) {
 		if diags := resp.Schema.ValidateImplementation(ctx); diags.HasError() {
 			t.Fatalf("%s schema: %v", mresp.TypeName, diags)
 		}
-		names := utCheckDescriptions(t, mresp.TypeName, resp.Schema)
+		names := checkDescriptions(t, mresp.TypeName, resp.Schema)
 		t.Logf("%s: %d attributes and blocks checked", mresp.TypeName, len(names))
 	}
 }
@@ -182,8 +182,8 @@ func TestProviderServerSchema(t *testing.T) {
 
 // --- ValidateConfig, called directly with a tfsdk.Config built from the schema ---
 
-// utConfigValidate runs the data source's ConfigValidators (ExactlyOneOf file/content).
-func utConfigValidate(t *testing.T, values map[string]tftypes.Value) diag.Diagnostics {
+// runConfigValidators runs the data source's ConfigValidators (ExactlyOneOf file/content).
+func runConfigValidators(t *testing.T, values map[string]tftypes.Value) diag.Diagnostics {
 	t.Helper()
 	ds, ok := NewWorkloadDataSource().(datasource.DataSourceWithConfigValidators)
 	if !ok {
@@ -198,9 +198,11 @@ func utConfigValidate(t *testing.T, values map[string]tftypes.Value) diag.Diagno
 	return diags
 }
 
-var utUnknownString = tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
+// unknownTFString is an unknown tftypes string.
+var unknownTFString = tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
 
-func utDescribeDiags(diags diag.Diagnostics) string {
+// describeDiags renders diagnostics one a line, with their paths, for failure messages.
+func describeDiags(diags diag.Diagnostics) string {
 	var b strings.Builder
 	for _, d := range diags {
 		b.WriteString("\n  ")
@@ -212,7 +214,8 @@ func utDescribeDiags(diags diag.Diagnostics) string {
 	return b.String()
 }
 
-const utValidContent = `apiVersion: score.dev/v1b1
+// validContent is a score file without problems.
+const validContent = `apiVersion: score.dev/v1b1
 metadata:
   name: ok
 containers:
@@ -222,9 +225,9 @@ containers:
       A: ${metadata.name}
 `
 
-// utInvalidContent has three problems: an unknown resource (line 8), an unknown metadata key
+// invalidContent has three problems: an unknown resource (line 8), an unknown metadata key
 // (line 9) and a wrong type (line 10).
-const utInvalidContent = `apiVersion: score.dev/v1b1
+const invalidContent = `apiVersion: score.dev/v1b1
 metadata:
   name: bad
 containers:
@@ -236,9 +239,9 @@ containers:
       C: 3
 `
 
-// utWantError is one expected error diagnostic: its summary, the attribute it is on, and fragments
+// wantError is one expected error diagnostic: its summary, the attribute it is on, and fragments
 // of its detail.
-type utWantError struct {
+type wantError struct {
 	summary string
 	path    path.Path
 	detail  []string
@@ -249,16 +252,16 @@ func TestWorkloadValidateConfig(t *testing.T) {
 	cases := []struct {
 		name   string
 		values map[string]tftypes.Value
-		want   []utWantError
+		want   []wantError
 	}{
 		{
 			name:   "valid content with image",
-			values: map[string]tftypes.Value{"content": tfString(utValidContent), "image": tfString("app:1")},
+			values: map[string]tftypes.Value{"content": tfString(validContent), "image": tfString("app:1")},
 		},
 		{
 			name:   "invalid content: one error per problem, each with path and line",
-			values: map[string]tftypes.Value{"content": tfString(utInvalidContent)},
-			want: []utWantError{
+			values: map[string]tftypes.Value{"content": tfString(invalidContent)},
+			want: []wantError{
 				{"Invalid score file", path.Root("content"), []string{"the score file: containers.main.variables.A (line 8): ", "no known resource 'missing'"}},
 				{"Invalid score file", path.Root("content"), []string{"the score file: containers.main.variables.B (line 9): ", "invalid ref 'metadata.nope'"}},
 				{"Invalid score file", path.Root("content"), []string{"the score file: containers.main.variables.C (line 10): ", "expected string"}},
@@ -266,37 +269,37 @@ func TestWorkloadValidateConfig(t *testing.T) {
 		},
 		{
 			name:   "image dot without image",
-			values: map[string]tftypes.Value{"content": tfString(utValidContent)},
-			want: []utWantError{
+			values: map[string]tftypes.Value{"content": tfString(validContent)},
+			want: []wantError{
 				{"Invalid score file", path.Root("content"), []string{`containers.main.image (line 6): the image is "."`}},
 			},
 		},
 		{
 			name:   "unknown content",
-			values: map[string]tftypes.Value{"content": utUnknownString},
+			values: map[string]tftypes.Value{"content": unknownTFString},
 		},
 		{
 			name:   "unknown image with valid content",
-			values: map[string]tftypes.Value{"content": tfString(utValidContent), "image": utUnknownString},
+			values: map[string]tftypes.Value{"content": tfString(validContent), "image": unknownTFString},
 		},
 		{
 			// Not all inputs are known: the image may fix nothing here, but nothing is reported
 			// until everything is known (Read reports it).
 			name:   "unknown image with invalid content",
-			values: map[string]tftypes.Value{"content": tfString(utInvalidContent), "image": utUnknownString},
+			values: map[string]tftypes.Value{"content": tfString(invalidContent), "image": unknownTFString},
 		},
 		{
 			name:   "unknown file",
-			values: map[string]tftypes.Value{"file": utUnknownString},
+			values: map[string]tftypes.Value{"file": unknownTFString},
 		},
 		{
 			name:   "unknown overrides_yaml",
-			values: map[string]tftypes.Value{"content": tfString(utInvalidContent), "overrides_yaml": utUnknownString},
+			values: map[string]tftypes.Value{"content": tfString(invalidContent), "overrides_yaml": unknownTFString},
 		},
 		{
 			name: "unknown overrides map",
 			values: map[string]tftypes.Value{
-				"content":   tfString(utValidContent),
+				"content":   tfString(validContent),
 				"overrides": tftypes.NewValue(tfStringMapType, tftypes.UnknownValue),
 			},
 		},
@@ -304,29 +307,29 @@ func TestWorkloadValidateConfig(t *testing.T) {
 			// A known map holding an unknown value: validation waits for it too.
 			name: "unknown value inside overrides",
 			values: map[string]tftypes.Value{
-				"content":   tfString(utValidContent),
-				"overrides": tfStringMap(map[string]tftypes.Value{"containers.main.image": utUnknownString}),
+				"content":   tfString(validContent),
+				"overrides": tfStringMap(map[string]tftypes.Value{"containers.main.image": unknownTFString}),
 			},
 		},
 		{
 			name: "bad override: error on the overrides key",
 			values: map[string]tftypes.Value{
-				"content":   tfString(utValidContent),
+				"content":   tfString(validContent),
 				"image":     tfString("app:1"),
 				"overrides": tfStringMap(map[string]tftypes.Value{"containers..image": tfString("x")}),
 			},
-			want: []utWantError{
+			want: []wantError{
 				{"Invalid override", path.Root("overrides").AtMapKey("containers..image"), []string{"non-empty elements"}},
 			},
 		},
 		{
 			name: "bad overrides_yaml",
 			values: map[string]tftypes.Value{
-				"content":        tfString(utValidContent),
+				"content":        tfString(validContent),
 				"image":          tfString("app:1"),
 				"overrides_yaml": tfString("[1, 2]"),
 			},
-			want: []utWantError{
+			want: []wantError{
 				{"Invalid overrides document", path.Root("overrides_yaml"), []string{"must be a mapping"}},
 			},
 		},
@@ -340,7 +343,7 @@ func TestWorkloadValidateConfig(t *testing.T) {
 		{
 			name:   "file without image: error on the file attribute, naming the file",
 			values: map[string]tftypes.Value{"file": tfString(file)},
-			want: []utWantError{
+			want: []wantError{
 				{"Invalid score file", path.Root("file"), []string{file + ": containers.sidecar.image (line 68): "}},
 			},
 		},
@@ -358,7 +361,7 @@ func TestWorkloadValidateConfig(t *testing.T) {
 		{
 			// Reported by the ExactlyOneOf config validator, not twice.
 			name:   "file and content",
-			values: map[string]tftypes.Value{"file": tfString(file), "content": tfString(utInvalidContent)},
+			values: map[string]tftypes.Value{"file": tfString(file), "content": tfString(invalidContent)},
 		},
 		{
 			name: "neither file nor content",
@@ -382,7 +385,7 @@ containers:
 		t.Run(tc.name, func(t *testing.T) {
 			diags := validateWorkload(t, tc.values)
 			if len(diags) != len(tc.want) {
-				t.Fatalf("got %d diagnostics, want %d:%s", len(diags), len(tc.want), utDescribeDiags(diags))
+				t.Fatalf("got %d diagnostics, want %d:%s", len(diags), len(tc.want), describeDiags(diags))
 			}
 			for i, want := range tc.want {
 				d := diags[i]
@@ -391,7 +394,7 @@ containers:
 				}
 				withPath, ok := d.(diag.DiagnosticWithPath)
 				if !ok || !withPath.Path().Equal(want.path) {
-					t.Errorf("diagnostic %d: not on %s:%s", i, want.path, utDescribeDiags(diag.Diagnostics{d}))
+					t.Errorf("diagnostic %d: not on %s:%s", i, want.path, describeDiags(diag.Diagnostics{d}))
 				}
 				for _, fragment := range want.detail {
 					if !strings.Contains(d.Detail(), fragment) {
@@ -410,30 +413,30 @@ func TestWorkloadConfigValidators(t *testing.T) {
 		summary string
 	}{
 		{"file only", map[string]tftypes.Value{"file": tfString("score.yaml")}, ""},
-		{"content only", map[string]tftypes.Value{"content": tfString(utValidContent)}, ""},
-		{"unknown content", map[string]tftypes.Value{"content": utUnknownString}, ""},
-		{"both", map[string]tftypes.Value{"file": tfString("score.yaml"), "content": tfString(utValidContent)}, "Invalid Attribute Combination"},
+		{"content only", map[string]tftypes.Value{"content": tfString(validContent)}, ""},
+		{"unknown content", map[string]tftypes.Value{"content": unknownTFString}, ""},
+		{"both", map[string]tftypes.Value{"file": tfString("score.yaml"), "content": tfString(validContent)}, "Invalid Attribute Combination"},
 		{"neither", nil, "Missing Attribute Configuration"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			diags := utConfigValidate(t, tc.values)
+			diags := runConfigValidators(t, tc.values)
 			if tc.summary == "" {
 				if len(diags) != 0 {
-					t.Fatalf("want no diagnostics:%s", utDescribeDiags(diags))
+					t.Fatalf("want no diagnostics:%s", describeDiags(diags))
 				}
 				return
 			}
 			if len(diags) != 1 || diags[0].Severity() != diag.SeverityError || diags[0].Summary() != tc.summary {
-				t.Fatalf("want one error %q:%s", tc.summary, utDescribeDiags(diags))
+				t.Fatalf("want one error %q:%s", tc.summary, describeDiags(diags))
 			}
 		})
 	}
 }
 
-// utConfigured returns the data source configured by the provider, as terraform would: the
+// configuredDataSource returns the data source configured by the provider, as terraform would: the
 // provider's Configure with the given provider arguments (others null).
-func utConfigured(t *testing.T, providerValues map[string]tftypes.Value) datasource.DataSource {
+func configuredDataSource(t *testing.T, providerValues map[string]tftypes.Value) datasource.DataSource {
 	t.Helper()
 	ctx := context.Background()
 	p := New("test")()
@@ -451,7 +454,7 @@ func utConfigured(t *testing.T, providerValues map[string]tftypes.Value) datasou
 	var cresp provider.ConfigureResponse
 	p.Configure(ctx, provider.ConfigureRequest{Config: tfsdk.Config{Schema: sresp.Schema, Raw: tftypes.NewValue(typ, attrs)}}, &cresp)
 	if cresp.Diagnostics.HasError() {
-		t.Fatalf("Configure:%s", utDescribeDiags(cresp.Diagnostics))
+		t.Fatalf("Configure:%s", describeDiags(cresp.Diagnostics))
 	}
 	ds := NewWorkloadDataSource()
 	ds.(datasource.DataSourceWithConfigure).Configure(ctx,
@@ -459,8 +462,8 @@ func utConfigured(t *testing.T, providerValues map[string]tftypes.Value) datasou
 	return ds
 }
 
-// utRead runs the data source's Read, as at plan or apply when the configuration is known.
-func utRead(t *testing.T, ds datasource.DataSource, values map[string]tftypes.Value) (resp datasource.ReadResponse, panicked any) {
+// readDataSource runs the data source's Read, as at plan or apply when the configuration is known.
+func readDataSource(t *testing.T, ds datasource.DataSource, values map[string]tftypes.Value) (resp datasource.ReadResponse, panicked any) {
 	t.Helper()
 	schemaResp, typ := workloadSchema(t)
 	resp.State = tfsdk.State{Schema: schemaResp.Schema, Raw: tftypes.NewValue(typ, nil)}
@@ -470,8 +473,8 @@ func utRead(t *testing.T, ds datasource.DataSource, values map[string]tftypes.Va
 }
 
 func TestWorkloadReadSetsState(t *testing.T) {
-	ds := utConfigured(t, nil)
-	resp, panicked := utRead(t, ds, map[string]tftypes.Value{
+	ds := configuredDataSource(t, nil)
+	resp, panicked := readDataSource(t, ds, map[string]tftypes.Value{
 		"file":  tfString(testdataPath(t, "workload", "score.yaml")),
 		"image": tfString(sidecarImage),
 	})
@@ -479,17 +482,17 @@ func TestWorkloadReadSetsState(t *testing.T) {
 		t.Fatalf("Read panicked: %v", panicked)
 	}
 	if len(resp.Diagnostics) != 0 {
-		t.Fatalf("Read:%s", utDescribeDiags(resp.Diagnostics))
+		t.Fatalf("Read:%s", describeDiags(resp.Diagnostics))
 	}
 	var image string
 	if d := resp.State.GetAttribute(context.Background(),
 		path.Root("containers").AtMapKey("sidecar").AtName("image"), &image); d.HasError() || image != sidecarImage {
-		t.Fatalf("containers.sidecar.image = %q:%s", image, utDescribeDiags(d))
+		t.Fatalf("containers.sidecar.image = %q:%s", image, describeDiags(d))
 	}
 	var uid string
 	if d := resp.State.GetAttribute(context.Background(),
 		path.Root("resources").AtMapKey("cache").AtName("uid"), &uid); d.HasError() || uid != "redis.default#shared-cache" {
-		t.Fatalf("resources.cache.uid = %q:%s", uid, utDescribeDiags(d))
+		t.Fatalf("resources.cache.uid = %q:%s", uid, describeDiags(d))
 	}
 }
 
@@ -521,9 +524,9 @@ containers:
 			}
 			want := path.Root("overrides").AtMapKey(key)
 			if len(diags) != 1 || diags[0].Summary() != "Invalid override" || !diags[0].(diag.DiagnosticWithPath).Path().Equal(want) {
-				t.Fatalf("want one Invalid override error on %s:%s", want, utDescribeDiags(diags))
+				t.Fatalf("want one Invalid override error on %s:%s", want, describeDiags(diags))
 			}
-			resp, panicked := utRead(t, utConfigured(t, nil), values)
+			resp, panicked := readDataSource(t, configuredDataSource(t, nil), values)
 			if panicked != nil {
 				t.Fatalf("Read panicked (the provider would crash): %v", panicked)
 			}
@@ -541,24 +544,24 @@ containers:
 func TestWorkloadNullOverrideValue(t *testing.T) {
 	key := "containers.main.variables.A"
 	values := map[string]tftypes.Value{
-		"content":   tfString(utValidContent),
+		"content":   tfString(validContent),
 		"image":     tfString("app:1"),
 		"overrides": tfStringMap(map[string]tftypes.Value{key: tftypes.NewValue(tftypes.String, nil)}),
 	}
 	checkDiags := func(what string, diags diag.Diagnostics) {
 		for _, d := range diags {
 			if d.Summary() == "Value Conversion Error" {
-				t.Errorf("%s: internal conversion error reaches the user:%s", what, utDescribeDiags(diag.Diagnostics{d}))
+				t.Errorf("%s: internal conversion error reaches the user:%s", what, describeDiags(diag.Diagnostics{d}))
 				continue
 			}
 			withPath, ok := d.(diag.DiagnosticWithPath)
 			if !ok || !withPath.Path().Equal(path.Root("overrides").AtMapKey(key)) {
-				t.Errorf("%s: diagnostic not on overrides[%q]:%s", what, key, utDescribeDiags(diag.Diagnostics{d}))
+				t.Errorf("%s: diagnostic not on overrides[%q]:%s", what, key, describeDiags(diag.Diagnostics{d}))
 			}
 		}
 	}
 	checkDiags("ValidateConfig", validateWorkload(t, values))
-	resp, panicked := utRead(t, utConfigured(t, nil), values)
+	resp, panicked := readDataSource(t, configuredDataSource(t, nil), values)
 	if panicked != nil {
 		t.Fatalf("Read panicked: %v", panicked)
 	}
@@ -576,11 +579,11 @@ func TestWorkloadValidateDoesNotReadExternalSources(t *testing.T) {
 	for _, d := range diags {
 		if strings.Contains(d.Detail(), "leaked.secret") {
 			t.Errorf("validate read a file outside the score file's directory and shows its content:%s",
-				utDescribeDiags(diag.Diagnostics{d}))
+				describeDiags(diag.Diagnostics{d}))
 		}
 	}
 	// Read, with the default provider configuration, refuses the source without reading it.
-	resp, _ := utRead(t, utConfigured(t, nil), map[string]tftypes.Value{
+	resp, _ := readDataSource(t, configuredDataSource(t, nil), map[string]tftypes.Value{
 		"file": tfString(testdataPath(t, "external", "app", "leak.yaml")),
 	})
 	if !resp.Diagnostics.HasError() {
@@ -588,7 +591,7 @@ func TestWorkloadValidateDoesNotReadExternalSources(t *testing.T) {
 	}
 	for _, d := range resp.Diagnostics {
 		if strings.Contains(d.Detail(), "leaked.secret") {
-			t.Errorf("Read shows the content of an external file:%s", utDescribeDiags(diag.Diagnostics{d}))
+			t.Errorf("Read shows the content of an external file:%s", describeDiags(diag.Diagnostics{d}))
 		}
 	}
 }

@@ -27,11 +27,11 @@ import (
 // in-process by testProviderFactories. plugin-testing also checks after every applying step that
 // a second plan is empty, which is how "generated values never change" is tested throughout.
 
-// resUID is the uid of resourceAddr.
-const resUID = "postgres.default#web.db"
+// resourceUID is the uid of resourceAddr.
+const resourceUID = "postgres.default#web.db"
 
-// resPostgres is the postgres resource `db` of workload `web`, with extra attribute lines.
-func resPostgres(lines ...string) string {
+// postgresBlock is the postgres resource `db` of workload `web`, with extra attribute lines.
+func postgresBlock(lines ...string) string {
 	return "resource \"score_resource\" \"db\" {\n" +
 		"  type            = \"postgres\"\n" +
 		"  name            = \"db\"\n" +
@@ -39,19 +39,19 @@ func resPostgres(lines ...string) string {
 		"  " + strings.Join(lines, "\n  ") + "\n}\n"
 }
 
-// resBlock is a score_resource block with the given attribute lines.
-func resBlock(name string, lines ...string) string {
+// resourceBlock is a score_resource block with the given attribute lines.
+func resourceBlock(name string, lines ...string) string {
 	return "resource \"score_resource\" \"" + name + "\" {\n  " + strings.Join(lines, "\n  ") + "\n}\n"
 }
 
-// resK8sName is the name the built-in kubernetes postgres gives its objects: pg-<id as a DNS
+// k8sPostgresName is the name the built-in kubernetes postgres gives its objects: pg-<id as a DNS
 // label>-<6 hex of sha256(uid)>.
-func resK8sName(base, uid string) string {
+func k8sPostgresName(base, uid string) string {
 	return "pg-" + base + "-" + nameHash(uid)
 }
 
-// resStoredState decodes the `state` attribute (JSON of guid, state, shared).
-func resStoredState(attrs map[string]any) (map[string]any, error) {
+// storedState decodes the `state` attribute (JSON of guid, state, shared).
+func storedState(attrs map[string]any) (map[string]any, error) {
 	s, err := stringAttr(attrs, "state")
 	if err != nil {
 		return nil, err
@@ -65,10 +65,10 @@ func resStoredState(attrs map[string]any) (map[string]any, error) {
 
 // --- 1. the built-in postgres, every attribute ---
 
-// resPostgresChecks are the state checks for the built-in postgres `db` of workload `web`.
-func resPostgresChecks(target, namespace string) []statecheck.StateCheck {
+// postgresChecks are the state checks for the built-in postgres `db` of workload `web`.
+func postgresChecks(target, namespace string) []statecheck.StateCheck {
 	checks := []statecheck.StateCheck{
-		expectResourceValue(attrPath("uid"), exactString(resUID)),
+		expectResourceValue(attrPath("uid"), exactString(resourceUID)),
 		expectResourceValue(attrPath("type"), exactString("postgres")),
 		expectResourceValue(attrPath("class"), exactString("default")),
 		expectResourceValue(attrPath("id"), knownvalue.Null()),
@@ -83,7 +83,7 @@ func resPostgresChecks(target, namespace string) []statecheck.StateCheck {
 	}
 	switch target {
 	case "kubernetes":
-		name := resK8sName("web-db", resUID)
+		name := k8sPostgresName("web-db", resourceUID)
 		ns := "_"
 		if namespace != "" {
 			ns = namespace
@@ -130,13 +130,13 @@ func resPostgresChecks(target, namespace string) []statecheck.StateCheck {
 				if !strings.Contains(secret, base64.StdEncoding.EncodeToString([]byte(password))) {
 					return fmt.Errorf("the Secret does not hold the password:\n%s", secret)
 				}
-				stored, err := resStoredState(attrs)
+				stored, err := storedState(attrs)
 				if err != nil {
 					return err
 				}
 				want := map[string]any{"service": name, "database": "web_db", "username": "web_db", "password": password}
-				if got, _ := json.Marshal(stored["state"]); string(got) != resJSON(want) {
-					return fmt.Errorf("stored state %s, want %s", got, resJSON(want))
+				if got, _ := json.Marshal(stored["state"]); string(got) != jsonText(want) {
+					return fmt.Errorf("stored state %s, want %s", got, jsonText(want))
 				}
 				if guid, _ := stored["guid"].(string); !regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`).MatchString(guid) {
 					return fmt.Errorf("stored guid %q is not a v4 uuid", guid)
@@ -181,7 +181,7 @@ func resPostgresChecks(target, namespace string) []statecheck.StateCheck {
 				if !strings.Contains(env, "POSTGRES_DEFAULT_WEB_DB_PASSWORD='"+password+"'\n") {
 					return fmt.Errorf("compose_env does not hold the password:\n%s", env)
 				}
-				stored, err := resStoredState(attrs)
+				stored, err := storedState(attrs)
 				if err != nil {
 					return err
 				}
@@ -209,7 +209,8 @@ func resPostgresChecks(target, namespace string) []statecheck.StateCheck {
 	return checks
 }
 
-func resJSON(v any) string {
+// jsonText is v encoded as JSON; it panics when v cannot be.
+func jsonText(v any) string {
 	b, err := json.Marshal(v)
 	if err != nil {
 		panic(err)
@@ -224,18 +225,18 @@ func TestAccResource_postgres(t *testing.T) {
 	eachTarget(t, func(t *testing.T, target string) {
 		password := statecheck.CompareValue(compare.ValuesSame())
 		steps := []resource.TestStep{{
-			Config:            providerBlock(target) + resPostgres(),
-			ConfigStateChecks: append(resPostgresChecks(target, ""), password.AddStateValue(resourceAddr, attrPath("secrets", "password"))),
+			Config:            providerBlock(target) + postgresBlock(),
+			ConfigStateChecks: append(postgresChecks(target, ""), password.AddStateValue(resourceAddr, attrPath("secrets", "password"))),
 		}}
 		if target == "kubernetes" {
 			// The provider namespace lands in every object and in the keys; an in-place update
 			// that keeps the password.
 			steps = append(steps, resource.TestStep{
-				Config: providerBlock(target, `namespace = "shop"`) + resPostgres(),
+				Config: providerBlock(target, `namespace = "shop"`) + postgresBlock(),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(resourceAddr, plancheck.ResourceActionUpdate),
 				}},
-				ConfigStateChecks: append(resPostgresChecks(target, "shop"), password.AddStateValue(resourceAddr, attrPath("secrets", "password"))),
+				ConfigStateChecks: append(postgresChecks(target, "shop"), password.AddStateValue(resourceAddr, attrPath("secrets", "password"))),
 			})
 		}
 		runTest(t, steps...)
@@ -271,14 +272,14 @@ func TestAccResource_passwordStability(t *testing.T) {
 			publishCheck = append(publishCheck, expectResourceValue(attrPath("compose_yaml"), matchingString(`(?s)ports:\n\s+- published: "15432"\n\s+target: 5432\n`)))
 		}
 		runTest(t,
-			resource.TestStep{Config: prov + resPostgres(), ConfigStateChecks: []statecheck.StateCheck{keep()}},
+			resource.TestStep{Config: prov + postgresBlock(), ConfigStateChecks: []statecheck.StateCheck{keep()}},
 			resource.TestStep{
-				Config:            prov + resPostgres(),
+				Config:            prov + postgresBlock(),
 				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				ConfigStateChecks: []statecheck.StateCheck{keep()},
 			},
 			resource.TestStep{
-				Config:           prov + resPostgres(params),
+				Config:           prov + postgresBlock(params),
 				ConfigPlanChecks: update(plancheck.ExpectKnownValue(resourceAddr, attrPath("secrets", "password"), knownvalue.NotNull())),
 				ConfigStateChecks: []statecheck.StateCheck{keep(),
 					expectResourceValue(attrPath("params"), knownvalue.ObjectExact(map[string]knownvalue.Check{
@@ -290,26 +291,26 @@ func TestAccResource_passwordStability(t *testing.T) {
 				},
 			},
 			resource.TestStep{
-				Config:            prov + resPostgres(params, annotations),
+				Config:            prov + postgresBlock(params, annotations),
 				ConfigPlanChecks:  update(),
-				ConfigStateChecks: append([]statecheck.StateCheck{keep(), change(), expectResourceValue(attrPath("uid"), exactString(resUID))}, publishCheck...),
+				ConfigStateChecks: append([]statecheck.StateCheck{keep(), change(), expectResourceValue(attrPath("uid"), exactString(resourceUID))}, publishCheck...),
 			},
 			resource.TestStep{
-				Config:           prov + resPostgres(params, annotations, `class = "large"`),
+				Config:           prov + postgresBlock(params, annotations, `class = "large"`),
 				ConfigPlanChecks: replace,
 				ConfigStateChecks: []statecheck.StateCheck{change(),
 					expectResourceValue(attrPath("uid"), exactString("postgres.large#web.db")),
 				},
 			},
 			resource.TestStep{
-				Config:           prov + resPostgres(params, annotations, `class = "large"`, `id = "main-db"`),
+				Config:           prov + postgresBlock(params, annotations, `class = "large"`, `id = "main-db"`),
 				ConfigPlanChecks: replace,
 				ConfigStateChecks: []statecheck.StateCheck{change(),
 					expectResourceValue(attrPath("uid"), exactString("postgres.large#main-db")),
 				},
 			},
 			resource.TestStep{
-				Config:           prov + resPostgres(params, annotations, `class = "large"`, `id = "other-db"`),
+				Config:           prov + postgresBlock(params, annotations, `class = "large"`, `id = "other-db"`),
 				ConfigPlanChecks: replace,
 				ConfigStateChecks: []statecheck.StateCheck{change(),
 					expectResourceValue(attrPath("uid"), exactString("postgres.large#other-db")),
@@ -326,7 +327,7 @@ func TestAccResource_planKnown(t *testing.T) {
 	eachTarget(t, func(t *testing.T, target string) {
 		checks := []plancheck.PlanCheck{
 			plancheck.ExpectResourceAction(resourceAddr, plancheck.ResourceActionCreate),
-			plancheck.ExpectKnownValue(resourceAddr, attrPath("uid"), exactString(resUID)),
+			plancheck.ExpectKnownValue(resourceAddr, attrPath("uid"), exactString(resourceUID)),
 			plancheck.ExpectKnownValue(resourceAddr, attrPath("provisioner_uri"), exactString("template://score-tf/postgres")),
 			plancheck.ExpectKnownValue(resourceAddr, attrPath("outputs", "port"), exactString("5432")),
 			plancheck.ExpectKnownValue(resourceAddr, attrPath("outputs", "username"), exactString("web_db")),
@@ -338,7 +339,7 @@ func TestAccResource_planKnown(t *testing.T) {
 		}
 		switch target {
 		case "kubernetes":
-			name := resK8sName("web-db", resUID)
+			name := k8sPostgresName("web-db", resourceUID)
 			sts, svc, secret := "apps/v1/StatefulSet/_/"+name, "core/v1/Service/_/"+name, "core/v1/Secret/_/"+name
 			checks = append(checks,
 				plancheck.ExpectKnownValue(resourceAddr, attrPath("outputs", "host"), exactString(name)),
@@ -362,7 +363,7 @@ func TestAccResource_planKnown(t *testing.T) {
 			)
 		}
 		runTest(t, resource.TestStep{
-			Config:           providerBlock(target) + resPostgres(`params = { version = "17" }`),
+			Config:           providerBlock(target) + postgresBlock(`params = { version = "17" }`),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: checks},
 		})
 	})
@@ -379,7 +380,7 @@ resource "score_resource" "seed" {
   type = "dns"
   id   = "seed"
 }
-` + resPostgres(`params = { seed = nonsensitive(jsondecode(score_resource.seed.state).guid) }`)
+` + postgresBlock(`params = { seed = nonsensitive(jsondecode(score_resource.seed.state).guid) }`)
 		runTest(t, resource.TestStep{
 			Config: cfg,
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -388,7 +389,7 @@ resource "score_resource" "seed" {
 				plancheck.ExpectUnknownValue(resourceAddr, attrPath("secrets")),
 			}},
 			ConfigStateChecks: []statecheck.StateCheck{
-				expectResourceValue(attrPath("uid"), exactString(resUID)),
+				expectResourceValue(attrPath("uid"), exactString(resourceUID)),
 				expectResourceValue(attrPath("params"), knownvalue.ObjectExact(map[string]knownvalue.Check{"seed": matchingString(`^[0-9a-f-]{36}$`)})),
 				expectResourceValue(attrPath("outputs", "username"), exactString("web_db")),
 			},
@@ -398,17 +399,18 @@ resource "score_resource" "seed" {
 
 // --- 4. import from score-compose and score-k8s state.yaml ---
 
+// The values the imported state files below hold.
 const (
-	resComposeImportedPassword = "Imp0rtedC0mposePassw0rd"
-	resK8sImportedPassword     = "Imp0rtedK8sPassw0rd"
-	resK8sImportedGUID         = "7a3c1f2e-9b8d-4c6e-a5f4-3b2a1c0d9e8f"
-	resK8sImportedService      = "pg-web-7a3c1f2e"
+	composeImportedPassword = "Imp0rtedC0mposePassw0rd"
+	k8sImportedPassword     = "Imp0rtedK8sPassw0rd"
+	k8sImportedGUID         = "7a3c1f2e-9b8d-4c6e-a5f4-3b2a1c0d9e8f"
+	k8sImportedService      = "pg-web-7a3c1f2e"
 )
 
-// resComposeState is a .score-compose/state.yaml as score-compose writes it (project extras,
+// composeStateYAML is a .score-compose/state.yaml as score-compose writes it (project extras,
 // workload with build_configs, resources by uid without guid, shared_state of the upstream
 // postgres provisioner), holding the postgres `db` of workload `web` and a redis.
-const resComposeState = `workloads:
+const composeStateYAML = `workloads:
   web:
     spec:
       apiVersion: score.dev/v1b1
@@ -438,12 +440,12 @@ resources:
     state:
       database: db-AbCdEfGh
       username: user-XyZwVuTs
-      password: ` + resComposeImportedPassword + `
+      password: ` + composeImportedPassword + `
     outputs:
       database: db-AbCdEfGh
       host: pg-a1B2c3
       name: db-AbCdEfGh
-      password: ` + resComposeImportedPassword + `
+      password: ` + composeImportedPassword + `
       port: 5432
       username: user-XyZwVuTs
   redis.default#web.cache:
@@ -470,10 +472,10 @@ compose_project: myproject
 mounts_directory: .score-compose/mounts
 `
 
-// resK8sState is a .score-k8s/state.yaml as score-k8s writes it (workload instance_suffix,
+// k8sStateYAML is a .score-k8s/state.yaml as score-k8s writes it (workload instance_suffix,
 // resources by uid with guid; outputs hold secret references, the state the values), with
 // params and annotations on the postgres resource.
-const resK8sState = `workloads:
+const k8sStateYAML = `workloads:
   web:
     spec:
       apiVersion: score.dev/v1b1
@@ -498,7 +500,7 @@ const resK8sState = `workloads:
     instance_suffix: -0123456789
 resources:
   postgres.default#web.db:
-    guid: ` + resK8sImportedGUID + `
+    guid: ` + k8sImportedGUID + `
     type: postgres
     class: default
     id: web.db
@@ -514,17 +516,17 @@ resources:
     source_workload: web
     provisioner: template://default-provisioners/postgres
     state:
-      service: ` + resK8sImportedService + `
+      service: ` + k8sImportedService + `
       database: db-abcdefgh
       username: user-ijklmnop
-      password: ` + resK8sImportedPassword + `
+      password: ` + k8sImportedPassword + `
     outputs:
-      host: ` + resK8sImportedService + `
+      host: ` + k8sImportedService + `
       port: 5432
       name: db-abcdefgh
       database: db-abcdefgh
       username: user-ijklmnop
-      password: "🔐💬` + resK8sImportedService + `_password💬🔐"
+      password: "🔐💬` + k8sImportedService + `_password💬🔐"
   redis.default#main-cache:
     guid: 0b1c2d3e-4f50-4617-a829-3a4b5c6d7e8f
     type: redis
@@ -546,8 +548,8 @@ resources:
 shared_state: {}
 `
 
-// resWriteState writes a state.yaml into a fresh temporary directory and returns its path.
-func resWriteState(t *testing.T, dir, content string) string {
+// writeStateFile writes a state.yaml into a fresh temporary directory and returns its path.
+func writeStateFile(t *testing.T, dir, content string) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), dir, "state.yaml")
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -559,22 +561,22 @@ func resWriteState(t *testing.T, dir, content string) string {
 	return p
 }
 
-// resImportSteps imports resUID from statePath, then applies cfg, which must plan nothing, and
+// importSteps imports resourceUID from statePath, then applies cfg, which must plan nothing, and
 // checks the imported state with checks.
-func resImportSteps(cfg, statePath string, checks ...statecheck.StateCheck) []resource.TestStep {
+func importSteps(cfg, statePath string, checks ...statecheck.StateCheck) []resource.TestStep {
 	return []resource.TestStep{
 		{
 			Config:             cfg,
 			ResourceName:       resourceAddr,
 			ImportState:        true,
-			ImportStateId:      statePath + "#" + resUID,
+			ImportStateId:      statePath + "#" + resourceUID,
 			ImportStatePersist: true,
 			ImportStateCheck: func(states []*terraform.InstanceState) error {
 				if len(states) != 1 {
 					return fmt.Errorf("imported %d instances, want 1", len(states))
 				}
-				if got := states[0].Attributes["uid"]; got != resUID {
-					return fmt.Errorf("imported uid %q, want %q", got, resUID)
+				if got := states[0].Attributes["uid"]; got != resourceUID {
+					return fmt.Errorf("imported uid %q, want %q", got, resourceUID)
 				}
 				return nil
 			},
@@ -589,12 +591,12 @@ func resImportSteps(cfg, statePath string, checks ...statecheck.StateCheck) []re
 
 func TestAccResource_importScoreCompose(t *testing.T) {
 	t.Parallel()
-	statePath := resWriteState(t, ".score-compose", resComposeState)
-	cfg := providerBlock("compose") + resPostgres()
-	runTest(t, resImportSteps(cfg, statePath,
-		expectResourceValue(attrPath("secrets", "password"), exactString(resComposeImportedPassword)),
-		expectResourceValue(attrPath("secrets", "url"), exactString("postgresql://web_db:"+resComposeImportedPassword+"@pg-web-db:5432/web_db")),
-		expectResourceValue(attrPath("uid"), exactString(resUID)),
+	statePath := writeStateFile(t, ".score-compose", composeStateYAML)
+	cfg := providerBlock("compose") + postgresBlock()
+	runTest(t, importSteps(cfg, statePath,
+		expectResourceValue(attrPath("secrets", "password"), exactString(composeImportedPassword)),
+		expectResourceValue(attrPath("secrets", "url"), exactString("postgresql://web_db:"+composeImportedPassword+"@pg-web-db:5432/web_db")),
+		expectResourceValue(attrPath("uid"), exactString(resourceUID)),
 		expectResourceValue(attrPath("class"), exactString("default")),
 		expectResourceValue(attrPath("name"), exactString("db")),
 		expectResourceValue(attrPath("source_workload"), exactString("web")),
@@ -602,13 +604,13 @@ func TestAccResource_importScoreCompose(t *testing.T) {
 		expectResourceValue(attrPath("params"), knownvalue.Null()),
 		expectResourceValue(attrPath("annotations"), knownvalue.Null()),
 		expectResourceValue(attrPath("provisioner_uri"), exactString("template://score-tf/postgres")),
-		expectResourceValue(attrPath("compose_env"), matchingString(`POSTGRES_DEFAULT_WEB_DB_PASSWORD='`+resComposeImportedPassword+`'`)),
+		expectResourceValue(attrPath("compose_env"), matchingString(`POSTGRES_DEFAULT_WEB_DB_PASSWORD='`+composeImportedPassword+`'`)),
 		checkAttrs(resourceAddr, func(attrs map[string]any) error {
-			stored, err := resStoredState(attrs)
+			stored, err := storedState(attrs)
 			if err != nil {
 				return err
 			}
-			if got, _ := stringAttr(stored, "state", "password"); got != resComposeImportedPassword {
+			if got, _ := stringAttr(stored, "state", "password"); got != composeImportedPassword {
 				return fmt.Errorf("stored password %q", got)
 			}
 			// The upstream shared_state comes along: a later shared provisioner sees it.
@@ -622,26 +624,26 @@ func TestAccResource_importScoreCompose(t *testing.T) {
 
 func TestAccResource_importScoreK8s(t *testing.T) {
 	t.Parallel()
-	statePath := resWriteState(t, ".score-k8s", resK8sState)
-	cfg := providerBlock("kubernetes") + resPostgres(
+	statePath := writeStateFile(t, ".score-k8s", k8sStateYAML)
+	cfg := providerBlock("kubernetes") + postgresBlock(
 		`params = { version = "17", replicas = 1, tags = ["a", "b"], tuning = { shared_buffers = "128MB" } }`,
 		`annotations = { team = "platform" }`,
 	)
-	svc := resK8sImportedService
-	runTest(t, resImportSteps(cfg, statePath,
-		expectResourceValue(attrPath("secrets", "password"), exactString(resK8sImportedPassword)),
+	svc := k8sImportedService
+	runTest(t, importSteps(cfg, statePath,
+		expectResourceValue(attrPath("secrets", "password"), exactString(k8sImportedPassword)),
 		// The built-in kubernetes postgres keeps the names score-k8s generated.
 		expectResourceValue(attrPath("outputs"), knownvalue.MapExact(map[string]knownvalue.Check{
 			"host": exactString(svc), "port": exactString("5432"), "name": exactString("db-abcdefgh"),
 			"database": exactString("db-abcdefgh"), "username": exactString("user-ijklmnop"),
 		})),
-		expectResourceValue(attrPath("secrets", "url"), exactString("postgresql://user-ijklmnop:"+resK8sImportedPassword+"@"+svc+":5432/db-abcdefgh")),
+		expectResourceValue(attrPath("secrets", "url"), exactString("postgresql://user-ijklmnop:"+k8sImportedPassword+"@"+svc+":5432/db-abcdefgh")),
 		expectResourceValue(attrPath("manifests"), knownvalue.MapExact(map[string]knownvalue.Check{
 			"apps/v1/StatefulSet/_/" + svc: matchingString(`kind: StatefulSet`),
 			"core/v1/Service/_/" + svc:     matchingString(`kind: Service`),
 		})),
 		expectResourceValue(attrPath("secret_manifests"), knownvalue.MapExact(map[string]knownvalue.Check{
-			"core/v1/Secret/_/" + svc: matchingString(base64.StdEncoding.EncodeToString([]byte(resK8sImportedPassword))),
+			"core/v1/Secret/_/" + svc: matchingString(base64.StdEncoding.EncodeToString([]byte(k8sImportedPassword))),
 		})),
 		expectResourceValue(attrPath("annotations"), knownvalue.MapExact(map[string]knownvalue.Check{"team": exactString("platform")})),
 		expectResourceValue(attrPath("params"), knownvalue.ObjectExact(map[string]knownvalue.Check{
@@ -651,12 +653,12 @@ func TestAccResource_importScoreK8s(t *testing.T) {
 			"tuning":   knownvalue.ObjectExact(map[string]knownvalue.Check{"shared_buffers": exactString("128MB")}),
 		})),
 		checkAttrs(resourceAddr, func(attrs map[string]any) error {
-			stored, err := resStoredState(attrs)
+			stored, err := storedState(attrs)
 			if err != nil {
 				return err
 			}
-			if got, _ := stringAttr(stored, "guid"); got != resK8sImportedGUID {
-				return fmt.Errorf("stored guid %q, want the imported %q", got, resK8sImportedGUID)
+			if got, _ := stringAttr(stored, "guid"); got != k8sImportedGUID {
+				return fmt.Errorf("stored guid %q, want the imported %q", got, k8sImportedGUID)
 			}
 			return nil
 		}),
@@ -665,8 +667,8 @@ func TestAccResource_importScoreK8s(t *testing.T) {
 
 func TestAccResource_importErrors(t *testing.T) {
 	t.Parallel()
-	statePath := resWriteState(t, ".score-compose", resComposeState)
-	cfg := providerBlock("compose") + resPostgres()
+	statePath := writeStateFile(t, ".score-compose", composeStateYAML)
+	cfg := providerBlock("compose") + postgresBlock()
 	step := func(id string, err *regexp.Regexp) resource.TestStep {
 		return resource.TestStep{
 			Config: cfg, ResourceName: resourceAddr, ImportState: true, ImportStateId: id, ExpectError: err,
@@ -677,7 +679,7 @@ func TestAccResource_importErrors(t *testing.T) {
 		step("just-a-path.yaml", errorMatching("Invalid import id", "expected <path to state.yaml>#<resource uid>", "just-a-path.yaml")),
 		step(statePath+"#postgres.default", errorMatching("Invalid import id", "expected <path to state.yaml>#<resource uid>")),
 		step("#postgres.default#web.db", errorMatching("Invalid import id")),
-		step(missing+"#"+resUID, errorMatching("Cannot import resource", "nope/state.yaml", "no such file or directory")),
+		step(missing+"#"+resourceUID, errorMatching("Cannot import resource", "nope/state.yaml", "no such file or directory")),
 		step(statePath+"#postgres.default#web.other", errorMatching("Cannot import resource", "has no resource 'postgres.default#web.other'", "it has: postgres.default#web.db, redis.default#web.cache")),
 	)
 }
@@ -700,9 +702,9 @@ func TestAccResource_secretsOnlySensitive(t *testing.T) {
 		// With the generated values in the prior state, an update plan knows everything.
 		known := append(append([]string{}, sensitive...), plain...)
 		runTest(t,
-			resource.TestStep{Config: providerBlock(target) + resPostgres()},
+			resource.TestStep{Config: providerBlock(target) + postgresBlock()},
 			resource.TestStep{
-				Config: providerBlock(target) + resPostgres(`params = { version = "17" }`),
+				Config: providerBlock(target) + postgresBlock(`params = { version = "17" }`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(resourceAddr, plancheck.ResourceActionUpdate),
 					plancheck.ExpectSensitiveValue(resourceAddr, attrPath("secrets")),
@@ -735,7 +737,7 @@ source_workload = "web"`),
 				ExpectError: errorMatching("Provisioning failed", "provisioner template://custom/failing for resource 'failing.default#web.db'", "outputs template, line 2", "boom"),
 			},
 			resource.TestStep{
-				Config:      providerBlock(target) + resBlock("x", `type = "nosuch"`, `id = "x"`),
+				Config:      providerBlock(target) + resourceBlock("x", `type = "nosuch"`, `id = "x"`),
 				ExpectError: errorMatching("No provisioner for this resource", "resource 'nosuch.default#x'", "not supported by any provisioner for the "+target+" target", "available types:", "postgres", "redis", "volume"),
 			},
 			resource.TestStep{
@@ -743,27 +745,27 @@ source_workload = "web"`),
 				ExpectError: errorMatching("Provisioning failed", "cmd://bash", "allow_command_provisioners = true"),
 			},
 			resource.TestStep{
-				Config:      providerBlock("") + resPostgres(),
+				Config:      providerBlock("") + postgresBlock(),
 				ExpectError: errorMatching("Provider target not set", "score_resource needs the provider's `target` (`kubernetes` or `compose`)"),
 			},
 			resource.TestStep{
-				Config:      providerBlock(target) + resBlock("x", `type = "postgres"`, `name = "db"`),
+				Config:      providerBlock(target) + resourceBlock("x", `type = "postgres"`, `name = "db"`),
 				ExpectError: errorMatching("Invalid Attribute Combination", `Attribute "source_workload" must be specified when "name" is specified`),
 			},
 			resource.TestStep{
-				Config:      providerBlock(target) + resBlock("x", `type = "postgres"`),
+				Config:      providerBlock(target) + resourceBlock("x", `type = "postgres"`),
 				ExpectError: errorMatching("Missing Attribute Configuration", "At least one of these attributes must be configured: [id,name]"),
 			},
 			resource.TestStep{
-				Config:      providerBlock(target) + resBlock("x", `type = "postgres"`, `id = "x"`, `params = "not an object"`),
+				Config:      providerBlock(target) + resourceBlock("x", `type = "postgres"`, `id = "x"`, `params = "not an object"`),
 				ExpectError: errorMatching("Invalid params", "params must be an object"),
 			},
 			resource.TestStep{
-				Config:      providerBlock(target) + resBlock("x", `type = "postgres"`, `id = "x"`, `params = ["a", "b"]`),
+				Config:      providerBlock(target) + resourceBlock("x", `type = "postgres"`, `id = "x"`, `params = ["a", "b"]`),
 				ExpectError: errorMatching("Invalid params", "params must be an object"),
 			},
 			resource.TestStep{
-				Config:      providerBlock(target) + resBlock("x", `type = "post_gres"`, `id = "Bad_ID"`),
+				Config:      providerBlock(target) + resourceBlock("x", `type = "post_gres"`, `id = "Bad_ID"`),
 				ExpectError: errorMatching("must be a Score resource type", "must be a Score resource id"),
 			},
 		)
@@ -790,7 +792,7 @@ resource "score_resource" "db" {
 				})),
 				expectResourceValue(attrPath("secrets"), knownvalue.MapExact(map[string]knownvalue.Check{"token": exactString("cmd-t0ken")})),
 				checkAttrs(resourceAddr, func(attrs map[string]any) error {
-					stored, err := resStoredState(attrs)
+					stored, err := storedState(attrs)
 					if err != nil {
 						return err
 					}
@@ -806,9 +808,9 @@ resource "score_resource" "db" {
 
 // --- 7. custom provisioners ---
 
-// resUpstreamProvisioners returns the path of an upstream default provisioners file from
+// upstreamProvisioners returns the path of an upstream default provisioners file from
 // ../shared/conformance/provisioners (next to the repository), or skips the test.
-func resUpstreamProvisioners(t *testing.T, name string) string {
+func upstreamProvisioners(t *testing.T, name string) string {
 	t.Helper()
 	dir, err := os.Getwd()
 	if err != nil {
@@ -838,7 +840,7 @@ func TestAccResource_upstreamProvisioners(t *testing.T) {
 		"kubernetes": "score-k8s.default.provisioners.yaml",
 	}
 	eachTarget(t, func(t *testing.T, target string) {
-		file := resUpstreamProvisioners(t, files[target])
+		file := upstreamProvisioners(t, files[target])
 		checks := []statecheck.StateCheck{
 			expectResourceValue(attrPath("provisioner_uri"), exactString("template://default-provisioners/redis")),
 			expectResourceValue(attrPath("uid"), exactString("redis.default#web.cache")),
@@ -1018,28 +1020,28 @@ func TestSplitImportID(t *testing.T) {
 
 func TestReadStateFile(t *testing.T) {
 	t.Parallel()
-	compose := resWriteState(t, ".score-compose", resComposeState)
-	k8s := resWriteState(t, ".score-k8s", resK8sState)
+	compose := writeStateFile(t, ".score-compose", composeStateYAML)
+	k8s := writeStateFile(t, ".score-k8s", k8sStateYAML)
 
-	res, err := provisioner.ReadStateFile(compose, resUID)
+	res, err := provisioner.ReadStateFile(compose, resourceUID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if res.Type != "postgres" || res.Class != "default" || res.ID != "web.db" || res.SourceWorkload != "web" || res.Guid != "" {
 		t.Errorf("compose resource = %+v", res)
 	}
-	if res.State["password"] != resComposeImportedPassword || res.State["username"] != "user-XyZwVuTs" {
+	if res.State["password"] != composeImportedPassword || res.State["username"] != "user-XyZwVuTs" {
 		t.Errorf("compose state = %v", res.State)
 	}
 	if inst, _ := res.Shared["default-provisioners-postgres-instance"].(map[string]any); inst["instancePassword"] != "SharedInstancePw" {
 		t.Errorf("compose shared = %v", res.Shared)
 	}
 
-	res, err = provisioner.ReadStateFile(k8s, resUID)
+	res, err = provisioner.ReadStateFile(k8s, resourceUID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Guid != resK8sImportedGUID || res.State["service"] != resK8sImportedService || res.State["password"] != resK8sImportedPassword {
+	if res.Guid != k8sImportedGUID || res.State["service"] != k8sImportedService || res.State["password"] != k8sImportedPassword {
 		t.Errorf("k8s resource = %+v", res)
 	}
 	if ann, _ := res.Metadata["annotations"].(map[string]any); ann["team"] != "platform" {
@@ -1050,7 +1052,7 @@ func TestReadStateFile(t *testing.T) {
 	}
 
 	// type, class and id default from the uid when the entry leaves them out.
-	minimal := resWriteState(t, "minimal", "resources:\n  redis.cache#shared:\n    state: {password: x}\n")
+	minimal := writeStateFile(t, "minimal", "resources:\n  redis.cache#shared:\n    state: {password: x}\n")
 	res, err = provisioner.ReadStateFile(minimal, "redis.cache#shared")
 	if err != nil {
 		t.Fatal(err)
@@ -1063,11 +1065,11 @@ func TestReadStateFile(t *testing.T) {
 		name, file, uid string
 		want            []string
 	}{
-		{"missing file", filepath.Join(t.TempDir(), "none.yaml"), resUID, []string{"none.yaml", "no such file"}},
+		{"missing file", filepath.Join(t.TempDir(), "none.yaml"), resourceUID, []string{"none.yaml", "no such file"}},
 		{"missing uid", compose, "postgres.default#web.other", []string{"has no resource 'postgres.default#web.other'", "it has: postgres.default#web.db, redis.default#web.cache"}},
 		{"missing uid, k8s", k8s, "redis.default#other", []string{"it has: postgres.default#web.db, redis.default#main-cache"}},
-		{"not YAML", resWriteState(t, "bad", "resources: [\n"), resUID, []string{"is not a score-compose or score-k8s state file"}},
-		{"wrong shape", resWriteState(t, "shape", "resources: [a, b]\n"), resUID, []string{"is not a score-compose or score-k8s state file"}},
+		{"not YAML", writeStateFile(t, "bad", "resources: [\n"), resourceUID, []string{"is not a score-compose or score-k8s state file"}},
+		{"wrong shape", writeStateFile(t, "shape", "resources: [a, b]\n"), resourceUID, []string{"is not a score-compose or score-k8s state file"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := provisioner.ReadStateFile(tc.file, tc.uid)
@@ -1145,7 +1147,7 @@ resource "score_resource" "db" {
 // nothing and keeps the password.
 func TestAccResource_importSharedResource(t *testing.T) {
 	t.Parallel()
-	statePath := resWriteState(t, ".score-k8s", resK8sState)
+	statePath := writeStateFile(t, ".score-k8s", k8sStateYAML)
 	cfg := providerBlock("kubernetes") + `
 resource "score_resource" "db" {
   type            = "redis"

@@ -26,39 +26,39 @@ import (
 // TF_ACC_TERRAFORM_PATH) and the provider served in-process (testProviderFactories). Each test
 // runs for both targets where it applies: kubernetes (with a namespace) and compose. Besides
 // the checks each step names, resource.Test checks after every apply that a second plan is
-// empty, and wrAppliedAsPlanned checks that every value the first plan called known is the value
+// empty, and appliedAsPlanned checks that every value the first plan called known is the value
 // the apply produced (an output may be unknown at plan, never wrong).
 
 // ---------------------------------------------------------------------------------------------
-// Helpers (prefixed wr: other files of this package are written at the same time).
+// Helpers of this file (those shared with other files are in helpers_test.go).
 
-// wrTarget is one provider configuration to run a test against.
-type wrTarget struct {
+// targetConfig is one provider configuration to run a test against.
+type targetConfig struct {
 	name     string
 	provider string
 }
 
 var (
-	wrKubernetes = wrTarget{name: "kubernetes", provider: `
+	kubernetesTarget = targetConfig{name: "kubernetes", provider: `
 provider "score" {
   target    = "kubernetes"
   namespace = "shop"
 }
 `}
-	wrCompose = wrTarget{name: "compose", provider: `
+	composeTarget = targetConfig{name: "compose", provider: `
 provider "score" {
   target = "compose"
 }
 `}
-	wrTargets = []wrTarget{wrKubernetes, wrCompose}
+	targetConfigs = []targetConfig{kubernetesTarget, composeTarget}
 )
 
-func (w wrTarget) k8s() bool { return w.name == "kubernetes" }
+func (w targetConfig) k8s() bool { return w.name == "kubernetes" }
 
 // servicePort is the port a service-port resource gives for api.score.yaml's port "web" (port 80,
 // targetPort 8080): Kubernetes clients connect to the Service port, compose clients to the
 // container's port.
-func (w wrTarget) servicePort() string {
+func (w targetConfig) servicePort() string {
 	if w.k8s() {
 		return "80"
 	}
@@ -71,12 +71,13 @@ func workloadFile(t *testing.T, name string) string {
 	return hclString(testdataPath(t, "workload_resource", name))
 }
 
-func wrB64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+// base64Text is s in standard base64.
+func base64Text(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
 
-// wrLines matches YAML text holding the given lines in this order, consecutively, whatever their
+// yamlLines matches YAML text holding the given lines in this order, consecutively, whatever their
 // indentation (so list indentation style does not matter). "..." stands for any lines; a line
 // starting with "re:" is a regular expression, any other is literal.
-func wrLines(lines ...string) knownvalue.Check {
+func yamlLines(lines ...string) knownvalue.Check {
 	var b strings.Builder
 	b.WriteString(`(?s)(?:^|\n)`)
 	for _, l := range lines {
@@ -94,25 +95,28 @@ func wrLines(lines ...string) knownvalue.Check {
 	return matchingString(b.String())
 }
 
-func wrKnown(addr string, path tfjsonpath.Path, check knownvalue.Check) plancheck.PlanCheck {
+// expectKnownAtPlan checks a value of the resource at addr in the plan.
+func expectKnownAtPlan(addr string, path tfjsonpath.Path, check knownvalue.Check) plancheck.PlanCheck {
 	return plancheck.ExpectKnownValue(addr, path, check)
 }
 
-func wrUnknown(addr string, path tfjsonpath.Path) plancheck.PlanCheck {
+// expectUnknownAtPlan checks that a value of the resource at addr is unknown at plan.
+func expectUnknownAtPlan(addr string, path tfjsonpath.Path) plancheck.PlanCheck {
 	return plancheck.ExpectUnknownValue(addr, path)
 }
 
-// wrAppliedAsPlanned records a resource's planned values (plan check, PreApply) and, as a state
+// appliedAsPlanned records a resource's planned values (plan check, PreApply) and, as a state
 // check of the same step, requires every value the plan knew to equal the applied one.
-type wrAppliedAsPlanned struct {
+type appliedAsPlanned struct {
 	addr             string
 	after, afterUnkn any
 	planned          bool
 }
 
-func wrAsPlanned(addr string) *wrAppliedAsPlanned { return &wrAppliedAsPlanned{addr: addr} }
+// expectAppliedAsPlanned is the appliedAsPlanned check of the resource at addr.
+func expectAppliedAsPlanned(addr string) *appliedAsPlanned { return &appliedAsPlanned{addr: addr} }
 
-func (c *wrAppliedAsPlanned) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+func (c *appliedAsPlanned) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
 	for _, rc := range req.Plan.ResourceChanges {
 		if rc.Address == c.addr {
 			c.after, c.afterUnkn, c.planned = rc.Change.After, rc.Change.AfterUnknown, true
@@ -122,7 +126,7 @@ func (c *wrAppliedAsPlanned) CheckPlan(_ context.Context, req plancheck.CheckPla
 	resp.Error = fmt.Errorf("%s is not in the plan", c.addr)
 }
 
-func (c *wrAppliedAsPlanned) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+func (c *appliedAsPlanned) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
 	if !c.planned {
 		resp.Error = fmt.Errorf("%s: no plan was recorded", c.addr)
 		return
@@ -133,13 +137,14 @@ func (c *wrAppliedAsPlanned) CheckState(_ context.Context, req statecheck.CheckS
 		return
 	}
 	var problems []string
-	wrCompareKnown(c.addr, c.after, c.afterUnkn, any(values), &problems)
+	compareKnown(c.addr, c.after, c.afterUnkn, any(values), &problems)
 	if len(problems) > 0 {
 		resp.Error = fmt.Errorf("values known at plan differ after apply:\n%s", strings.Join(problems, "\n"))
 	}
 }
 
-func wrCompareKnown(at string, planned, unknown, applied any, problems *[]string) {
+// compareKnown adds to problems every value known in planned (unknown marks what is not) that differs in applied.
+func compareKnown(at string, planned, unknown, applied any, problems *[]string) {
 	if unknown == true {
 		return
 	}
@@ -168,7 +173,7 @@ func wrCompareKnown(at string, planned, unknown, applied any, problems *[]string
 				*problems = append(*problems, fmt.Sprintf("%s.%s: in plan %v, in state %v", at, k, inPlan, inState))
 				continue
 			}
-			wrCompareKnown(at+"."+k, pv, um[k], av, problems)
+			compareKnown(at+"."+k, pv, um[k], av, problems)
 		}
 	case []any:
 		a, ok := applied.([]any)
@@ -182,7 +187,7 @@ func wrCompareKnown(at string, planned, unknown, applied any, problems *[]string
 			if i < len(ul) {
 				u = ul[i]
 			}
-			wrCompareKnown(fmt.Sprintf("%s[%d]", at, i), p[i], u, a[i], problems)
+			compareKnown(fmt.Sprintf("%s[%d]", at, i), p[i], u, a[i], problems)
 		}
 	default:
 		if !reflect.DeepEqual(planned, applied) {
@@ -191,8 +196,8 @@ func wrCompareKnown(at string, planned, unknown, applied any, problems *[]string
 	}
 }
 
-// wrWorkload is a score_workload block.
-func wrWorkload(name, body string) string {
+// workloadBlock is a score_workload block.
+func workloadBlock(name, body string) string {
 	return fmt.Sprintf("\nresource \"score_workload\" %q {\n%s\n}\n", name, body)
 }
 
@@ -200,19 +205,19 @@ func wrWorkload(name, body string) string {
 // 1. Plan-time knowledge with provisioned resources; generated values kept.
 
 func TestAccWorkloadResource_planKnownProvisioned(t *testing.T) {
-	for _, target := range wrTargets {
+	for _, target := range targetConfigs {
 		t.Run(target.name, func(t *testing.T) {
 			const addr = "score_workload.web"
 			body := "  file = " + workloadFile(t, "web.score.yaml")
-			config := target.provider + wrWorkload("web", body)
-			changed := target.provider + wrWorkload("web", body+`
+			config := target.provider + workloadBlock("web", body)
+			changed := target.provider + workloadBlock("web", body+`
   overrides = { "containers.main.variables.LOG_LEVEL" = "debug" }`)
 
 			pg := "pg-web-db-" + nameHash("postgres.default#web.db")
 			redis := "redis-web-cache-" + nameHash("redis.default#web.cache")
 			password := statecheck.CompareValue(compare.ValuesSame())
 			envSecret := statecheck.CompareValue(compare.ValuesSame())
-			asPlanned := wrAsPlanned(addr)
+			asPlanned := expectAppliedAsPlanned(addr)
 			// What holds the database password for the workload: compared across steps.
 			envPath := attrPath("compose_env")
 			if target.k8s() {
@@ -222,45 +227,45 @@ func TestAccWorkloadResource_planKnownProvisioned(t *testing.T) {
 			common := []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
 				asPlanned,
-				wrKnown(addr, attrPath("name"), knownvalue.StringExact("web")),
-				wrKnown(addr, attrPath("service"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+				expectKnownAtPlan(addr, attrPath("name"), knownvalue.StringExact("web")),
+				expectKnownAtPlan(addr, attrPath("service"), knownvalue.ObjectExact(map[string]knownvalue.Check{
 					"name": knownvalue.StringExact("web"), "hostname": knownvalue.StringExact("web"),
 					"ports": knownvalue.MapExact(map[string]knownvalue.Check{"web": knownvalue.ObjectExact(map[string]knownvalue.Check{
 						"port": knownvalue.Int64Exact(80), "target_port": knownvalue.Int64Exact(8080), "protocol": knownvalue.StringExact("TCP"),
 					})}),
 				})),
-				wrKnown(addr, attrPath("resource_outputs", "db", "uid"), knownvalue.StringExact("postgres.default#web.db")),
-				wrUnknown(addr, attrPath("resource_outputs", "db", "secrets", "password")),
-				wrUnknown(addr, attrPath("resource_outputs", "cache", "secrets", "password")),
-				wrUnknown(addr, attrPath("state")),
+				expectKnownAtPlan(addr, attrPath("resource_outputs", "db", "uid"), knownvalue.StringExact("postgres.default#web.db")),
+				expectUnknownAtPlan(addr, attrPath("resource_outputs", "db", "secrets", "password")),
+				expectUnknownAtPlan(addr, attrPath("resource_outputs", "cache", "secrets", "password")),
+				expectUnknownAtPlan(addr, attrPath("state")),
 			}
 			var first []plancheck.PlanCheck
 			var applied []statecheck.StateCheck
 			if target.k8s() {
 				first = []plancheck.PlanCheck{
 					// Every key, and every non-secret value, is known on the first plan.
-					wrKnown(addr, attrPath("manifests"), knownvalue.MapExact(map[string]knownvalue.Check{
-						"apps/v1/Deployment/shop/web": wrLines("apiVersion: apps/v1", "kind: Deployment", "...", "name: web", "namespace: shop", "...",
+					expectKnownAtPlan(addr, attrPath("manifests"), knownvalue.MapExact(map[string]knownvalue.Check{
+						"apps/v1/Deployment/shop/web": yamlLines("apiVersion: apps/v1", "kind: Deployment", "...", "name: web", "namespace: shop", "...",
 							"- name: DB_HOST", "value: "+pg,
 							"- name: DB_PASSWORD", "valueFrom:", "secretKeyRef:", "key: DB_PASSWORD", "name: web-main-env",
 							"- name: DB_PORT", `value: "5432"`, "- name: DB_USER", "value: web_db", "- name: LOG_LEVEL", "value: info",
 							"- name: REDIS_URL", "valueFrom:", "secretKeyRef:", "key: REDIS_URL", "name: web-main-env", "...",
 							"- mountPath: /etc/web/config.yaml", "...", "- configMap:", "...", "name: web-main-files", "...", "- emptyDir: {}"),
-						"core/v1/Service/shop/web": wrLines("apiVersion: v1", "kind: Service", "...", "namespace: shop", "spec:", "ports:",
+						"core/v1/Service/shop/web": yamlLines("apiVersion: v1", "kind: Service", "...", "namespace: shop", "spec:", "ports:",
 							"- name: web", "port: 80", "protocol: TCP", "targetPort: 8080"),
 						"core/v1/ConfigMap/shop/web-main-files": knownvalue.StringExact("apiVersion: v1\ndata:\n  file-a56d2f1a60: |\n    database: " + pg +
 							":5432/web_db\n    cache: " + redis + "\nkind: ConfigMap\nmetadata:\n  name: web-main-files\n  namespace: shop\n"),
-						"apps/v1/StatefulSet/shop/" + pg:    wrLines("kind: StatefulSet", "...", "- name: POSTGRES_PASSWORD", "valueFrom:", "secretKeyRef:", "key: password", "name: "+pg),
-						"core/v1/Service/shop/" + pg:        wrLines("kind: Service", "...", "name: "+pg, "namespace: shop", "...", "port: 5432"),
-						"apps/v1/StatefulSet/shop/" + redis: wrLines("kind: StatefulSet", "...", "- name: REDIS_PASSWORD", "valueFrom:", "secretKeyRef:", "key: password", "name: "+redis),
-						"core/v1/Service/shop/" + redis:     wrLines("kind: Service", "...", "name: "+redis, "namespace: shop", "...", "port: 6379"),
+						"apps/v1/StatefulSet/shop/" + pg:    yamlLines("kind: StatefulSet", "...", "- name: POSTGRES_PASSWORD", "valueFrom:", "secretKeyRef:", "key: password", "name: "+pg),
+						"core/v1/Service/shop/" + pg:        yamlLines("kind: Service", "...", "name: "+pg, "namespace: shop", "...", "port: 5432"),
+						"apps/v1/StatefulSet/shop/" + redis: yamlLines("kind: StatefulSet", "...", "- name: REDIS_PASSWORD", "valueFrom:", "secretKeyRef:", "key: password", "name: "+redis),
+						"core/v1/Service/shop/" + redis:     yamlLines("kind: Service", "...", "name: "+redis, "namespace: shop", "...", "port: 6379"),
 					})),
 					// The Secrets hold generated passwords: unknown until apply.
-					wrUnknown(addr, attrPath("secret_manifests", "core/v1/Secret/shop/web-main-env")),
-					wrUnknown(addr, attrPath("secret_manifests", "core/v1/Secret/shop/"+pg)),
-					wrUnknown(addr, attrPath("secret_manifests", "core/v1/Secret/shop/"+redis)),
-					wrKnown(addr, attrPath("compose_yaml"), knownvalue.Null()),
-					wrKnown(addr, attrPath("files"), knownvalue.Null()),
+					expectUnknownAtPlan(addr, attrPath("secret_manifests", "core/v1/Secret/shop/web-main-env")),
+					expectUnknownAtPlan(addr, attrPath("secret_manifests", "core/v1/Secret/shop/"+pg)),
+					expectUnknownAtPlan(addr, attrPath("secret_manifests", "core/v1/Secret/shop/"+redis)),
+					expectKnownAtPlan(addr, attrPath("compose_yaml"), knownvalue.Null()),
+					expectKnownAtPlan(addr, attrPath("files"), knownvalue.Null()),
 				}
 				applied = []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, attrPath("secret_manifests"), knownvalue.MapSizeExact(3)),
@@ -275,7 +280,7 @@ func TestAccWorkloadResource_planKnownProvisioned(t *testing.T) {
 							if err != nil {
 								return err
 							}
-							if !strings.Contains(doc, ": "+wrB64(pw)+"\n") {
+							if !strings.Contains(doc, ": "+base64Text(pw)+"\n") {
 								return fmt.Errorf("%s does not hold the generated password:\n%s", key, doc)
 							}
 						}
@@ -285,17 +290,17 @@ func TestAccWorkloadResource_planKnownProvisioned(t *testing.T) {
 			} else {
 				first = []plancheck.PlanCheck{
 					// compose_yaml refers to secrets as ${VAR}: known on the first plan.
-					wrKnown(addr, attrPath("compose_yaml"), wrLines("configs:", "web-main-a56d2f1a60:", "content: |", "database: pg-web-db:5432/web_db", "cache: redis-web-cache",
+					expectKnownAtPlan(addr, attrPath("compose_yaml"), yamlLines("configs:", "web-main-a56d2f1a60:", "content: |", "database: pg-web-db:5432/web_db", "cache: redis-web-cache",
 						"name: score", "services:", "pg-web-db:", "environment:", "POSTGRES_DB: web_db", "POSTGRES_PASSWORD: ${POSTGRES_DEFAULT_WEB_DB_PASSWORD}", "...",
 						"redis-web-cache:", "...", "- ${REDIS_DEFAULT_WEB_CACHE_PASSWORD}", "...",
 						"web-main:", "...", "environment:", "DB_HOST: pg-web-db", "DB_PASSWORD: ${POSTGRES_DEFAULT_WEB_DB_PASSWORD}", `DB_PORT: "5432"`,
 						"DB_USER: web_db", "LOG_LEVEL: info", "REDIS_URL: ${REDIS_DEFAULT_WEB_CACHE_URL}", "hostname: web", "...",
 						"volumes:", "pg-web-db-data:", "...", "web-data:")),
-					wrUnknown(addr, attrPath("compose_env")),
-					wrKnown(addr, attrPath("files"), knownvalue.MapExact(map[string]knownvalue.Check{})),
-					wrKnown(addr, attrPath("secret_files"), knownvalue.MapExact(map[string]knownvalue.Check{})),
-					wrKnown(addr, attrPath("manifests"), knownvalue.Null()),
-					wrKnown(addr, attrPath("secret_manifests"), knownvalue.Null()),
+					expectUnknownAtPlan(addr, attrPath("compose_env")),
+					expectKnownAtPlan(addr, attrPath("files"), knownvalue.MapExact(map[string]knownvalue.Check{})),
+					expectKnownAtPlan(addr, attrPath("secret_files"), knownvalue.MapExact(map[string]knownvalue.Check{})),
+					expectKnownAtPlan(addr, attrPath("manifests"), knownvalue.Null()),
+					expectKnownAtPlan(addr, attrPath("secret_manifests"), knownvalue.Null()),
 				}
 				applied = []statecheck.StateCheck{
 					envSecret.AddStateValue(addr, envPath),
@@ -334,8 +339,8 @@ func TestAccWorkloadResource_planKnownProvisioned(t *testing.T) {
 						Config: changed,
 						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 							plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
-							wrKnown(addr, attrPath("state"), knownvalue.NotNull()),
-							wrKnown(addr, attrPath("resource_outputs", "db", "secrets", "password"), knownvalue.NotNull()),
+							expectKnownAtPlan(addr, attrPath("state"), knownvalue.NotNull()),
+							expectKnownAtPlan(addr, attrPath("resource_outputs", "db", "secrets", "password"), knownvalue.NotNull()),
 						}},
 						ConfigStateChecks: []statecheck.StateCheck{
 							password.AddStateValue(addr, attrPath("resource_outputs", "db", "secrets", "password")),
@@ -366,7 +371,7 @@ func TestAccWorkloadResource_planKnownProvisioned(t *testing.T) {
 // 2. Bindings: to a score_resource, to plain values, to values unknown at plan.
 
 func TestAccWorkloadResource_bindScoreResource(t *testing.T) {
-	for _, target := range wrTargets {
+	for _, target := range targetConfigs {
 		t.Run(target.name, func(t *testing.T) {
 			const addr = "score_workload.shop"
 			config := target.provider + `
@@ -374,7 +379,7 @@ resource "score_resource" "db" {
   type = "postgres"
   id   = "shop-db"
 }
-` + wrWorkload("shop", `  file = `+workloadFile(t, "shared-db.score.yaml")+`
+` + workloadBlock("shop", `  file = `+workloadFile(t, "shared-db.score.yaml")+`
   resources = {
     db = {
       uid     = score_resource.db.uid
@@ -382,29 +387,29 @@ resource "score_resource" "db" {
       secrets = score_resource.db.secrets
     }
   }`)
-			asPlanned := wrAsPlanned(addr)
+			asPlanned := expectAppliedAsPlanned(addr)
 			checks := []plancheck.PlanCheck{
 				asPlanned,
 				// The score_resource's password is generated at apply...
-				wrUnknown("score_resource.db", attrPath("secrets", "password")),
-				wrKnown("score_resource.db", attrPath("uid"), knownvalue.StringExact("postgres.default#shop-db")),
-				wrKnown(addr, attrPath("resource_outputs"), knownvalue.MapExact(map[string]knownvalue.Check{})),
-				wrKnown(addr, attrPath("service", "hostname"), knownvalue.StringExact("shop")),
+				expectUnknownAtPlan("score_resource.db", attrPath("secrets", "password")),
+				expectKnownAtPlan("score_resource.db", attrPath("uid"), knownvalue.StringExact("postgres.default#shop-db")),
+				expectKnownAtPlan(addr, attrPath("resource_outputs"), knownvalue.MapExact(map[string]knownvalue.Check{})),
+				expectKnownAtPlan(addr, attrPath("service", "hostname"), knownvalue.StringExact("shop")),
 			}
 			if target.k8s() {
 				// ...yet the Deployment, which only refers to a Secret, is known.
 				checks = append(checks,
-					wrKnown(addr, attrPath("manifests"), knownvalue.MapExact(map[string]knownvalue.Check{
-						"apps/v1/Deployment/shop/shop": wrLines("kind: Deployment", "...", "- name: DB_HOST", "re:value: pg-shop-db-[0-9a-f]{6}",
+					expectKnownAtPlan(addr, attrPath("manifests"), knownvalue.MapExact(map[string]knownvalue.Check{
+						"apps/v1/Deployment/shop/shop": yamlLines("kind: Deployment", "...", "- name: DB_HOST", "re:value: pg-shop-db-[0-9a-f]{6}",
 							"- name: DB_PASSWORD", "valueFrom:", "secretKeyRef:", "key: DB_PASSWORD", "name: shop-main-env", "- name: DB_PORT", `value: "5432"`),
-						"core/v1/Service/shop/shop": wrLines("kind: Service", "...", "port: 8080"),
+						"core/v1/Service/shop/shop": yamlLines("kind: Service", "...", "port: 8080"),
 					})),
-					wrUnknown(addr, attrPath("secret_manifests", "core/v1/Secret/shop/shop-main-env")),
+					expectUnknownAtPlan(addr, attrPath("secret_manifests", "core/v1/Secret/shop/shop-main-env")),
 				)
 			} else {
 				checks = append(checks,
-					wrKnown(addr, attrPath("compose_yaml"), wrLines("services:", "shop-main:", "...", "environment:", "DB_HOST: pg-shop-db", "DB_PASSWORD: ${POSTGRES_DEFAULT_SHOP_DB_PASSWORD}", `DB_PORT: "5432"`)),
-					wrUnknown(addr, attrPath("compose_env")),
+					expectKnownAtPlan(addr, attrPath("compose_yaml"), yamlLines("services:", "shop-main:", "...", "environment:", "DB_HOST: pg-shop-db", "DB_PASSWORD: ${POSTGRES_DEFAULT_SHOP_DB_PASSWORD}", `DB_PORT: "5432"`)),
+					expectUnknownAtPlan(addr, attrPath("compose_env")),
 				)
 			}
 			resource.ParallelTest(t, resource.TestCase{
@@ -428,7 +433,7 @@ resource "score_resource" "db" {
 								if err != nil {
 									return err
 								}
-								if !strings.Contains(doc, "DB_PASSWORD: "+wrB64(pw)+"\n") {
+								if !strings.Contains(doc, "DB_PASSWORD: "+base64Text(pw)+"\n") {
 									return fmt.Errorf("the workload's Secret does not hold the score_resource's password:\n%s", doc)
 								}
 								return nil
@@ -450,11 +455,11 @@ resource "score_resource" "db" {
 }
 
 func TestAccWorkloadResource_bindPlainValues(t *testing.T) {
-	for _, target := range wrTargets {
+	for _, target := range targetConfigs {
 		t.Run(target.name, func(t *testing.T) {
 			const addr = "score_workload.shop"
 			// The image, through an override, holds a `$` that compose must not interpolate.
-			config := target.provider + wrWorkload("shop", `  file = `+workloadFile(t, "shared-db.score.yaml")+`
+			config := target.provider + workloadBlock("shop", `  file = `+workloadFile(t, "shared-db.score.yaml")+`
   overrides = { "containers.main.image" = "registry.example.com/$REGION/shop:2.1.0" }
   resources = {
     db = {
@@ -462,32 +467,32 @@ func TestAccWorkloadResource_bindPlainValues(t *testing.T) {
       secrets = { password = "s3cr3t-value" }
     }
   }`)
-			asPlanned := wrAsPlanned(addr)
+			asPlanned := expectAppliedAsPlanned(addr)
 			checks := []plancheck.PlanCheck{
 				asPlanned,
 				plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
 				// Nothing is generated: everything is known on the first plan.
-				wrKnown(addr, attrPath("state"), matchingString(`^\{"resources":\{\},"shared":(null|\{\})\}$`)),
-				wrKnown(addr, attrPath("resource_outputs"), knownvalue.MapExact(map[string]knownvalue.Check{})),
-				wrKnown(addr, attrPath("service"), knownvalue.NotNull()),
+				expectKnownAtPlan(addr, attrPath("state"), matchingString(`^\{"resources":\{\},"shared":(null|\{\})\}$`)),
+				expectKnownAtPlan(addr, attrPath("resource_outputs"), knownvalue.MapExact(map[string]knownvalue.Check{})),
+				expectKnownAtPlan(addr, attrPath("service"), knownvalue.NotNull()),
 			}
 			if target.k8s() {
 				checks = append(checks,
-					wrKnown(addr, attrPath("manifests"), knownvalue.MapExact(map[string]knownvalue.Check{
-						"apps/v1/Deployment/shop/shop": wrLines("kind: Deployment", "...", "- name: DB_HOST", "value: db.example.com",
+					expectKnownAtPlan(addr, attrPath("manifests"), knownvalue.MapExact(map[string]knownvalue.Check{
+						"apps/v1/Deployment/shop/shop": yamlLines("kind: Deployment", "...", "- name: DB_HOST", "value: db.example.com",
 							"- name: DB_PASSWORD", "valueFrom:", "secretKeyRef:", "key: DB_PASSWORD", "name: shop-main-env", "...",
 							"image: registry.example.com/$REGION/shop:2.1.0"),
 						"core/v1/Service/shop/shop": knownvalue.NotNull(),
 					})),
-					wrKnown(addr, attrPath("secret_manifests"), knownvalue.MapExact(map[string]knownvalue.Check{
-						"core/v1/Secret/shop/shop-main-env": wrLines("apiVersion: v1", "data:", "DB_PASSWORD: "+wrB64("s3cr3t-value"), "kind: Secret", "...", "name: shop-main-env", "namespace: shop", "type: Opaque"),
+					expectKnownAtPlan(addr, attrPath("secret_manifests"), knownvalue.MapExact(map[string]knownvalue.Check{
+						"core/v1/Secret/shop/shop-main-env": yamlLines("apiVersion: v1", "data:", "DB_PASSWORD: "+base64Text("s3cr3t-value"), "kind: Secret", "...", "name: shop-main-env", "namespace: shop", "type: Opaque"),
 					})),
 				)
 			} else {
 				checks = append(checks,
-					wrKnown(addr, attrPath("compose_yaml"), wrLines("DB_HOST: db.example.com", "DB_PASSWORD: ${POSTGRES_DEFAULT_SHOP_DB_PASSWORD}", "...",
+					expectKnownAtPlan(addr, attrPath("compose_yaml"), yamlLines("DB_HOST: db.example.com", "DB_PASSWORD: ${POSTGRES_DEFAULT_SHOP_DB_PASSWORD}", "...",
 						"image: registry.example.com/$$REGION/shop:2.1.0")),
-					wrKnown(addr, attrPath("compose_env"), knownvalue.StringExact("POSTGRES_DEFAULT_SHOP_DB_PASSWORD='s3cr3t-value'\n")),
+					expectKnownAtPlan(addr, attrPath("compose_env"), knownvalue.StringExact("POSTGRES_DEFAULT_SHOP_DB_PASSWORD='s3cr3t-value'\n")),
 				)
 			}
 			resource.ParallelTest(t, resource.TestCase{
@@ -503,47 +508,47 @@ func TestAccWorkloadResource_bindPlainValues(t *testing.T) {
 }
 
 func TestAccWorkloadResource_bindUnknownValues(t *testing.T) {
-	for _, target := range wrTargets {
+	for _, target := range targetConfigs {
 		t.Run(target.name, func(t *testing.T) {
 			const addr = "score_workload.reports"
 			config := target.provider + `
 resource "terraform_data" "db_host" {
   input = "db.internal.example"
 }
-` + wrWorkload("reports", `  file = `+workloadFile(t, "partial.score.yaml")+`
+` + workloadBlock("reports", `  file = `+workloadFile(t, "partial.score.yaml")+`
   resources = {
     db = {
       outputs = { host = terraform_data.db_host.output, port = "5432" }
     }
   }`)
-			asPlanned := wrAsPlanned(addr)
+			asPlanned := expectAppliedAsPlanned(addr)
 			checks := []plancheck.PlanCheck{
 				asPlanned,
-				wrUnknown("terraform_data.db_host", attrPath("output")),
-				wrKnown(addr, attrPath("name"), knownvalue.StringExact("reports")),
-				wrKnown(addr, attrPath("service"), knownvalue.NotNull()),
-				wrKnown(addr, attrPath("state"), knownvalue.NotNull()),
+				expectUnknownAtPlan("terraform_data.db_host", attrPath("output")),
+				expectKnownAtPlan(addr, attrPath("name"), knownvalue.StringExact("reports")),
+				expectKnownAtPlan(addr, attrPath("service"), knownvalue.NotNull()),
+				expectKnownAtPlan(addr, attrPath("state"), knownvalue.NotNull()),
 			}
 			var after statecheck.StateCheck
 			if target.k8s() {
 				checks = append(checks,
 					// The variables do not use the host: the Deployment and the Service are known...
-					wrKnown(addr, attrPath("manifests", "apps/v1/Deployment/shop/reports"), wrLines("- name: DB_PORT", `value: "5432"`, "- name: LOG_LEVEL", "value: info", "...", "name: reports-main-files")),
-					wrKnown(addr, attrPath("manifests", "core/v1/Service/shop/reports"), knownvalue.NotNull()),
+					expectKnownAtPlan(addr, attrPath("manifests", "apps/v1/Deployment/shop/reports"), yamlLines("- name: DB_PORT", `value: "5432"`, "- name: LOG_LEVEL", "value: info", "...", "name: reports-main-files")),
+					expectKnownAtPlan(addr, attrPath("manifests", "core/v1/Service/shop/reports"), knownvalue.NotNull()),
 					// ...the file does: its ConfigMap is not.
-					wrUnknown(addr, attrPath("manifests", "core/v1/ConfigMap/shop/reports-main-files")),
-					wrKnown(addr, attrPath("secret_manifests"), knownvalue.MapExact(map[string]knownvalue.Check{})),
+					expectUnknownAtPlan(addr, attrPath("manifests", "core/v1/ConfigMap/shop/reports-main-files")),
+					expectKnownAtPlan(addr, attrPath("secret_manifests"), knownvalue.MapExact(map[string]knownvalue.Check{})),
 				)
 				after = statecheck.ExpectKnownValue(addr, attrPath("manifests", "core/v1/ConfigMap/shop/reports-main-files"),
-					wrLines("host=db.internal.example", "port=5432"))
+					yamlLines("host=db.internal.example", "port=5432"))
 			} else {
 				checks = append(checks,
 					// The file is inline in the compose file: all of it waits for the host.
-					wrUnknown(addr, attrPath("compose_yaml")),
-					wrKnown(addr, attrPath("compose_env"), knownvalue.StringExact("")),
-					wrKnown(addr, attrPath("files"), knownvalue.MapExact(map[string]knownvalue.Check{})),
+					expectUnknownAtPlan(addr, attrPath("compose_yaml")),
+					expectKnownAtPlan(addr, attrPath("compose_env"), knownvalue.StringExact("")),
+					expectKnownAtPlan(addr, attrPath("files"), knownvalue.MapExact(map[string]knownvalue.Check{})),
 				)
-				after = statecheck.ExpectKnownValue(addr, attrPath("compose_yaml"), wrLines("host=db.internal.example", "port=5432"))
+				after = statecheck.ExpectKnownValue(addr, attrPath("compose_yaml"), yamlLines("host=db.internal.example", "port=5432"))
 			}
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProviderFactories,
@@ -568,18 +573,18 @@ func TestAccWorkloadResource_workloadServices(t *testing.T) {
 		"service-attributes": `{ api = { name = score_workload.api.service.name, hostname = score_workload.api.service.hostname, ports = score_workload.api.service.ports } }`,
 	}
 	for _, form := range []string{"service-object", "service-attributes"} {
-		for _, target := range wrTargets {
+		for _, target := range targetConfigs {
 			t.Run(form+"/"+target.name, func(t *testing.T) {
 				const addr = "score_workload.front"
 				config := target.provider +
-					wrWorkload("api", `  file = `+workloadFile(t, "api.score.yaml")) +
-					wrWorkload("front", `  file = `+workloadFile(t, "front.score.yaml")+`
+					workloadBlock("api", `  file = `+workloadFile(t, "api.score.yaml")) +
+					workloadBlock("front", `  file = `+workloadFile(t, "front.score.yaml")+`
   workload_services = `+forms[form])
 				port := target.servicePort()
-				asPlanned := wrAsPlanned(addr)
+				asPlanned := expectAppliedAsPlanned(addr)
 				checks := []plancheck.PlanCheck{
 					asPlanned,
-					wrKnown("score_workload.api", attrPath("service"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+					expectKnownAtPlan("score_workload.api", attrPath("service"), knownvalue.ObjectExact(map[string]knownvalue.Check{
 						"name": knownvalue.StringExact("api"), "hostname": knownvalue.StringExact("api"),
 						"ports": knownvalue.MapExact(map[string]knownvalue.Check{
 							"web": knownvalue.ObjectExact(map[string]knownvalue.Check{
@@ -591,18 +596,18 @@ func TestAccWorkloadResource_workloadServices(t *testing.T) {
 						}),
 					})),
 					// The other workload's service is known at plan, so this workload is too.
-					wrKnown(addr, attrPath("resource_outputs", "api"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+					expectKnownAtPlan(addr, attrPath("resource_outputs", "api"), knownvalue.ObjectExact(map[string]knownvalue.Check{
 						"uid":     knownvalue.StringExact("service-port.default#front.api"),
 						"outputs": knownvalue.MapExact(map[string]knownvalue.Check{"hostname": knownvalue.StringExact("api"), "port": knownvalue.StringExact(port)}),
 						"secrets": knownvalue.MapExact(map[string]knownvalue.Check{}),
 					})),
 				}
 				if target.k8s() {
-					checks = append(checks, wrKnown(addr, attrPath("manifests"), knownvalue.MapExact(map[string]knownvalue.Check{
-						"apps/v1/Deployment/shop/front": wrLines("- name: API_HOST", "value: api", "- name: API_URL", "value: http://api:80"),
+					checks = append(checks, expectKnownAtPlan(addr, attrPath("manifests"), knownvalue.MapExact(map[string]knownvalue.Check{
+						"apps/v1/Deployment/shop/front": yamlLines("- name: API_HOST", "value: api", "- name: API_URL", "value: http://api:80"),
 					})))
 				} else {
-					checks = append(checks, wrKnown(addr, attrPath("compose_yaml"), wrLines("front-main:", "...", "environment:", "API_HOST: api", "API_URL: http://api:8080")))
+					checks = append(checks, expectKnownAtPlan(addr, attrPath("compose_yaml"), yamlLines("front-main:", "...", "environment:", "API_HOST: api", "API_URL: http://api:8080")))
 				}
 				resource.ParallelTest(t, resource.TestCase{
 					ProtoV6ProviderFactories: testProviderFactories,
@@ -620,15 +625,15 @@ func TestAccWorkloadResource_workloadServices(t *testing.T) {
 // ---------------------------------------------------------------------------------------------
 // 4. Secrets appear only in sensitive attributes, and never in the provider's logs.
 
-// wrSecretsConfig renders secrets.score.yaml: a provisioned postgres and a bound shared redis
+// secretsConfig renders secrets.score.yaml: a provisioned postgres and a bound shared redis
 // (a score_resource), secrets in whole variables, embedded in variables and in a file.
-func wrSecretsConfig(t *testing.T, target wrTarget, logLevel string) string {
+func secretsConfig(t *testing.T, target targetConfig, logLevel string) string {
 	return target.provider + `
 resource "score_resource" "cache" {
   type = "redis"
   id   = "vault-cache"
 }
-` + wrWorkload("vault", `  file = `+workloadFile(t, "secrets.score.yaml")+`
+` + workloadBlock("vault", `  file = `+workloadFile(t, "secrets.score.yaml")+`
   overrides = { "containers.main.variables.LOG_LEVEL" = "`+logLevel+`" }
   resources = {
     cache = {
@@ -639,18 +644,19 @@ resource "score_resource" "cache" {
   }`)
 }
 
-// wrSecrets collects the secret values of the state (score_workload resource_outputs secrets and
+// secretCollector collects the secret values of the state (score_workload resource_outputs secrets and
 // score_resource secrets), as the raw text and base64-encoded (how a Secret object holds it).
-type wrSecrets struct{ values []string }
+type secretCollector struct{ values []string }
 
-func (c *wrSecrets) collect() statecheck.StateCheck {
+// collect is a state check that records the secret values of the state.
+func (c *secretCollector) collect() statecheck.StateCheck {
 	return stateCheckFunc(func(s *tfjson.State) error {
 		c.values = nil
 		add := func(m any) {
 			mm, _ := m.(map[string]any)
 			for _, v := range mm {
 				if str, ok := v.(string); ok && str != "" {
-					c.values = append(c.values, str, wrB64(str))
+					c.values = append(c.values, str, base64Text(str))
 				}
 			}
 		}
@@ -676,7 +682,7 @@ func (c *wrSecrets) collect() statecheck.StateCheck {
 
 // find adds to leaks where the collected secrets occur in v outside what mask marks sensitive,
 // and to hits how often they occur inside it.
-func (c *wrSecrets) find(at string, v, mask any, leaks *[]string, hits *int) {
+func (c *secretCollector) find(at string, v, mask any, leaks *[]string, hits *int) {
 	found, n := findSecrets(at, v, mask, c.values)
 	for _, l := range found {
 		*leaks = append(*leaks, fmt.Sprintf("%s holds a secret value (%d characters) but is not sensitive", l.path, l.secretLen))
@@ -684,7 +690,8 @@ func (c *wrSecrets) find(at string, v, mask any, leaks *[]string, hits *int) {
 	*hits += n
 }
 
-func (c *wrSecrets) notInPlainPlan() plancheck.PlanCheck {
+// notInPlainPlan checks that no collected secret is in the plan outside what it marks sensitive, and that one is inside.
+func (c *secretCollector) notInPlainPlan() plancheck.PlanCheck {
 	return planCheckFunc(func(p *tfjson.Plan) error {
 		if len(c.values) == 0 {
 			return fmt.Errorf("no secrets were collected")
@@ -718,7 +725,8 @@ func (c *wrSecrets) notInPlainPlan() plancheck.PlanCheck {
 	})
 }
 
-func (c *wrSecrets) notInPlainState() statecheck.StateCheck {
+// notInPlainState checks that no collected secret is in the state outside what it marks sensitive.
+func (c *secretCollector) notInPlainState() statecheck.StateCheck {
 	return stateCheckFunc(func(s *tfjson.State) error {
 		var leaks []string
 		hits := 0
@@ -733,20 +741,20 @@ func (c *wrSecrets) notInPlainState() statecheck.StateCheck {
 }
 
 func TestAccWorkloadResource_secretsOnlySensitive(t *testing.T) {
-	for _, target := range wrTargets {
+	for _, target := range targetConfigs {
 		t.Run(target.name, func(t *testing.T) {
-			secrets := &wrSecrets{}
+			secrets := &secretCollector{}
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProviderFactories,
 				Steps: []resource.TestStep{
 					{
-						Config:            wrSecretsConfig(t, target, "info"),
+						Config:            secretsConfig(t, target, "info"),
 						ConfigStateChecks: []statecheck.StateCheck{secrets.collect(), secrets.notInPlainState()},
 					},
 					{
 						// The update plan knows every secret (they come from the state): none may be
 						// in a value the plan does not mark sensitive.
-						Config: wrSecretsConfig(t, target, "debug"),
+						Config: secretsConfig(t, target, "debug"),
 						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 							plancheck.ExpectResourceAction("score_workload.vault", plancheck.ResourceActionUpdate),
 							secrets.notInPlainPlan(),
@@ -764,7 +772,7 @@ func TestAccWorkloadResource_secretsOnlySensitive(t *testing.T) {
 // sends its logs to TF_LOG_PATH (Terraform's own log would need TF_ACC_LOG_PATH, which would
 // also redirect the provider's). t.Setenv keeps this test sequential.
 func TestAccWorkloadResource_secretsNotLogged(t *testing.T) {
-	for _, target := range wrTargets {
+	for _, target := range targetConfigs {
 		t.Run(target.name, func(t *testing.T) {
 			logFile := filepath.Join(t.TempDir(), "provider.log")
 			t.Setenv("TF_LOG", "trace")
@@ -772,17 +780,17 @@ func TestAccWorkloadResource_secretsNotLogged(t *testing.T) {
 			// The test harness logs into the same file (the configurations it runs, for one);
 			// keep the file to what the provider logs.
 			t.Setenv("TF_LOG_SDK_HELPER_RESOURCE", "off")
-			secrets := &wrSecrets{}
+			secrets := &secretCollector{}
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProviderFactories,
 				Steps: []resource.TestStep{
 					{
-						Config:            wrSecretsConfig(t, target, "info"),
+						Config:            secretsConfig(t, target, "info"),
 						ConfigStateChecks: []statecheck.StateCheck{secrets.collect()},
 					},
 					{
 						// An update: plans and applies with the stored secrets known.
-						Config:            wrSecretsConfig(t, target, "debug"),
+						Config:            secretsConfig(t, target, "debug"),
 						ConfigStateChecks: []statecheck.StateCheck{secrets.collect()},
 					},
 				},
@@ -819,51 +827,51 @@ func TestAccWorkloadResource_secretsNotLogged(t *testing.T) {
 func TestAccWorkloadResource_errors(t *testing.T) {
 	type errCase struct {
 		name   string
-		target wrTarget
+		target targetConfig
 		config func(t *testing.T) string
 		want   *regexp.Regexp
 	}
-	withProvisioners := func(target wrTarget, file string) func(t *testing.T) string {
+	withProvisioners := func(target targetConfig, file string) func(t *testing.T) string {
 		return func(t *testing.T) string {
 			return strings.Replace(target.provider, "\n}\n", "\n  provisioners = [file("+workloadFile(t, file)+")]\n}\n", 1)
 		}
 	}
 	var cases []errCase
-	for _, target := range wrTargets {
+	for _, target := range targetConfigs {
 		target := target
 		cases = append(cases,
 			errCase{"unbound-shared/" + target.name, target, func(t *testing.T) string {
-				return target.provider + wrWorkload("shop", "  file = "+workloadFile(t, "shared-db.score.yaml"))
+				return target.provider + workloadBlock("shop", "  file = "+workloadFile(t, "shared-db.score.yaml"))
 			}, errorMatching("Cannot render workload", `workload "shop": resources.db:`, `resource "db" is shared (id "shop-db", uid postgres.default#shop-db)`,
 				"declare one score_resource for it and bind it in this workload's resources")},
 			errCase{"unknown-output-key/" + target.name, target, func(t *testing.T) string {
-				return target.provider + wrWorkload("shop", "  file = "+workloadFile(t, "shared-db.score.yaml")+`
+				return target.provider + workloadBlock("shop", "  file = "+workloadFile(t, "shared-db.score.yaml")+`
   resources = { db = { outputs = { host = "db.example.com", port = "5432" } } }`)
 			}, errorMatching("Cannot render workload", `workload "shop": containers.main.variables.DB_PASSWORD: invalid ref 'resources.db.password': key 'password' not found`)},
 			errCase{"binding-not-declared/" + target.name, target, func(t *testing.T) string {
-				return target.provider + wrWorkload("api", "  file = "+workloadFile(t, "api.score.yaml")+`
+				return target.provider + workloadBlock("api", "  file = "+workloadFile(t, "api.score.yaml")+`
   resources = { cache = { outputs = { host = "cache" } } }`)
 			}, errorMatching("Cannot render workload", `a binding is given for resource "cache", which the score file does not declare`)},
 			errCase{"target-unset/" + target.name, target, func(t *testing.T) string {
-				return `provider "score" {}` + "\n" + wrWorkload("api", "  file = "+workloadFile(t, "api.score.yaml"))
+				return `provider "score" {}` + "\n" + workloadBlock("api", "  file = "+workloadFile(t, "api.score.yaml"))
 			}, errorMatching("Provider target not set", "`kubernetes` or `compose`")},
 		)
 	}
 	cases = append(cases,
-		errCase{"invalid-kind/kubernetes", wrKubernetes, func(t *testing.T) string {
-			return wrKubernetes.provider + wrWorkload("batch", "  file = "+workloadFile(t, "bad-kind.score.yaml"))
+		errCase{"invalid-kind/kubernetes", kubernetesTarget, func(t *testing.T) string {
+			return kubernetesTarget.provider + workloadBlock("batch", "  file = "+workloadFile(t, "bad-kind.score.yaml"))
 		}, errorMatching("Cannot render workload", `workload "batch": metadata.annotations["k8s.score.dev/kind"]:`, `unsupported workload kind "CronJob": use Deployment or StatefulSet`)},
-		errCase{"duplicate-object/kubernetes", wrKubernetes, func(t *testing.T) string {
-			return withProvisioners(wrKubernetes, "duplicate.kubernetes.provisioners.yaml")(t) + wrWorkload("dup", "  file = "+workloadFile(t, "duplicate.score.yaml"))
+		errCase{"duplicate-object/kubernetes", kubernetesTarget, func(t *testing.T) string {
+			return withProvisioners(kubernetesTarget, "duplicate.kubernetes.provisioners.yaml")(t) + workloadBlock("dup", "  file = "+workloadFile(t, "duplicate.score.yaml"))
 		}, errorMatching("Cannot render workload", "two different objects have the same identity core/v1/ConfigMap/shop/shared-settings")},
-		errCase{"duplicate-service/compose", wrCompose, func(t *testing.T) string {
-			return withProvisioners(wrCompose, "duplicate.compose.provisioners.yaml")(t) + wrWorkload("dup", "  file = "+workloadFile(t, "duplicate.score.yaml"))
+		errCase{"duplicate-service/compose", composeTarget, func(t *testing.T) string {
+			return withProvisioners(composeTarget, "duplicate.compose.provisioners.yaml")(t) + workloadBlock("dup", "  file = "+workloadFile(t, "duplicate.score.yaml"))
 		}, errorMatching("Cannot render workload", "resources.second:", `service "shared-settings" is also defined, differently, by another resource`)},
-		errCase{"duplicate-file/compose", wrCompose, func(t *testing.T) string {
-			return withProvisioners(wrCompose, "duplicate-file.compose.provisioners.yaml")(t) + wrWorkload("dup", "  file = "+workloadFile(t, "duplicate.score.yaml"))
+		errCase{"duplicate-file/compose", composeTarget, func(t *testing.T) string {
+			return withProvisioners(composeTarget, "duplicate-file.compose.provisioners.yaml")(t) + workloadBlock("dup", "  file = "+workloadFile(t, "duplicate.score.yaml"))
 		}, errorMatching("Cannot render workload", "resources.second:", "shared/settings.conf")},
-		errCase{"secret-ref-mixed-in-file/kubernetes", wrKubernetes, func(t *testing.T) string {
-			return withProvisioners(wrKubernetes, "secret-ref.provisioners.yaml")(t) + wrWorkload("tokens", "  file = "+workloadFile(t, "secret-ref.score.yaml"))
+		errCase{"secret-ref-mixed-in-file/kubernetes", kubernetesTarget, func(t *testing.T) string {
+			return withProvisioners(kubernetesTarget, "secret-ref.provisioners.yaml")(t) + workloadBlock("tokens", "  file = "+workloadFile(t, "secret-ref.score.yaml"))
 		}, errorMatching("Cannot render workload", `containers.main.files["/etc/tokens/token.conf"]:`, "mixes a secret reference with other text")},
 	)
 	for _, c := range cases {
@@ -883,28 +891,28 @@ func TestAccWorkloadResource_errors(t *testing.T) {
 // 7. Unknown inputs: outputs unknown at plan, right after apply, and no error.
 
 func TestAccWorkloadResource_unknownContent(t *testing.T) {
-	for _, target := range wrTargets {
+	for _, target := range targetConfigs {
 		t.Run(target.name, func(t *testing.T) {
 			const addr = "score_workload.web"
 			config := target.provider + `
 resource "terraform_data" "score_file" {
   input = file(` + workloadFile(t, "web.score.yaml") + `)
 }
-` + wrWorkload("web", "  content = terraform_data.score_file.output")
-			checks := []plancheck.PlanCheck{wrUnknown("terraform_data.score_file", attrPath("output"))}
+` + workloadBlock("web", "  content = terraform_data.score_file.output")
+			checks := []plancheck.PlanCheck{expectUnknownAtPlan("terraform_data.score_file", attrPath("output"))}
 			for _, attr := range []string{"name", "service", "resource_outputs", "state"} {
-				checks = append(checks, wrUnknown(addr, attrPath(attr)))
+				checks = append(checks, expectUnknownAtPlan(addr, attrPath(attr)))
 			}
 			var after []statecheck.StateCheck
 			if target.k8s() {
-				checks = append(checks, wrUnknown(addr, attrPath("manifests")), wrUnknown(addr, attrPath("secret_manifests")))
+				checks = append(checks, expectUnknownAtPlan(addr, attrPath("manifests")), expectUnknownAtPlan(addr, attrPath("secret_manifests")))
 				after = append(after,
 					statecheck.ExpectKnownValue(addr, attrPath("manifests"), knownvalue.MapSizeExact(7)),
-					statecheck.ExpectKnownValue(addr, attrPath("manifests", "apps/v1/Deployment/shop/web"), wrLines("- name: DB_PASSWORD", "valueFrom:", "secretKeyRef:")),
+					statecheck.ExpectKnownValue(addr, attrPath("manifests", "apps/v1/Deployment/shop/web"), yamlLines("- name: DB_PASSWORD", "valueFrom:", "secretKeyRef:")),
 					statecheck.ExpectKnownValue(addr, attrPath("secret_manifests"), knownvalue.MapSizeExact(3)),
 				)
 			} else {
-				checks = append(checks, wrUnknown(addr, attrPath("compose_yaml")), wrUnknown(addr, attrPath("compose_env")), wrUnknown(addr, attrPath("files")))
+				checks = append(checks, expectUnknownAtPlan(addr, attrPath("compose_yaml")), expectUnknownAtPlan(addr, attrPath("compose_env")), expectUnknownAtPlan(addr, attrPath("files")))
 				after = append(after,
 					statecheck.ExpectKnownValue(addr, attrPath("compose_yaml"), matchingString(`DB_PASSWORD: \$\{POSTGRES_DEFAULT_WEB_DB_PASSWORD\}\n`)),
 					statecheck.ExpectKnownValue(addr, attrPath("compose_env"), matchingString(`^POSTGRES_DEFAULT_WEB_DB_PASSWORD='[A-Za-z0-9]{16,}'\n`)),
@@ -927,14 +935,14 @@ resource "terraform_data" "score_file" {
 }
 
 func TestAccWorkloadResource_unknownWorkloadServices(t *testing.T) {
-	for _, target := range wrTargets {
+	for _, target := range targetConfigs {
 		t.Run(target.name, func(t *testing.T) {
 			const addr = "score_workload.front"
 			config := target.provider + `
 resource "terraform_data" "api_host" {
   input = "api.internal"
 }
-` + wrWorkload("front", `  file = `+workloadFile(t, "front.score.yaml")+`
+` + workloadBlock("front", `  file = `+workloadFile(t, "front.score.yaml")+`
   workload_services = {
     api = {
       hostname = terraform_data.api_host.output
@@ -943,16 +951,16 @@ resource "terraform_data" "api_host" {
   }`)
 			port := target.servicePort()
 			checks := []plancheck.PlanCheck{
-				wrUnknown(addr, attrPath("resource_outputs")),
-				wrUnknown(addr, attrPath("service")),
+				expectUnknownAtPlan(addr, attrPath("resource_outputs")),
+				expectUnknownAtPlan(addr, attrPath("service")),
 			}
 			var after statecheck.StateCheck
 			if target.k8s() {
-				checks = append(checks, wrUnknown(addr, attrPath("manifests")))
-				after = statecheck.ExpectKnownValue(addr, attrPath("manifests", "apps/v1/Deployment/shop/front"), wrLines("- name: API_URL", "value: http://api.internal:"+port))
+				checks = append(checks, expectUnknownAtPlan(addr, attrPath("manifests")))
+				after = statecheck.ExpectKnownValue(addr, attrPath("manifests", "apps/v1/Deployment/shop/front"), yamlLines("- name: API_URL", "value: http://api.internal:"+port))
 			} else {
-				checks = append(checks, wrUnknown(addr, attrPath("compose_yaml")))
-				after = statecheck.ExpectKnownValue(addr, attrPath("compose_yaml"), wrLines("API_URL: http://api.internal:"+port))
+				checks = append(checks, expectUnknownAtPlan(addr, attrPath("compose_yaml")))
+				after = statecheck.ExpectKnownValue(addr, attrPath("compose_yaml"), yamlLines("API_URL: http://api.internal:"+port))
 			}
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProviderFactories,
@@ -977,13 +985,13 @@ resource "terraform_data" "api_host" {
 
 func TestAccWorkloadResource_binaryFile(t *testing.T) {
 	logo := "iVBORw0KGgoA//6AYmluYXJ5" // \x89PNG\r\n\x1a\n\x00\xff\xfe\x80binary
-	for _, target := range wrTargets {
+	for _, target := range targetConfigs {
 		t.Run(target.name, func(t *testing.T) {
 			const addr = "score_workload.assets"
 			var check statecheck.StateCheck
 			if target.k8s() {
 				check = statecheck.ExpectKnownValue(addr, attrPath("manifests", "core/v1/ConfigMap/shop/assets-main-files"),
-					wrLines("apiVersion: v1", "binaryData:", "re:file-[0-9a-f]{10}: "+regexp.QuoteMeta(logo), "data:", "re:file-[0-9a-f]{10}: plain text", "kind: ConfigMap"))
+					yamlLines("apiVersion: v1", "binaryData:", "re:file-[0-9a-f]{10}: "+regexp.QuoteMeta(logo), "data:", "re:file-[0-9a-f]{10}: plain text", "kind: ConfigMap"))
 			} else {
 				// Either `files` holds the bytes as they are (which a Terraform string cannot, unless
 				// they are UTF-8) or a base64 attribute (`binary_files`) does.
@@ -1023,7 +1031,7 @@ func TestAccWorkloadResource_binaryFile(t *testing.T) {
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProviderFactories,
 				Steps: []resource.TestStep{{
-					Config:            target.provider + wrWorkload("assets", "  file = "+workloadFile(t, "binary.score.yaml")),
+					Config:            target.provider + workloadBlock("assets", "  file = "+workloadFile(t, "binary.score.yaml")),
 					ConfigStateChecks: []statecheck.StateCheck{check},
 				}},
 			})
@@ -1036,35 +1044,35 @@ func TestAccWorkloadResource_binaryFile(t *testing.T) {
 // one's is unknown.
 
 func TestAccWorkloadResource_addResourceKeepsGenerated(t *testing.T) {
-	for _, target := range wrTargets {
+	for _, target := range targetConfigs {
 		t.Run(target.name, func(t *testing.T) {
 			const addr = "score_workload.grow"
 			config := func(file string) string {
-				return target.provider + wrWorkload("grow", "  file = "+workloadFile(t, file))
+				return target.provider + workloadBlock("grow", "  file = "+workloadFile(t, file))
 			}
 			password := statecheck.CompareValue(compare.ValuesSame())
-			asPlanned := wrAsPlanned(addr)
+			asPlanned := expectAppliedAsPlanned(addr)
 			checks := []plancheck.PlanCheck{
 				asPlanned,
 				plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
-				wrKnown(addr, attrPath("resource_outputs", "db", "secrets", "password"), knownvalue.NotNull()),
-				wrUnknown(addr, attrPath("resource_outputs", "cache", "secrets", "password")),
-				wrUnknown(addr, attrPath("state")),
+				expectKnownAtPlan(addr, attrPath("resource_outputs", "db", "secrets", "password"), knownvalue.NotNull()),
+				expectUnknownAtPlan(addr, attrPath("resource_outputs", "cache", "secrets", "password")),
+				expectUnknownAtPlan(addr, attrPath("state")),
 			}
 			if target.k8s() {
 				redis := "redis-grow-cache-" + nameHash("redis.default#grow.cache")
 				checks = append(checks,
-					wrKnown(addr, attrPath("manifests", "apps/v1/Deployment/shop/grow"), wrLines("- name: CACHE_PASSWORD", "valueFrom:", "secretKeyRef:", "key: CACHE_PASSWORD", "name: grow-main-env")),
-					wrKnown(addr, attrPath("manifests", "apps/v1/StatefulSet/shop/"+redis), knownvalue.NotNull()),
+					expectKnownAtPlan(addr, attrPath("manifests", "apps/v1/Deployment/shop/grow"), yamlLines("- name: CACHE_PASSWORD", "valueFrom:", "secretKeyRef:", "key: CACHE_PASSWORD", "name: grow-main-env")),
+					expectKnownAtPlan(addr, attrPath("manifests", "apps/v1/StatefulSet/shop/"+redis), knownvalue.NotNull()),
 					// The database's Secret is unchanged and known; the new ones are not.
-					wrKnown(addr, attrPath("secret_manifests", "core/v1/Secret/shop/pg-grow-db-"+nameHash("postgres.default#grow.db")), knownvalue.NotNull()),
-					wrUnknown(addr, attrPath("secret_manifests", "core/v1/Secret/shop/"+redis)),
-					wrUnknown(addr, attrPath("secret_manifests", "core/v1/Secret/shop/grow-main-env")),
+					expectKnownAtPlan(addr, attrPath("secret_manifests", "core/v1/Secret/shop/pg-grow-db-"+nameHash("postgres.default#grow.db")), knownvalue.NotNull()),
+					expectUnknownAtPlan(addr, attrPath("secret_manifests", "core/v1/Secret/shop/"+redis)),
+					expectUnknownAtPlan(addr, attrPath("secret_manifests", "core/v1/Secret/shop/grow-main-env")),
 				)
 			} else {
 				checks = append(checks,
-					wrKnown(addr, attrPath("compose_yaml"), wrLines("CACHE_PASSWORD: ${REDIS_DEFAULT_GROW_CACHE_PASSWORD}", "DB_PASSWORD: ${POSTGRES_DEFAULT_GROW_DB_PASSWORD}")),
-					wrUnknown(addr, attrPath("compose_env")),
+					expectKnownAtPlan(addr, attrPath("compose_yaml"), yamlLines("CACHE_PASSWORD: ${REDIS_DEFAULT_GROW_CACHE_PASSWORD}", "DB_PASSWORD: ${POSTGRES_DEFAULT_GROW_DB_PASSWORD}")),
+					expectUnknownAtPlan(addr, attrPath("compose_env")),
 				)
 			}
 			resource.ParallelTest(t, resource.TestCase{
@@ -1104,15 +1112,15 @@ provider "score" {
   target    = "kubernetes"
   namespace = terraform_data.namespace.output
 }
-` + wrWorkload("api", "  file = "+workloadFile(t, "api.score.yaml")),
+` + workloadBlock("api", "  file = "+workloadFile(t, "api.score.yaml")),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-				wrUnknown(addr, attrPath("manifests")),
-				wrUnknown(addr, attrPath("service")),
+				expectUnknownAtPlan(addr, attrPath("manifests")),
+				expectUnknownAtPlan(addr, attrPath("service")),
 			}},
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(addr, attrPath("manifests"), knownvalue.MapExact(map[string]knownvalue.Check{
-					"apps/v1/Deployment/team-a/api": wrLines("name: api", "namespace: team-a"),
-					"core/v1/Service/team-a/api":    wrLines("name: api", "namespace: team-a"),
+					"apps/v1/Deployment/team-a/api": yamlLines("name: api", "namespace: team-a"),
+					"core/v1/Service/team-a/api":    yamlLines("name: api", "namespace: team-a"),
 				})),
 			},
 		}},
