@@ -30,11 +30,10 @@ import (
 
 // --- files and HCL text ---
 
-// testdataPath is the absolute path of testdata/<elem...>, which must exist: the provider runs in
-// this process (cwd: this package), terraform in a temporary directory, and only an absolute path
-// means the same file to both. A test that names a missing file on purpose joins its name to
-// testdataPath of the directory.
+// testdataPath is the absolute path of testdata/<elem...>, failing the test when it does not exist.
 func testdataPath(t *testing.T, elem ...string) string {
+	// Absolute: the provider runs in this process (cwd: this package), terraform in a temporary
+	// directory. A test that names a missing file on purpose joins it to the directory's path.
 	t.Helper()
 	p, err := filepath.Abs(filepath.Join(append([]string{"testdata"}, elem...)...))
 	if err != nil {
@@ -46,16 +45,14 @@ func testdataPath(t *testing.T, elem ...string) string {
 	return p
 }
 
-// hclString quotes s (printable text, such as a path) as an HCL string literal: a Go quoted
-// string with the HCL template sequences `${` and `%{` escaped.
+// hclString quotes s as an HCL string literal: Go quoting, template sequences ${ and %{ escaped.
 func hclString(s string) string {
 	q := fmt.Sprintf("%q", s)
 	q = strings.ReplaceAll(q, "${", "$${")
 	return strings.ReplaceAll(q, "%{", "%%{")
 }
 
-// providerBlock is a `provider "score"` block with the given attribute lines; target "" leaves
-// target unset.
+// providerBlock is a `provider "score"` block of attribute lines; target "" leaves target unset.
 func providerBlock(target string, lines ...string) string {
 	var b strings.Builder
 	b.WriteString("provider \"score\" {\n")
@@ -69,8 +66,7 @@ func providerBlock(target string, lines ...string) string {
 	return b.String()
 }
 
-// provisionersFromFiles is `provisioners = [file(...), ...]` for files under testdata/resource,
-// or for absolute paths.
+// provisionersFromFiles is `provisioners = [file(...), ...]` of testdata/resource files (or paths).
 func provisionersFromFiles(t *testing.T, names ...string) string {
 	t.Helper()
 	parts := make([]string, len(names))
@@ -83,8 +79,7 @@ func provisionersFromFiles(t *testing.T, names ...string) string {
 	return "provisioners = [" + strings.Join(parts, ", ") + "]"
 }
 
-// nameHash is the 6 hex digits of sha256(uid) that the built-in provisioners append to object
-// names.
+// nameHash is the 6 hex digits of sha256(uid) the built-in provisioners append to object names.
 func nameHash(uid string) string {
 	sum := sha256.Sum256([]byte(uid))
 	return hex.EncodeToString(sum[:])[:6]
@@ -115,11 +110,11 @@ func runTest(t *testing.T, steps ...resource.TestStep) {
 	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testProviderFactories, Steps: steps})
 }
 
-// errorMatching matches the fragments in order, each taken literally, with anything (newlines
-// included) between them. Terraform wraps diagnostics at 78 columns and may prefix continuation
-// lines with │, so every space inside a fragment matches any run of white space and box
-// characters.
+// errorMatching matches the fragments in order, literally but for how terraform wraps lines.
 func errorMatching(fragments ...string) *regexp.Regexp {
+	// Terraform wraps diagnostics at 78 columns and may prefix continuation lines with │: a space
+	// inside a fragment matches any run of white space and │, and anything (newlines included) may
+	// stand between fragments.
 	parts := make([]string, len(fragments))
 	for i, f := range fragments {
 		words := strings.Fields(f)
@@ -223,7 +218,7 @@ func resourceValues(s *tfjson.State, addr string) (map[string]any, error) {
 	return nil, fmt.Errorf("%s is not in the state", addr)
 }
 
-// valueAt walks nested maps by keys; false when a key is missing or a value on the way is not a map.
+// valueAt walks nested maps by keys; false where a key is missing or a value is not a map.
 func valueAt(v any, keys ...string) (any, bool) {
 	for _, k := range keys {
 		m, ok := v.(map[string]any)
@@ -289,8 +284,7 @@ func topLevelAttr(v any, attr string) any {
 	return nil
 }
 
-// anyTrue reports whether v, or anything nested in it, is the boolean true (an unknown or
-// sensitive mark).
+// anyTrue reports whether v, or anything nested in it, is true (an unknown or sensitive mark).
 func anyTrue(v any) bool {
 	switch t := v.(type) {
 	case bool:
@@ -327,8 +321,7 @@ func priorRoot(plan *tfjson.Plan) *tfjson.StateModule {
 	return plan.PriorState.Values.RootModule
 }
 
-// expectMapKeys checks that the map attribute's keys are known at plan and are exactly keys
-// (its values may be unknown).
+// expectMapKeys checks that a map attribute's keys are known at plan and are keys (values may not).
 func expectMapKeys(addr, attr string, keys ...string) plancheck.PlanCheck {
 	return planCheckFunc(func(plan *tfjson.Plan) error {
 		rc, err := resourceChange(plan, addr)
@@ -364,8 +357,7 @@ func expectMapKeys(addr, attr string, keys ...string) plancheck.PlanCheck {
 	})
 }
 
-// expectFullyKnown checks that the attributes are not null and that nothing inside them is
-// unknown at plan.
+// expectFullyKnown checks that the attributes are not null and hold nothing unknown at plan.
 func expectFullyKnown(addr string, attrs ...string) plancheck.PlanCheck {
 	return planCheckFunc(func(plan *tfjson.Plan) error {
 		rc, err := resourceChange(plan, addr)
@@ -401,10 +393,9 @@ type secretLeak struct {
 	secretLen int    // the length of the secret found there (never the secret itself)
 }
 
-// findSecrets walks v beside its sensitivity mask from path at: it returns where one of secrets
-// (empty ones ignored) occurs in a string outside the sensitive parts, and how many times the
-// secrets occur inside the sensitive parts.
+// findSecrets returns where secrets occur in v outside what mask marks sensitive, and hits inside.
 func findSecrets(at string, v, mask any, secrets []string) (leaks []secretLeak, sensitiveHits int) {
+	// v and mask are walked side by side from path at; empty secrets are ignored.
 	var walk func(at string, v, mask any)
 	walk = func(at string, v, mask any) {
 		if mask == true {
@@ -443,11 +434,11 @@ func findSecrets(at string, v, mask any, secrets []string) (leaks []secretLeak, 
 	return leaks, sensitiveHits
 }
 
-// expectSecretsOnlySensitive checks a plan in which the password of the resource at addr is
-// known: the sensitive attributes are marked sensitive, the plain ones are not, and neither the
-// password (raw or base64-encoded) nor the url appears anywhere in the plan JSON outside what is
-// marked sensitive (before, after, planned values and prior state).
+// expectSecretsOnlySensitive checks that addr's password and url appear only as sensitive values.
 func expectSecretsOnlySensitive(addr string, sensitive, plain []string) plancheck.PlanCheck {
+	// The password must be known in this plan. The sensitive attributes must be marked sensitive,
+	// the plain ones not, and neither the password (raw or base64-encoded) nor the url may appear
+	// in the plan JSON outside what is marked sensitive: before, after, planned values, prior state.
 	return planCheckFunc(func(plan *tfjson.Plan) error {
 		rc, err := resourceChange(plan, addr)
 		if err != nil {
@@ -533,8 +524,7 @@ func workloadSchema(t *testing.T) (datasource.SchemaResponse, tftypes.Object) {
 	return resp, typ
 }
 
-// workloadConfig builds the data source's configuration: the given attributes, every other one
-// null (computed attributes are null in a configuration).
+// workloadConfig is the data source's configuration of values, every other attribute null.
 func workloadConfig(t *testing.T, values map[string]tftypes.Value) tfsdk.Config {
 	t.Helper()
 	resp, typ := workloadSchema(t)
@@ -566,8 +556,7 @@ func validateWorkload(t *testing.T, values map[string]tftypes.Value) diag.Diagno
 	return resp.Diagnostics
 }
 
-// validateRecovering runs ValidateConfig and turns a panic into a value (a panic in the provider
-// crashes the plugin, and with it terraform's run).
+// validateRecovering runs ValidateConfig, returning a panic (it would crash terraform) as a value.
 func validateRecovering(t *testing.T, values map[string]tftypes.Value) (diags diag.Diagnostics, panicked any) {
 	t.Helper()
 	defer func() { panicked = recover() }()
