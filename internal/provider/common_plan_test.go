@@ -31,7 +31,8 @@ func TestPlanValues_knownIfEqual(t *testing.T) {
 	}
 }
 
-func resStrMapValue(t *testing.T, elems map[string]attr.Value) types.Map {
+// stringMapValue is the map(string) value of elems.
+func stringMapValue(t *testing.T, elems map[string]attr.Value) types.Map {
 	t.Helper()
 	m, diags := types.MapValue(types.StringType, elems)
 	if diags.HasError() {
@@ -48,14 +49,14 @@ func TestPlanValues_mapKnownIfEqual(t *testing.T) {
 		a, b map[string]string
 		want types.Map
 	}{
-		{"both nil: an empty known map", nil, nil, resStrMapValue(t, map[string]attr.Value{})},
-		{"nil and empty agree", nil, map[string]string{}, resStrMapValue(t, map[string]attr.Value{})},
+		{"both nil: an empty known map", nil, nil, stringMapValue(t, map[string]attr.Value{})},
+		{"nil and empty agree", nil, map[string]string{}, stringMapValue(t, map[string]attr.Value{})},
 		{"equal", map[string]string{"host": "db", "port": "5432"}, map[string]string{"host": "db", "port": "5432"},
-			resStrMapValue(t, map[string]attr.Value{"host": types.StringValue("db"), "port": types.StringValue("5432")})},
+			stringMapValue(t, map[string]attr.Value{"host": types.StringValue("db"), "port": types.StringValue("5432")})},
 		{"one element differs: only it is unknown", map[string]string{"host": "db", "password": "a"}, map[string]string{"host": "db", "password": "b"},
-			resStrMapValue(t, map[string]attr.Value{"host": types.StringValue("db"), "password": types.StringUnknown()})},
+			stringMapValue(t, map[string]attr.Value{"host": types.StringValue("db"), "password": types.StringUnknown()})},
 		{"every element differs: keys still known", map[string]string{"a": "1", "b": "2"}, map[string]string{"a": "3", "b": "4"},
-			resStrMapValue(t, map[string]attr.Value{"a": types.StringUnknown(), "b": types.StringUnknown()})},
+			stringMapValue(t, map[string]attr.Value{"a": types.StringUnknown(), "b": types.StringUnknown()})},
 		{"different sizes: whole map unknown", map[string]string{"a": "1"}, map[string]string{"a": "1", "b": "2"}, unknown},
 		{"different sizes the other way", map[string]string{"a": "1", "b": "2"}, map[string]string{"a": "1"}, unknown},
 		{"same size, different keys: whole map unknown", map[string]string{"a": "1", "b": "2"}, map[string]string{"a": "1", "c": "2"}, unknown},
@@ -74,7 +75,8 @@ func TestPlanValues_mapKnownIfEqual(t *testing.T) {
 	}
 }
 
-func resRendered(password string) *render.Resource {
+// renderedPostgres is a rendered postgres resource whose password is password.
+func renderedPostgres(password string) *render.Resource {
 	r := &render.Resource{
 		Outputs: map[string]string{"host": "pg-web-db", "port": "5432"},
 		Secrets: map[string]string{"password": password},
@@ -93,30 +95,30 @@ func resRendered(password string) *render.Resource {
 func TestPlanValues_mergeRendered(t *testing.T) {
 	t.Parallel()
 	nullMap := types.MapNull(types.StringType)
-	a, b := resRendered("pw-a"), resRendered("pw-b")
+	a, b := renderedPostgres("pw-a"), renderedPostgres("pw-b")
 
 	t.Run("kubernetes", func(t *testing.T) {
 		m := mergeRendered(a, b, provisioner.Kubernetes)
-		resWantMap(t, "outputs", m.Outputs, map[string]attr.Value{"host": types.StringValue("pg-web-db"), "port": types.StringValue("5432")})
-		resWantMap(t, "secrets", m.Secrets, map[string]attr.Value{"password": types.StringUnknown()})
-		resWantMap(t, "manifests", m.Manifests, map[string]attr.Value{"apps/v1/StatefulSet/_/pg": types.StringValue("kind: StatefulSet\n")})
-		resWantMap(t, "secret_manifests", m.SecretManifests, map[string]attr.Value{"core/v1/Secret/_/pg": types.StringUnknown()})
+		wantStringMap(t, "outputs", m.Outputs, map[string]attr.Value{"host": types.StringValue("pg-web-db"), "port": types.StringValue("5432")})
+		wantStringMap(t, "secrets", m.Secrets, map[string]attr.Value{"password": types.StringUnknown()})
+		wantStringMap(t, "manifests", m.Manifests, map[string]attr.Value{"apps/v1/StatefulSet/_/pg": types.StringValue("kind: StatefulSet\n")})
+		wantStringMap(t, "secret_manifests", m.SecretManifests, map[string]attr.Value{"core/v1/Secret/_/pg": types.StringUnknown()})
 		if !m.ComposeYAML.IsNull() || !m.ComposeEnv.IsNull() || !m.Files.Equal(nullMap) || !m.SecretFiles.Equal(nullMap) {
 			t.Errorf("compose attributes must be null for kubernetes: %s %s %s %s", m.ComposeYAML, m.ComposeEnv, m.Files, m.SecretFiles)
 		}
 	})
 	t.Run("compose", func(t *testing.T) {
 		m := mergeRendered(a, b, provisioner.Compose)
-		resWantMap(t, "outputs", m.Outputs, map[string]attr.Value{"host": types.StringValue("pg-web-db"), "port": types.StringValue("5432")})
-		resWantMap(t, "secrets", m.Secrets, map[string]attr.Value{"password": types.StringUnknown()})
+		wantStringMap(t, "outputs", m.Outputs, map[string]attr.Value{"host": types.StringValue("pg-web-db"), "port": types.StringValue("5432")})
+		wantStringMap(t, "secrets", m.Secrets, map[string]attr.Value{"password": types.StringUnknown()})
 		if !m.ComposeYAML.Equal(types.StringValue("services:\n  pg: {}\n")) {
 			t.Errorf("compose_yaml = %s", m.ComposeYAML)
 		}
 		if !m.ComposeEnv.IsUnknown() {
 			t.Errorf("compose_env = %s, want unknown", m.ComposeEnv)
 		}
-		resWantMap(t, "files", m.Files, map[string]attr.Value{"mounts/pg/conf": types.StringValue("x")})
-		resWantMap(t, "secret_files", m.SecretFiles, map[string]attr.Value{"mounts/pg/secret": types.StringUnknown()})
+		wantStringMap(t, "files", m.Files, map[string]attr.Value{"mounts/pg/conf": types.StringValue("x")})
+		wantStringMap(t, "secret_files", m.SecretFiles, map[string]attr.Value{"mounts/pg/secret": types.StringUnknown()})
 		if !m.Manifests.Equal(nullMap) || !m.SecretManifests.Equal(nullMap) {
 			t.Errorf("kubernetes attributes must be null for compose: %s %s", m.Manifests, m.SecretManifests)
 		}
@@ -136,7 +138,7 @@ func TestPlanValues_mergeRendered(t *testing.T) {
 					t.Errorf("%s: %s is not fully known: %s", target, name, v)
 				}
 			}
-			if target == provisioner.Kubernetes && !m.SecretManifests.Equal(resStrMapValue(t, map[string]attr.Value{"core/v1/Secret/_/pg": types.StringValue("kind: Secret\ndata: pw-a\n")})) {
+			if target == provisioner.Kubernetes && !m.SecretManifests.Equal(stringMapValue(t, map[string]attr.Value{"core/v1/Secret/_/pg": types.StringValue("kind: Secret\ndata: pw-a\n")})) {
 				t.Errorf("secret_manifests = %s", m.SecretManifests)
 			}
 			if target == provisioner.Compose && !m.ComposeEnv.Equal(types.StringValue("PW='pw-a'\n")) {
@@ -154,21 +156,22 @@ func TestPlanValues_mergeRendered(t *testing.T) {
 		}
 	})
 	t.Run("different manifest keys: whole map unknown", func(t *testing.T) {
-		c := resRendered("pw-a")
+		c := renderedPostgres("pw-a")
 		c.Manifests = map[string]string{"apps/v1/StatefulSet/_/other": "kind: StatefulSet\n"}
 		m := mergeRendered(a, c, provisioner.Kubernetes)
 		if !m.Manifests.IsUnknown() {
 			t.Errorf("manifests = %s, want unknown", m.Manifests)
 		}
-		if !m.Secrets.Equal(resStrMapValue(t, map[string]attr.Value{"password": types.StringValue("pw-a")})) {
+		if !m.Secrets.Equal(stringMapValue(t, map[string]attr.Value{"password": types.StringValue("pw-a")})) {
 			t.Errorf("secrets = %s", m.Secrets)
 		}
 	})
 }
 
-func resWantMap(t *testing.T, name string, got types.Map, want map[string]attr.Value) {
+// wantStringMap fails the test when got is not the map(string) value of want.
+func wantStringMap(t *testing.T, name string, got types.Map, want map[string]attr.Value) {
 	t.Helper()
-	if w := resStrMapValue(t, want); !got.Equal(w) {
+	if w := stringMapValue(t, want); !got.Equal(w) {
 		t.Errorf("%s = %s, want %s", name, got, w)
 	}
 }

@@ -16,7 +16,8 @@ import (
 // Unit tests for the conversions between Terraform values and plain Go values (params,
 // annotations, imported state).
 
-func resMustObject(t *testing.T, attrTypes map[string]attr.Type, values map[string]attr.Value) types.Object {
+// mustObject is the object value of values, failing the test when it cannot be built.
+func mustObject(t *testing.T, attrTypes map[string]attr.Type, values map[string]attr.Value) types.Object {
 	t.Helper()
 	o, diags := types.ObjectValue(attrTypes, values)
 	if diags.HasError() {
@@ -45,11 +46,11 @@ func TestValues_plainValue(t *testing.T) {
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
-	nested := resMustObject(t,
+	nested := mustObject(t,
 		map[string]attr.Type{"list": strList.Type(ctx), "map": strMap.Type(ctx), "tuple": tuple.Type(ctx), "null": types.StringType,
 			"inner": types.ObjectType{AttrTypes: map[string]attr.Type{"n": types.NumberType}}},
 		map[string]attr.Value{"list": strList, "map": strMap, "tuple": tuple, "null": types.StringNull(),
-			"inner": resMustObject(t, map[string]attr.Type{"n": types.NumberType}, map[string]attr.Value{"n": types.NumberValue(big.NewFloat(-2.25))})})
+			"inner": mustObject(t, map[string]attr.Type{"n": types.NumberType}, map[string]attr.Value{"n": types.NumberValue(big.NewFloat(-2.25))})})
 
 	for _, tc := range []struct {
 		name string
@@ -77,7 +78,7 @@ func TestValues_plainValue(t *testing.T) {
 		{"set", numSet, []any{7}},
 		{"tuple", tuple, []any{1, "x", false}},
 		{"map", strMap, map[string]any{"team": "platform", "empty": ""}},
-		{"empty object", resMustObject(t, map[string]attr.Type{}, map[string]attr.Value{}), map[string]any{}},
+		{"empty object", mustObject(t, map[string]attr.Type{}, map[string]attr.Value{}), map[string]any{}},
 		{"nested dynamic object", types.DynamicValue(nested), map[string]any{
 			"list": []any{"a", "b"}, "map": map[string]any{"team": "platform", "empty": ""},
 			"tuple": []any{1, "x", false}, "null": nil, "inner": map[string]any{"n": -2.25},
@@ -98,7 +99,7 @@ func TestValues_plainValue(t *testing.T) {
 func TestValues_plainValueUnknown(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	partial := resMustObject(t,
+	partial := mustObject(t,
 		map[string]attr.Type{"known": types.StringType, "later": types.StringType},
 		map[string]attr.Value{"known": types.StringValue("x"), "later": types.StringUnknown()})
 	list, diags := types.ListValue(types.StringType, []attr.Value{types.StringValue("a"), types.StringUnknown()})

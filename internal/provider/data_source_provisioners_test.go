@@ -15,70 +15,65 @@ import (
 
 // Acceptance tests for the score_provisioners data source (TF_ACC=1).
 
-const resPvAddr = "data.score_provisioners.all"
+// provisionersAddr is the score_provisioners data source the tests declare.
+const provisionersAddr = "data.score_provisioners.all"
 
-var resPvNonEmpty = regexp.MustCompile(`\S`)
+// nonEmpty matches any text that is not only white space.
+var nonEmpty = regexp.MustCompile(`\S`)
 
-const resPvDataSource = "data \"score_provisioners\" \"all\" {}\n"
+// provisionersDataBlock declares provisionersAddr.
+const provisionersDataBlock = "data \"score_provisioners\" \"all\" {}\n"
 
-// resPvSecond is a second custom provisioners document, inline: it proves that documents are
+// secondProvisionersDoc is a second custom provisioners document, inline: it proves that documents are
 // numbered in order and that a custom `volume` comes before the built-in one.
-const resPvSecond = `<<-EOT
+const secondProvisionersDoc = `<<-EOT
     - uri: template://second/volume
       type: volume
       outputs: |
         source: custom
     EOT`
 
-func resPvStrList(values ...string) knownvalue.Check {
-	checks := make([]knownvalue.Check, len(values))
-	for i, v := range values {
-		checks[i] = knownvalue.StringExact(v)
-	}
-	return knownvalue.ListExact(checks)
-}
-
-// resPvCustom are the entries of testdata/resource/custom.provisioners.yaml (provisioners[0])
-// and of resPvSecond (provisioners[1]), every attribute.
-var resPvCustom = []knownvalue.Check{
+// customProvisionerChecks are the entries of testdata/resource/custom.provisioners.yaml (provisioners[0])
+// and of secondProvisionersDoc (provisioners[1]), every attribute.
+var customProvisionerChecks = []knownvalue.Check{
 	knownvalue.ObjectExact(map[string]knownvalue.Check{
-		"uri":              resStr("template://custom/greeting"),
-		"type":             resStr("greeting"),
-		"class":            resStr("friendly"),
-		"id":               resStr("hello"),
-		"description":      resStr("Says hello, and keeps a generated token."),
-		"expected_outputs": resPvStrList("message", "token"),
-		"supported_params": resPvStrList("name"),
+		"uri":              exactString("template://custom/greeting"),
+		"type":             exactString("greeting"),
+		"class":            exactString("friendly"),
+		"id":               exactString("hello"),
+		"description":      exactString("Says hello, and keeps a generated token."),
+		"expected_outputs": exactStringList("message", "token"),
+		"supported_params": exactStringList("name"),
 		// No secret_outputs list: the expected outputs whose name suggests a credential.
-		"secret_outputs": resPvStrList("token"),
-		"source":         resStr("provisioners[0] entry 0 (template://custom/greeting, line 4)"),
+		"secret_outputs": exactStringList("token"),
+		"source":         exactString("provisioners[0] entry 0 (template://custom/greeting, line 4)"),
 	}),
 	knownvalue.ObjectExact(map[string]knownvalue.Check{
-		"uri":              resStr("template://custom/postgres-stub"),
-		"type":             resStr("postgres"),
-		"class":            resStr("stub"),
+		"uri":              exactString("template://custom/postgres-stub"),
+		"type":             exactString("postgres"),
+		"class":            exactString("stub"),
 		"id":               knownvalue.Null(),
-		"description":      resStr("A postgres that is not one, with an explicit secret_outputs list."),
-		"expected_outputs": resPvStrList("host", "port", "key"),
+		"description":      exactString("A postgres that is not one, with an explicit secret_outputs list."),
+		"expected_outputs": exactStringList("host", "port", "key"),
 		"supported_params": knownvalue.Null(),
-		"secret_outputs":   resPvStrList("key"),
-		"source":           resStr("provisioners[0] entry 1 (template://custom/postgres-stub, line 18)"),
+		"secret_outputs":   exactStringList("key"),
+		"source":           exactString("provisioners[0] entry 1 (template://custom/postgres-stub, line 18)"),
 	}),
 	knownvalue.ObjectExact(map[string]knownvalue.Check{
-		"uri":              resStr("template://second/volume"),
-		"type":             resStr("volume"),
+		"uri":              exactString("template://second/volume"),
+		"type":             exactString("volume"),
 		"class":            knownvalue.Null(),
 		"id":               knownvalue.Null(),
-		"description":      resStr(""),
+		"description":      exactString(""),
 		"expected_outputs": knownvalue.Null(),
 		"supported_params": knownvalue.Null(),
 		"secret_outputs":   knownvalue.ListSizeExact(0),
-		"source":           resStr("provisioners[1] entry 0 (template://second/volume, line 1)"),
+		"source":           exactString("provisioners[1] entry 0 (template://second/volume, line 1)"),
 	}),
 }
 
-// resPvBuiltins are the built-in provisioners of target, in library order.
-func resPvBuiltins(t *testing.T, target string) []knownvalue.Check {
+// builtinProvisionerChecks are the built-in provisioners of target, in library order.
+func builtinProvisionerChecks(t *testing.T, target string) []knownvalue.Check {
 	t.Helper()
 	defs, err := provisioner.Builtins(provisioner.Target(target))
 	if err != nil {
@@ -90,10 +85,10 @@ func resPvBuiltins(t *testing.T, target string) []knownvalue.Check {
 	checks := make([]knownvalue.Check, len(defs))
 	for i, d := range defs {
 		checks[i] = knownvalue.ObjectPartial(map[string]knownvalue.Check{
-			"uri":         resStr(d.URI),
-			"type":        resStr(d.Type),
-			"source":      resStr(d.Source),
-			"description": knownvalue.StringRegexp(resPvNonEmpty),
+			"uri":         exactString(d.URI),
+			"type":        exactString(d.Type),
+			"source":      exactString(d.Source),
+			"description": knownvalue.StringRegexp(nonEmpty),
 		})
 	}
 	return checks
@@ -101,37 +96,37 @@ func resPvBuiltins(t *testing.T, target string) []knownvalue.Check {
 
 func TestAccProvisionersDataSource_list(t *testing.T) {
 	t.Parallel()
-	resEachTarget(t, func(t *testing.T, target string) {
-		all := append(append([]knownvalue.Check{}, resPvCustom...), resPvBuiltins(t, target)...)
-		provisioners := "provisioners = [file(" + resHCLString(resTestdata(t, "custom.provisioners.yaml")) + "), " + resPvSecond + "\n  ]"
-		resRun(t,
+	eachTarget(t, func(t *testing.T, target string) {
+		all := append(append([]knownvalue.Check{}, customProvisionerChecks...), builtinProvisionerChecks(t, target)...)
+		provisioners := "provisioners = [file(" + hclString(testdataPath(t, "resource", "custom.provisioners.yaml")) + "), " + secondProvisionersDoc + "\n  ]"
+		runTest(t,
 			resource.TestStep{
-				Config: resProvider(target, provisioners) + resPvDataSource,
+				Config: providerBlock(target, provisioners) + provisionersDataBlock,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(resPvAddr, tfjsonpath.New("target"), resStr(target)),
-					statecheck.ExpectKnownValue(resPvAddr, tfjsonpath.New("provisioners"), knownvalue.ListExact(all)),
+					statecheck.ExpectKnownValue(provisionersAddr, tfjsonpath.New("target"), exactString(target)),
+					statecheck.ExpectKnownValue(provisionersAddr, tfjsonpath.New("provisioners"), knownvalue.ListExact(all)),
 				},
 			},
 			// Without custom provisioners: the built-ins alone, and every type PRODUCT.md names.
 			resource.TestStep{
-				Config: resProvider(target) + resPvDataSource,
+				Config: providerBlock(target) + provisionersDataBlock,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(resPvAddr, tfjsonpath.New("provisioners"), knownvalue.ListExact(resPvBuiltins(t, target))),
-					resPvHasTypes(target, "volume", "service-port", "dns", "route", "postgres", "postgres-instance", "mysql",
+					statecheck.ExpectKnownValue(provisionersAddr, tfjsonpath.New("provisioners"), knownvalue.ListExact(builtinProvisionerChecks(t, target))),
+					expectProvisionerTypes(target, "volume", "service-port", "dns", "route", "postgres", "postgres-instance", "mysql",
 						"redis", "mongodb", "amqp", "s3", "kafka-topic", "mssql", "elasticsearch", "environment"),
 				},
 			},
 			// A custom volume provisioner comes first, so it provisions volumes.
 			resource.TestStep{
-				Config: resProvider(target, provisioners) + `
+				Config: providerBlock(target, provisioners) + `
 resource "score_resource" "db" {
   type = "volume"
   id   = "data"
 }
 `,
 				ConfigStateChecks: []statecheck.StateCheck{
-					resExpect(resPath("provisioner_uri"), resStr("template://second/volume")),
-					resExpect(resPath("outputs"), knownvalue.MapExact(map[string]knownvalue.Check{"source": resStr("custom")})),
+					expectResourceValue(attrPath("provisioner_uri"), exactString("template://second/volume")),
+					expectResourceValue(attrPath("outputs"), knownvalue.MapExact(map[string]knownvalue.Check{"source": exactString("custom")})),
 				},
 			},
 		)
@@ -140,17 +135,17 @@ resource "score_resource" "db" {
 
 func TestAccProvisionersDataSource_noDefaults(t *testing.T) {
 	t.Parallel()
-	resEachTarget(t, func(t *testing.T, target string) {
-		resRun(t, resource.TestStep{
-			Config: resProvider(target, resFileList(t, "custom.provisioners.yaml"), "default_provisioners = false") + resPvDataSource,
+	eachTarget(t, func(t *testing.T, target string) {
+		runTest(t, resource.TestStep{
+			Config: providerBlock(target, provisionersFromFiles(t, "custom.provisioners.yaml"), "default_provisioners = false") + provisionersDataBlock,
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(resPvAddr, tfjsonpath.New("provisioners"), knownvalue.ListExact(resPvCustom[:2])),
+				statecheck.ExpectKnownValue(provisionersAddr, tfjsonpath.New("provisioners"), knownvalue.ListExact(customProvisionerChecks[:2])),
 			},
 		}, resource.TestStep{
 			// No custom provisioners and no built-ins: an empty list, not an error.
-			Config: resProvider(target, "default_provisioners = false") + resPvDataSource,
+			Config: providerBlock(target, "default_provisioners = false") + provisionersDataBlock,
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(resPvAddr, tfjsonpath.New("provisioners"), knownvalue.ListSizeExact(0)),
+				statecheck.ExpectKnownValue(provisionersAddr, tfjsonpath.New("provisioners"), knownvalue.ListSizeExact(0)),
 			},
 		})
 	})
@@ -158,36 +153,36 @@ func TestAccProvisionersDataSource_noDefaults(t *testing.T) {
 
 func TestAccProvisionersDataSource_errors(t *testing.T) {
 	t.Parallel()
-	resRun(t,
+	runTest(t,
 		resource.TestStep{
-			Config:      resProvider("") + resPvDataSource,
-			ExpectError: resErrorRE("Provider target not set", "set `target` to `kubernetes` or `compose`"),
+			Config:      providerBlock("") + provisionersDataBlock,
+			ExpectError: errorMatching("Provider target not set", "set `target` to `kubernetes` or `compose`"),
 		},
 		resource.TestStep{
-			Config:      resProvider("compose", resFileList(t, "bad-field.provisioners.yaml")) + resPvDataSource,
-			ExpectError: resErrorRE("Invalid provisioner definition", "provisioners[0] entry 0 (template://custom/bad, line 1)", `line 5: unknown field "bogus_field"`),
+			Config:      providerBlock("compose", provisionersFromFiles(t, "bad-field.provisioners.yaml")) + provisionersDataBlock,
+			ExpectError: errorMatching("Invalid provisioner definition", "provisioners[0] entry 0 (template://custom/bad, line 1)", `line 5: unknown field "bogus_field"`),
 		},
 		resource.TestStep{
 			// manifests are a kubernetes section: the compose target refuses them.
-			Config: resProvider("compose", `provisioners = [<<-EOT
+			Config: providerBlock("compose", `provisioners = [<<-EOT
     - uri: template://x/k8s-only
       type: thing
       manifests: |
         - kind: ConfigMap
     EOT
-  ]`) + resPvDataSource,
-			ExpectError: resErrorRE("provisioners[0] entry 0 (template://x/k8s-only, line 1)", "manifests is not supported for the compose target"),
+  ]`) + provisionersDataBlock,
+			ExpectError: errorMatching("provisioners[0] entry 0 (template://x/k8s-only, line 1)", "manifests is not supported for the compose target"),
 		},
 		resource.TestStep{
-			Config:      resProvider("kubernetes", `provisioners = ["- uri: local-env://x/env\n"]`) + resPvDataSource,
-			ExpectError: resErrorRE("provisioners[0] entry 0", `unsupported provisioner scheme "local-env" for the kubernetes target`),
+			Config:      providerBlock("kubernetes", `provisioners = ["- uri: local-env://x/env\n"]`) + provisionersDataBlock,
+			ExpectError: errorMatching("provisioners[0] entry 0", `unsupported provisioner scheme "local-env" for the kubernetes target`),
 		},
 	)
 }
 
-// resPvHasTypes checks that the list holds a provisioner of each type.
-func resPvHasTypes(target string, types ...string) statecheck.StateCheck {
-	return resStateFunc{addr: resPvAddr, f: func(attrs map[string]any) error {
+// expectProvisionerTypes checks that the list holds a provisioner of each type.
+func expectProvisionerTypes(target string, types ...string) statecheck.StateCheck {
+	return checkAttrs(provisionersAddr, func(attrs map[string]any) error {
 		have := map[string]bool{}
 		list, _ := attrs["provisioners"].([]any)
 		for _, p := range list {
@@ -207,5 +202,5 @@ func resPvHasTypes(target string, types ...string) statecheck.StateCheck {
 			return fmt.Errorf("the built-in %s library lacks %v", target, missing)
 		}
 		return nil
-	}}
+	})
 }

@@ -3,8 +3,6 @@ package provider
 import (
 	"fmt"
 	"path/filepath"
-	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -19,82 +17,18 @@ import (
 // skips otherwise) against the terraform named by TF_ACC_TERRAFORM_PATH, with the provider served
 // in-process by testProviderFactories. Every step also checks that a second plan is empty.
 
-const accDataAddr = "data.score_workload.x"
+// dataSourceAddr is the score_workload data source the tests declare.
+const dataSourceAddr = "data.score_workload.x"
 
-// accTestdata returns the absolute path of a file under testdata. The provider runs inside the
-// test process (cwd: this package), terraform in a temporary directory: only an absolute path
-// means the same file to both.
-func accTestdata(t *testing.T, elem ...string) string {
-	t.Helper()
-	p, err := filepath.Abs(filepath.Join(append([]string{"testdata"}, elem...)...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
+// expectDataSourceValue checks a value of dataSourceAddr in the state.
+func expectDataSourceValue(path tfjsonpath.Path, value knownvalue.Check) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(dataSourceAddr, path, value)
 }
 
-// accHCLString quotes s (a path: printable text) for HCL: a Go quoted string is a valid HCL
-// string once `${` and `%{` (template sequences in HCL) are escaped.
-func accHCLString(s string) string {
-	q := fmt.Sprintf("%q", s)
-	q = strings.ReplaceAll(q, "${", "$${")
-	return strings.ReplaceAll(q, "%{", "%%{")
-}
-
-// accErrorRE matches the given fragments in order, each taken literally. Terraform wraps diagnostic
-// text at 78 columns, so every space inside a fragment matches any run of white space, and the
-// fragments may be separated by anything (newlines included).
-func accErrorRE(fragments ...string) *regexp.Regexp {
-	parts := make([]string, len(fragments))
-	for i, f := range fragments {
-		words := strings.Fields(f)
-		for j, w := range words {
-			words[j] = regexp.QuoteMeta(w)
-		}
-		parts[i] = strings.Join(words, `\s+`)
-	}
-	return regexp.MustCompile(`(?s)` + strings.Join(parts, `.*`))
-}
-
-func accCheck(path tfjsonpath.Path, value knownvalue.Check) statecheck.StateCheck {
-	return statecheck.ExpectKnownValue(accDataAddr, path, value)
-}
-
-func accPath(name string) tfjsonpath.Path { return tfjsonpath.New(name) }
-
-func accStr(s string) knownvalue.Check { return knownvalue.StringExact(s) }
-
-func accStrList(values ...string) knownvalue.Check {
-	checks := make([]knownvalue.Check, len(values))
-	for i, v := range values {
-		checks[i] = knownvalue.StringExact(v)
-	}
-	return knownvalue.ListExact(checks)
-}
-
-func accStrMap(m map[string]string) knownvalue.Check {
-	checks := make(map[string]knownvalue.Check, len(m))
-	for k, v := range m {
-		checks[k] = knownvalue.StringExact(v)
-	}
-	return knownvalue.MapExact(checks)
-}
-
-func accRun(t *testing.T, steps ...resource.TestStep) {
-	t.Helper()
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testProviderFactories,
-		Steps:                    steps,
-	})
-}
-
-// accSidecarImage replaces the image "." of testdata/workload/score.yaml's sidecar container.
-const accSidecarImage = "ghcr.io/example/sidecar:2.0"
-
-// accFullSpecJSON is spec_json for testdata/workload/score.yaml with image = accSidecarImage: the
+// fullSpecJSON is spec_json for testdata/workload/score.yaml with image = sidecarImage: the
 // document as written (placeholders untouched), image "." replaced, keys sorted at every level,
 // integers as integers, and nothing the file does not say (no defaults filled in).
-const accFullSpecJSON = `{"apiVersion":"score.dev/v1b1",` +
+const fullSpecJSON = `{"apiVersion":"score.dev/v1b1",` +
 	`"containers":{` +
 	`"main":{` +
 	`"args":["--listen",":8080","--verbose"],` +
@@ -121,7 +55,8 @@ const accFullSpecJSON = `{"apiVersion":"score.dev/v1b1",` +
 	`"db":{"type":"postgres"}},` +
 	`"service":{"ports":{"dns":{"port":53,"protocol":"UDP"},"web":{"port":80,"targetPort":8080}}}}`
 
-func accFile(mode, content, binary, source knownvalue.Check, noExpand bool) knownvalue.Check {
+// containerFile checks a container file object, attribute by attribute.
+func containerFile(mode, content, binary, source knownvalue.Check, noExpand bool) knownvalue.Check {
 	return knownvalue.ObjectExact(map[string]knownvalue.Check{
 		"mode":           mode,
 		"content":        content,
@@ -135,14 +70,14 @@ func accFile(mode, content, binary, source knownvalue.Check, noExpand bool) know
 // attribute of the data source.
 func TestAccWorkloadDataSource_file(t *testing.T) {
 	t.Parallel()
-	file := accTestdata(t, "workload", "score.yaml")
+	file := testdataPath(t, "workload", "score.yaml")
 	null := knownvalue.Null()
 
 	mainContainer := knownvalue.ObjectExact(map[string]knownvalue.Check{
-		"image":   accStr("ghcr.io/example/app:1.2.3"),
-		"command": accStrList("/app/server"),
-		"args":    accStrList("--listen", ":8080", "--verbose"),
-		"variables": accStrMap(map[string]string{
+		"image":   exactString("ghcr.io/example/app:1.2.3"),
+		"command": exactStringList("/app/server"),
+		"args":    exactStringList("--listen", ":8080", "--verbose"),
+		"variables": exactStringMap(map[string]string{
 			"DB_HOST": "${resources.db.host}",
 			"DB_URL":  "postgres://${resources.db.username}@${resources.db.host}:${resources.db.port}/app",
 			"CACHE":   "${resources.cache.host}",
@@ -151,36 +86,36 @@ func TestAccWorkloadDataSource_file(t *testing.T) {
 			"PRICE":   "$${AMOUNT}",
 		}),
 		"files": knownvalue.MapExact(map[string]knownvalue.Check{
-			"/etc/app/inline.conf": accFile(accStr("0644"),
-				accStr("workload=${metadata.name}\ndb=${resources.db.host}\n"), null, null, false),
-			"/etc/app/app.conf": accFile(null,
-				accStr("listen=:8080\ndb_host=${resources.db.host}\n"), null, accStr("config/app.conf"), false),
-			"/etc/app/raw.tmpl": accFile(accStr("0600"),
-				accStr("raw ${not.a.placeholder} {{ .Template }}\n"), null, accStr("config/raw.tmpl"), true),
-			"/etc/app/blob.dat": accFile(null, null, accStr("//4AAQ=="), accStr("config/blob.dat"), true),
-			"/etc/app/logo.bin": accFile(null, null, accStr("AAEC/w=="), null, false),
+			"/etc/app/inline.conf": containerFile(exactString("0644"),
+				exactString("workload=${metadata.name}\ndb=${resources.db.host}\n"), null, null, false),
+			"/etc/app/app.conf": containerFile(null,
+				exactString("listen=:8080\ndb_host=${resources.db.host}\n"), null, exactString("config/app.conf"), false),
+			"/etc/app/raw.tmpl": containerFile(exactString("0600"),
+				exactString("raw ${not.a.placeholder} {{ .Template }}\n"), null, exactString("config/raw.tmpl"), true),
+			"/etc/app/blob.dat": containerFile(null, null, exactString("//4AAQ=="), exactString("config/blob.dat"), true),
+			"/etc/app/logo.bin": containerFile(null, null, exactString("AAEC/w=="), null, false),
 		}),
 		"volumes": knownvalue.MapExact(map[string]knownvalue.Check{
 			"/data": knownvalue.ObjectExact(map[string]knownvalue.Check{
-				"source": accStr("${resources.data}"), "path": accStr("uploads"), "read_only": knownvalue.Bool(true),
+				"source": exactString("${resources.data}"), "path": exactString("uploads"), "read_only": knownvalue.Bool(true),
 			}),
 			"/scratch": knownvalue.ObjectExact(map[string]knownvalue.Check{
-				"source": accStr("${resources.data}"), "path": null, "read_only": knownvalue.Bool(false),
+				"source": exactString("${resources.data}"), "path": null, "read_only": knownvalue.Bool(false),
 			}),
 		}),
 		"resources": knownvalue.ObjectExact(map[string]knownvalue.Check{
-			"limits":   knownvalue.ObjectExact(map[string]knownvalue.Check{"cpu": accStr("1"), "memory": accStr("512Mi")}),
-			"requests": knownvalue.ObjectExact(map[string]knownvalue.Check{"cpu": accStr("250m"), "memory": accStr("128Mi")}),
+			"limits":   knownvalue.ObjectExact(map[string]knownvalue.Check{"cpu": exactString("1"), "memory": exactString("512Mi")}),
+			"requests": knownvalue.ObjectExact(map[string]knownvalue.Check{"cpu": exactString("250m"), "memory": exactString("128Mi")}),
 		}),
 		"liveness_probe": knownvalue.ObjectExact(map[string]knownvalue.Check{
 			"http_get": knownvalue.ObjectExact(map[string]knownvalue.Check{
-				"scheme": accStr("HTTPS"),
-				"host":   accStr("localhost"),
+				"scheme": exactString("HTTPS"),
+				"host":   exactString("localhost"),
 				"port":   knownvalue.Int64Exact(8443),
-				"path":   accStr("/healthz"),
+				"path":   exactString("/healthz"),
 				"http_headers": knownvalue.ListExact([]knownvalue.Check{
-					knownvalue.ObjectExact(map[string]knownvalue.Check{"name": accStr("X-Probe"), "value": accStr("liveness")}),
-					knownvalue.ObjectExact(map[string]knownvalue.Check{"name": accStr("X-Env"), "value": accStr("test")}),
+					knownvalue.ObjectExact(map[string]knownvalue.Check{"name": exactString("X-Probe"), "value": exactString("liveness")}),
+					knownvalue.ObjectExact(map[string]knownvalue.Check{"name": exactString("X-Env"), "value": exactString("test")}),
 				}),
 			}),
 			"exec": null,
@@ -188,13 +123,13 @@ func TestAccWorkloadDataSource_file(t *testing.T) {
 		"readiness_probe": knownvalue.ObjectExact(map[string]knownvalue.Check{
 			"http_get": null,
 			"exec": knownvalue.ObjectExact(map[string]knownvalue.Check{
-				"command": accStrList("/bin/sh", "-c", "test -f /tmp/ready"),
+				"command": exactStringList("/bin/sh", "-c", "test -f /tmp/ready"),
 			}),
 		}),
 		"before": knownvalue.MapExact(map[string]knownvalue.Check{}),
 	})
 	sidecar := knownvalue.ObjectExact(map[string]knownvalue.Check{
-		"image":           accStr(accSidecarImage),
+		"image":           exactString(sidecarImage),
 		"command":         null,
 		"args":            null,
 		"variables":       knownvalue.MapExact(map[string]knownvalue.Check{}),
@@ -203,55 +138,55 @@ func TestAccWorkloadDataSource_file(t *testing.T) {
 		"resources":       null,
 		"liveness_probe":  null,
 		"readiness_probe": null,
-		"before":          accStrMap(map[string]string{"main": "healthy"}),
+		"before":          exactStringMap(map[string]string{"main": "healthy"}),
 	})
 
-	accRun(t, resource.TestStep{
+	runTest(t, resource.TestStep{
 		Config: fmt.Sprintf(`
 data "score_workload" "x" {
   file  = %s
   image = %q
 }
-`, accHCLString(file), accSidecarImage),
+`, hclString(file), sidecarImage),
 		ConfigStateChecks: []statecheck.StateCheck{
 			// Inputs stay as configured.
-			accCheck(accPath("file"), accStr(file)),
-			accCheck(accPath("content"), null),
-			accCheck(accPath("image"), accStr(accSidecarImage)),
-			accCheck(accPath("overrides"), null),
-			accCheck(accPath("overrides_yaml"), null),
+			expectDataSourceValue(attrPath("file"), exactString(file)),
+			expectDataSourceValue(attrPath("content"), null),
+			expectDataSourceValue(attrPath("image"), exactString(sidecarImage)),
+			expectDataSourceValue(attrPath("overrides"), null),
+			expectDataSourceValue(attrPath("overrides_yaml"), null),
 			// Outputs.
-			accCheck(accPath("name"), accStr("wl")),
-			accCheck(accPath("annotations"), accStrMap(map[string]string{"team": "platform", "my.org/tier": "gold"})),
-			accCheck(accPath("metadata_json"),
-				accStr(`{"annotations":{"my.org/tier":"gold","team":"platform"},"name":"wl","owner":"web-team"}`)),
-			accCheck(accPath("spec_json"), accStr(accFullSpecJSON)),
-			accCheck(accPath("containers"), knownvalue.MapExact(map[string]knownvalue.Check{
+			expectDataSourceValue(attrPath("name"), exactString("wl")),
+			expectDataSourceValue(attrPath("annotations"), exactStringMap(map[string]string{"team": "platform", "my.org/tier": "gold"})),
+			expectDataSourceValue(attrPath("metadata_json"),
+				exactString(`{"annotations":{"my.org/tier":"gold","team":"platform"},"name":"wl","owner":"web-team"}`)),
+			expectDataSourceValue(attrPath("spec_json"), exactString(fullSpecJSON)),
+			expectDataSourceValue(attrPath("containers"), knownvalue.MapExact(map[string]knownvalue.Check{
 				"main":    mainContainer,
 				"sidecar": sidecar,
 			})),
-			accCheck(accPath("service_ports"), knownvalue.MapExact(map[string]knownvalue.Check{
+			expectDataSourceValue(attrPath("service_ports"), knownvalue.MapExact(map[string]knownvalue.Check{
 				"web": knownvalue.ObjectExact(map[string]knownvalue.Check{
-					"port": knownvalue.Int64Exact(80), "target_port": knownvalue.Int64Exact(8080), "protocol": accStr("TCP"),
+					"port": knownvalue.Int64Exact(80), "target_port": knownvalue.Int64Exact(8080), "protocol": exactString("TCP"),
 				}),
 				"dns": knownvalue.ObjectExact(map[string]knownvalue.Check{
-					"port": knownvalue.Int64Exact(53), "target_port": knownvalue.Int64Exact(53), "protocol": accStr("UDP"),
+					"port": knownvalue.Int64Exact(53), "target_port": knownvalue.Int64Exact(53), "protocol": exactString("UDP"),
 				}),
 			})),
-			accCheck(accPath("resources"), knownvalue.MapExact(map[string]knownvalue.Check{
+			expectDataSourceValue(attrPath("resources"), knownvalue.MapExact(map[string]knownvalue.Check{
 				"db": knownvalue.ObjectExact(map[string]knownvalue.Check{
-					"type": accStr("postgres"), "class": accStr("default"), "id": null,
-					"uid": accStr("postgres.default#wl.db"), "params_json": accStr("{}"), "metadata_json": accStr("{}"),
+					"type": exactString("postgres"), "class": exactString("default"), "id": null,
+					"uid": exactString("postgres.default#wl.db"), "params_json": exactString("{}"), "metadata_json": exactString("{}"),
 				}),
 				"cache": knownvalue.ObjectExact(map[string]knownvalue.Check{
-					"type": accStr("redis"), "class": accStr("default"), "id": accStr("shared-cache"),
-					"uid": accStr("redis.default#shared-cache"), "params_json": accStr("{}"), "metadata_json": accStr("{}"),
+					"type": exactString("redis"), "class": exactString("default"), "id": exactString("shared-cache"),
+					"uid": exactString("redis.default#shared-cache"), "params_json": exactString("{}"), "metadata_json": exactString("{}"),
 				}),
 				"data": knownvalue.ObjectExact(map[string]knownvalue.Check{
-					"type": accStr("volume"), "class": accStr("fast"), "id": null,
-					"uid":           accStr("volume.fast#wl.data"),
-					"params_json":   accStr(`{"owner":"${metadata.name}","replicas":2,"size":"10Gi"}`),
-					"metadata_json": accStr(`{"annotations":{"backup":"daily"}}`),
+					"type": exactString("volume"), "class": exactString("fast"), "id": null,
+					"uid":           exactString("volume.fast#wl.data"),
+					"params_json":   exactString(`{"owner":"${metadata.name}","replicas":2,"size":"10Gi"}`),
+					"metadata_json": exactString(`{"annotations":{"backup":"daily"}}`),
 				}),
 			})),
 		},
@@ -262,8 +197,8 @@ data "score_workload" "x" {
 // of resources decode with jsondecode into what the score file says.
 func TestAccWorkloadDataSource_specJSONDecodes(t *testing.T) {
 	t.Parallel()
-	file := accTestdata(t, "workload", "score.yaml")
-	accRun(t, resource.TestStep{
+	file := testdataPath(t, "workload", "score.yaml")
+	runTest(t, resource.TestStep{
 		Config: fmt.Sprintf(`
 data "score_workload" "x" {
   file  = %s
@@ -281,11 +216,11 @@ output "replicas" {
 output "owner" {
   value = jsondecode(data.score_workload.x.metadata_json).owner
 }
-`, accHCLString(file), accSidecarImage),
+`, hclString(file), sidecarImage),
 		ConfigStateChecks: []statecheck.StateCheck{
 			statecheck.ExpectKnownOutputValue("spec_port", knownvalue.Int64Exact(8080)),
 			statecheck.ExpectKnownOutputValue("replicas", knownvalue.Int64Exact(2)),
-			statecheck.ExpectKnownOutputValue("owner", accStr("web-team")),
+			statecheck.ExpectKnownOutputValue("owner", exactString("web-team")),
 		},
 	})
 }
@@ -293,7 +228,7 @@ output "owner" {
 // TestAccWorkloadDataSource_contentYAML gives the score file inline as YAML (heredoc).
 func TestAccWorkloadDataSource_contentYAML(t *testing.T) {
 	t.Parallel()
-	accRun(t, resource.TestStep{
+	runTest(t, resource.TestStep{
 		Config: `
 data "score_workload" "x" {
   content = <<-EOT
@@ -313,22 +248,22 @@ data "score_workload" "x" {
 }
 `,
 		ConfigStateChecks: []statecheck.StateCheck{
-			accCheck(accPath("file"), knownvalue.Null()),
-			accCheck(accPath("name"), accStr("hello")),
-			accCheck(accPath("annotations"), knownvalue.MapExact(map[string]knownvalue.Check{})),
-			accCheck(accPath("metadata_json"), accStr(`{"name":"hello"}`)),
-			accCheck(accPath("spec_json"), accStr(`{"apiVersion":"score.dev/v1b1","containers":{"web":{"image":"nginx:1.27",`+
+			expectDataSourceValue(attrPath("file"), knownvalue.Null()),
+			expectDataSourceValue(attrPath("name"), exactString("hello")),
+			expectDataSourceValue(attrPath("annotations"), knownvalue.MapExact(map[string]knownvalue.Check{})),
+			expectDataSourceValue(attrPath("metadata_json"), exactString(`{"name":"hello"}`)),
+			expectDataSourceValue(attrPath("spec_json"), exactString(`{"apiVersion":"score.dev/v1b1","containers":{"web":{"image":"nginx:1.27",`+
 				`"variables":{"GREETING":"Hello from ${metadata.name}"}}},"metadata":{"name":"hello"},`+
 				`"service":{"ports":{"http":{"port":8080}}}}`)),
-			accCheck(accPath("containers").AtMapKey("web").AtMapKey("image"), accStr("nginx:1.27")),
-			accCheck(accPath("containers").AtMapKey("web").AtMapKey("variables"),
-				accStrMap(map[string]string{"GREETING": "Hello from ${metadata.name}"})),
-			accCheck(accPath("service_ports"), knownvalue.MapExact(map[string]knownvalue.Check{
+			expectDataSourceValue(attrPath("containers").AtMapKey("web").AtMapKey("image"), exactString("nginx:1.27")),
+			expectDataSourceValue(attrPath("containers").AtMapKey("web").AtMapKey("variables"),
+				exactStringMap(map[string]string{"GREETING": "Hello from ${metadata.name}"})),
+			expectDataSourceValue(attrPath("service_ports"), knownvalue.MapExact(map[string]knownvalue.Check{
 				"http": knownvalue.ObjectExact(map[string]knownvalue.Check{
-					"port": knownvalue.Int64Exact(8080), "target_port": knownvalue.Int64Exact(8080), "protocol": accStr("TCP"),
+					"port": knownvalue.Int64Exact(8080), "target_port": knownvalue.Int64Exact(8080), "protocol": exactString("TCP"),
 				}),
 			})),
-			accCheck(accPath("resources"), knownvalue.MapExact(map[string]knownvalue.Check{})),
+			expectDataSourceValue(attrPath("resources"), knownvalue.MapExact(map[string]knownvalue.Check{})),
 		},
 	})
 }
@@ -337,7 +272,7 @@ data "score_workload" "x" {
 // `image` replacing ".".
 func TestAccWorkloadDataSource_contentJSON(t *testing.T) {
 	t.Parallel()
-	accRun(t, resource.TestStep{
+	runTest(t, resource.TestStep{
 		Config: `
 data "score_workload" "x" {
   content = jsonencode({
@@ -369,17 +304,17 @@ data "score_workload" "x" {
 }
 `,
 		ConfigStateChecks: []statecheck.StateCheck{
-			accCheck(accPath("name"), accStr("api")),
-			accCheck(accPath("annotations"), accStrMap(map[string]string{"example.com/owner": "team-a"})),
-			accCheck(accPath("containers").AtMapKey("api").AtMapKey("image"), accStr("registry.example.com/api@sha256:0123")),
-			accCheck(accPath("containers").AtMapKey("api").AtMapKey("args"), accStrList("--port", "9000")),
-			accCheck(accPath("containers").AtMapKey("worker").AtMapKey("image"), accStr("busybox:1.36")),
-			accCheck(accPath("service_ports"), knownvalue.MapExact(map[string]knownvalue.Check{})),
-			accCheck(accPath("resources").AtMapKey("queue"), knownvalue.ObjectExact(map[string]knownvalue.Check{
-				"type": accStr("amqp"), "class": accStr("durable"), "id": knownvalue.Null(),
-				"uid": accStr("amqp.durable#api.queue"), "params_json": accStr(`{"vhost":"/api"}`), "metadata_json": accStr("{}"),
+			expectDataSourceValue(attrPath("name"), exactString("api")),
+			expectDataSourceValue(attrPath("annotations"), exactStringMap(map[string]string{"example.com/owner": "team-a"})),
+			expectDataSourceValue(attrPath("containers").AtMapKey("api").AtMapKey("image"), exactString("registry.example.com/api@sha256:0123")),
+			expectDataSourceValue(attrPath("containers").AtMapKey("api").AtMapKey("args"), exactStringList("--port", "9000")),
+			expectDataSourceValue(attrPath("containers").AtMapKey("worker").AtMapKey("image"), exactString("busybox:1.36")),
+			expectDataSourceValue(attrPath("service_ports"), knownvalue.MapExact(map[string]knownvalue.Check{})),
+			expectDataSourceValue(attrPath("resources").AtMapKey("queue"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+				"type": exactString("amqp"), "class": exactString("durable"), "id": knownvalue.Null(),
+				"uid": exactString("amqp.durable#api.queue"), "params_json": exactString(`{"vhost":"/api"}`), "metadata_json": exactString("{}"),
 			})),
-			accCheck(accPath("spec_json"), accStr(`{"apiVersion":"score.dev/v1b1","containers":{`+
+			expectDataSourceValue(attrPath("spec_json"), exactString(`{"apiVersion":"score.dev/v1b1","containers":{`+
 				`"api":{"args":["--port","9000"],"image":"registry.example.com/api@sha256:0123"},`+
 				`"worker":{"image":"busybox:1.36"}},`+
 				`"metadata":{"annotations":{"example.com/owner":"team-a"},"name":"api"},`+
@@ -388,7 +323,8 @@ data "score_workload" "x" {
 	})
 }
 
-const accOverridesBase = `
+// overridesBase is the score file the overrides tests change.
+const overridesBase = `
     apiVersion: score.dev/v1b1
     metadata:
       name: ov
@@ -411,10 +347,10 @@ const accOverridesBase = `
 // a key holding a dot through the `\.` escape.
 func TestAccWorkloadDataSource_overrides(t *testing.T) {
 	t.Parallel()
-	accRun(t, resource.TestStep{
+	runTest(t, resource.TestStep{
 		Config: `
 data "score_workload" "x" {
-  content = <<-EOT` + accOverridesBase + `    EOT
+  content = <<-EOT` + overridesBase + `    EOT
   overrides = {
     "containers.main.image"                       = "app:2"
     "containers.main.variables.LEVEL"             = "debug"
@@ -427,16 +363,16 @@ data "score_workload" "x" {
 }
 `,
 		ConfigStateChecks: []statecheck.StateCheck{
-			accCheck(accPath("containers").AtMapKey("main").AtMapKey("image"), accStr("app:2")),
-			accCheck(accPath("containers").AtMapKey("main").AtMapKey("variables"), accStrMap(map[string]string{
+			expectDataSourceValue(attrPath("containers").AtMapKey("main").AtMapKey("image"), exactString("app:2")),
+			expectDataSourceValue(attrPath("containers").AtMapKey("main").AtMapKey("variables"), exactStringMap(map[string]string{
 				"KEEP": "keep", "LEVEL": "debug", "PORT": "8080",
 			})),
-			accCheck(accPath("containers").AtMapKey("main").AtMapKey("command"), accStrList("/bin/app", "serve")),
-			accCheck(accPath("annotations"), accStrMap(map[string]string{"keep": "yes", "example.com/team": "platform"})),
-			accCheck(accPath("service_ports").AtMapKey("web"), knownvalue.ObjectExact(map[string]knownvalue.Check{
-				"port": knownvalue.Int64Exact(80), "target_port": knownvalue.Int64Exact(8080), "protocol": accStr("TCP"),
+			expectDataSourceValue(attrPath("containers").AtMapKey("main").AtMapKey("command"), exactStringList("/bin/app", "serve")),
+			expectDataSourceValue(attrPath("annotations"), exactStringMap(map[string]string{"keep": "yes", "example.com/team": "platform"})),
+			expectDataSourceValue(attrPath("service_ports").AtMapKey("web"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+				"port": knownvalue.Int64Exact(80), "target_port": knownvalue.Int64Exact(8080), "protocol": exactString("TCP"),
 			})),
-			accCheck(accPath("spec_json"), accStr(`{"apiVersion":"score.dev/v1b1","containers":{"main":{`+
+			expectDataSourceValue(attrPath("spec_json"), exactString(`{"apiVersion":"score.dev/v1b1","containers":{"main":{`+
 				`"command":["/bin/app","serve"],"image":"app:2",`+
 				`"variables":{"KEEP":"keep","LEVEL":"debug","PORT":"8080"}}},`+
 				`"metadata":{"annotations":{"example.com/team":"platform","keep":"yes"},"name":"ov"},`+
@@ -468,8 +404,8 @@ data "score_workload" "x" {
 }
 `,
 		ConfigStateChecks: []statecheck.StateCheck{
-			accCheck(accPath("containers").AtMapKey("main").AtMapKey("variables"), accStrMap(map[string]string{"A": "a", "B": "b"})),
-			accCheck(accPath("containers").AtMapKey("main").AtMapKey("args"), accStrList("first", "c", "last")),
+			expectDataSourceValue(attrPath("containers").AtMapKey("main").AtMapKey("variables"), exactStringMap(map[string]string{"A": "a", "B": "b"})),
+			expectDataSourceValue(attrPath("containers").AtMapKey("main").AtMapKey("args"), exactStringList("first", "c", "last")),
 		},
 	})
 }
@@ -478,10 +414,10 @@ data "score_workload" "x" {
 // `overrides` on top of it: for the same path, `overrides` wins.
 func TestAccWorkloadDataSource_overridesYAML(t *testing.T) {
 	t.Parallel()
-	accRun(t, resource.TestStep{
+	runTest(t, resource.TestStep{
 		Config: `
 data "score_workload" "x" {
-  content = <<-EOT` + accOverridesBase + `    EOT
+  content = <<-EOT` + overridesBase + `    EOT
   overrides_yaml = <<-EOT
     metadata:
       annotations:
@@ -502,14 +438,14 @@ data "score_workload" "x" {
 }
 `,
 		ConfigStateChecks: []statecheck.StateCheck{
-			accCheck(accPath("annotations"), accStrMap(map[string]string{"keep": "yes", "added": "true"})),
-			accCheck(accPath("containers").AtMapKey("main").AtMapKey("image"), accStr("app:1")),
-			accCheck(accPath("containers").AtMapKey("main").AtMapKey("variables"), accStrMap(map[string]string{
+			expectDataSourceValue(attrPath("annotations"), exactStringMap(map[string]string{"keep": "yes", "added": "true"})),
+			expectDataSourceValue(attrPath("containers").AtMapKey("main").AtMapKey("image"), exactString("app:1")),
+			expectDataSourceValue(attrPath("containers").AtMapKey("main").AtMapKey("variables"), exactStringMap(map[string]string{
 				"KEEP": "keep", "LEVEL": "error", "EXTRA": "from-yaml",
 			})),
-			accCheck(accPath("containers").AtMapKey("side").AtMapKey("image"), accStr("busybox:1.36")),
-			accCheck(accPath("containers").AtMapKey("side").AtMapKey("args"), accStrList("sleep", "1")),
-			accCheck(accPath("spec_json"), accStr(`{"apiVersion":"score.dev/v1b1","containers":{`+
+			expectDataSourceValue(attrPath("containers").AtMapKey("side").AtMapKey("image"), exactString("busybox:1.36")),
+			expectDataSourceValue(attrPath("containers").AtMapKey("side").AtMapKey("args"), exactStringList("sleep", "1")),
+			expectDataSourceValue(attrPath("spec_json"), exactString(`{"apiVersion":"score.dev/v1b1","containers":{`+
 				`"main":{"image":"app:1","variables":{"EXTRA":"from-yaml","KEEP":"keep","LEVEL":"error"}},`+
 				`"side":{"args":["sleep","1"],"image":"busybox:1.36"}},`+
 				`"metadata":{"annotations":{"added":"true","keep":"yes"},"name":"ov"},`+
@@ -522,7 +458,7 @@ data "score_workload" "x" {
 // upgraded (with a warning, which does not fail the apply) and come out as maps.
 func TestAccWorkloadDataSource_legacyArrays(t *testing.T) {
 	t.Parallel()
-	accRun(t, resource.TestStep{
+	runTest(t, resource.TestStep{
 		Config: `
 data "score_workload" "x" {
   content = <<-EOT
@@ -545,15 +481,15 @@ data "score_workload" "x" {
 }
 `,
 		ConfigStateChecks: []statecheck.StateCheck{
-			accCheck(accPath("containers").AtMapKey("main").AtMapKey("files"), knownvalue.MapExact(map[string]knownvalue.Check{
-				"/etc/a.conf": accFile(knownvalue.Null(), accStr("a"), knownvalue.Null(), knownvalue.Null(), false),
+			expectDataSourceValue(attrPath("containers").AtMapKey("main").AtMapKey("files"), knownvalue.MapExact(map[string]knownvalue.Check{
+				"/etc/a.conf": containerFile(knownvalue.Null(), exactString("a"), knownvalue.Null(), knownvalue.Null(), false),
 			})),
-			accCheck(accPath("containers").AtMapKey("main").AtMapKey("volumes"), knownvalue.MapExact(map[string]knownvalue.Check{
+			expectDataSourceValue(attrPath("containers").AtMapKey("main").AtMapKey("volumes"), knownvalue.MapExact(map[string]knownvalue.Check{
 				"/data": knownvalue.ObjectExact(map[string]knownvalue.Check{
-					"source": accStr("${resources.vol}"), "path": knownvalue.Null(), "read_only": knownvalue.Bool(false),
+					"source": exactString("${resources.vol}"), "path": knownvalue.Null(), "read_only": knownvalue.Bool(false),
 				}),
 			})),
-			accCheck(accPath("spec_json"), accStr(`{"apiVersion":"score.dev/v1b1","containers":{"main":{`+
+			expectDataSourceValue(attrPath("spec_json"), exactString(`{"apiVersion":"score.dev/v1b1","containers":{"main":{`+
 				`"files":{"/etc/a.conf":{"content":"a"}},"image":"app:1",`+
 				`"volumes":{"/data":{"source":"${resources.vol}"}}}},"metadata":{"name":"legacy"},`+
 				`"resources":{"vol":{"type":"volume"}}}`)),
@@ -565,20 +501,20 @@ data "score_workload" "x" {
 // refused by default and read when the provider allows it.
 func TestAccWorkloadDataSource_externalSource(t *testing.T) {
 	t.Parallel()
-	file := accTestdata(t, "external", "app", "score.yaml")
-	symlink := accTestdata(t, "external", "app", "symlink.yaml")
+	file := testdataPath(t, "external", "app", "score.yaml")
+	symlink := testdataPath(t, "external", "app", "symlink.yaml")
 	configFor := func(file, provider string) string {
 		return provider + fmt.Sprintf(`
 data "score_workload" "x" {
   file = %s
 }
-`, accHCLString(file))
+`, hclString(file))
 	}
 	config := func(provider string) string { return configFor(file, provider) }
-	accRun(t,
+	runTest(t,
 		resource.TestStep{
 			Config: config(""),
-			ExpectError: accErrorRE("Invalid score file",
+			ExpectError: errorMatching("Invalid score file",
 				`containers.main.files["/etc/shared.conf"].source (line 9):`,
 				`source "../shared.conf" must be a relative path inside the score file's directory`),
 		},
@@ -588,12 +524,12 @@ provider "score" {
   allow_external_file_sources = false
 }
 `),
-			ExpectError: accErrorRE(`source "../shared.conf" must be a relative path inside the score file's directory`),
+			ExpectError: errorMatching(`source "../shared.conf" must be a relative path inside the score file's directory`),
 		},
 		resource.TestStep{
 			// A symbolic link inside the directory that points outside it is refused too.
 			Config: configFor(symlink, ""),
-			ExpectError: accErrorRE("Invalid score file",
+			ExpectError: errorMatching("Invalid score file",
 				`containers.main.files["/etc/link.conf"].source (line 9):`, `source "link.conf" must be a relative path inside the score file's directory`,
 				`allow_external_file_sources = true`),
 		},
@@ -604,8 +540,8 @@ provider "score" {
 }
 `),
 			ConfigStateChecks: []statecheck.StateCheck{
-				accCheck(accPath("containers").AtMapKey("main").AtMapKey("files").AtMapKey("/etc/link.conf").AtMapKey("content"),
-					accStr("shared=true\n")),
+				expectDataSourceValue(attrPath("containers").AtMapKey("main").AtMapKey("files").AtMapKey("/etc/link.conf").AtMapKey("content"),
+					exactString("shared=true\n")),
 			},
 		},
 		resource.TestStep{
@@ -615,9 +551,9 @@ provider "score" {
 }
 `),
 			ConfigStateChecks: []statecheck.StateCheck{
-				accCheck(accPath("containers").AtMapKey("main").AtMapKey("files"), knownvalue.MapExact(map[string]knownvalue.Check{
-					"/etc/shared.conf": accFile(knownvalue.Null(), accStr("shared=true\n"), knownvalue.Null(),
-						accStr("../shared.conf"), false),
+				expectDataSourceValue(attrPath("containers").AtMapKey("main").AtMapKey("files"), knownvalue.MapExact(map[string]knownvalue.Check{
+					"/etc/shared.conf": containerFile(knownvalue.Null(), exactString("shared=true\n"), knownvalue.Null(),
+						exactString("../shared.conf"), false),
 				})),
 			},
 		},
@@ -629,8 +565,8 @@ provider "score" {
 // image is right after apply.
 func TestAccWorkloadDataSource_unknownImage(t *testing.T) {
 	t.Parallel()
-	file := accTestdata(t, "workload", "score.yaml")
-	accRun(t, resource.TestStep{
+	file := testdataPath(t, "workload", "score.yaml")
+	runTest(t, resource.TestStep{
 		Config: fmt.Sprintf(`
 resource "terraform_data" "img" {
   input = "ghcr.io/example/sidecar:9.9"
@@ -640,19 +576,19 @@ data "score_workload" "x" {
   file  = %s
   image = terraform_data.img.output
 }
-`, accHCLString(file)),
+`, hclString(file)),
 		ConfigPlanChecks: resource.ConfigPlanChecks{
 			PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction("terraform_data.img", plancheck.ResourceActionCreate),
-				plancheck.ExpectResourceAction(accDataAddr, plancheck.ResourceActionRead),
-				plancheck.ExpectUnknownValue(accDataAddr, accPath("containers")),
-				plancheck.ExpectUnknownValue(accDataAddr, accPath("spec_json")),
+				plancheck.ExpectResourceAction(dataSourceAddr, plancheck.ResourceActionRead),
+				plancheck.ExpectUnknownValue(dataSourceAddr, attrPath("containers")),
+				plancheck.ExpectUnknownValue(dataSourceAddr, attrPath("spec_json")),
 			},
 		},
 		ConfigStateChecks: []statecheck.StateCheck{
-			accCheck(accPath("containers").AtMapKey("sidecar").AtMapKey("image"), accStr("ghcr.io/example/sidecar:9.9")),
-			accCheck(accPath("containers").AtMapKey("main").AtMapKey("image"), accStr("ghcr.io/example/app:1.2.3")),
-			accCheck(accPath("name"), accStr("wl")),
+			expectDataSourceValue(attrPath("containers").AtMapKey("sidecar").AtMapKey("image"), exactString("ghcr.io/example/sidecar:9.9")),
+			expectDataSourceValue(attrPath("containers").AtMapKey("main").AtMapKey("image"), exactString("ghcr.io/example/app:1.2.3")),
+			expectDataSourceValue(attrPath("name"), exactString("wl")),
 		},
 	})
 }
@@ -660,7 +596,7 @@ data "score_workload" "x" {
 // TestAccWorkloadDataSource_unknownContent: the whole score file is unknown at plan.
 func TestAccWorkloadDataSource_unknownContent(t *testing.T) {
 	t.Parallel()
-	accRun(t, resource.TestStep{
+	runTest(t, resource.TestStep{
 		Config: `
 resource "terraform_data" "doc" {
   input = yamlencode({
@@ -676,13 +612,13 @@ data "score_workload" "x" {
 `,
 		ConfigPlanChecks: resource.ConfigPlanChecks{
 			PreApply: []plancheck.PlanCheck{
-				plancheck.ExpectResourceAction(accDataAddr, plancheck.ResourceActionRead),
-				plancheck.ExpectUnknownValue(accDataAddr, accPath("name")),
+				plancheck.ExpectResourceAction(dataSourceAddr, plancheck.ResourceActionRead),
+				plancheck.ExpectUnknownValue(dataSourceAddr, attrPath("name")),
 			},
 		},
 		ConfigStateChecks: []statecheck.StateCheck{
-			accCheck(accPath("name"), accStr("late")),
-			accCheck(accPath("containers").AtMapKey("main").AtMapKey("image"), accStr("app:3")),
+			expectDataSourceValue(attrPath("name"), exactString("late")),
+			expectDataSourceValue(attrPath("containers").AtMapKey("main").AtMapKey("image"), exactString("app:3")),
 		},
 	})
 }
@@ -691,14 +627,14 @@ data "score_workload" "x" {
 // (the map itself is known). Validation must wait for it like for any other unknown input.
 func TestAccWorkloadDataSource_unknownOverrideValue(t *testing.T) {
 	t.Parallel()
-	accRun(t, resource.TestStep{
+	runTest(t, resource.TestStep{
 		Config: `
 resource "terraform_data" "tag" {
   input = "app:4"
 }
 
 data "score_workload" "x" {
-  content = <<-EOT` + accOverridesBase + `    EOT
+  content = <<-EOT` + overridesBase + `    EOT
   overrides = {
     "containers.main.image" = terraform_data.tag.output
   }
@@ -706,11 +642,11 @@ data "score_workload" "x" {
 `,
 		ConfigPlanChecks: resource.ConfigPlanChecks{
 			PreApply: []plancheck.PlanCheck{
-				plancheck.ExpectResourceAction(accDataAddr, plancheck.ResourceActionRead),
+				plancheck.ExpectResourceAction(dataSourceAddr, plancheck.ResourceActionRead),
 			},
 		},
 		ConfigStateChecks: []statecheck.StateCheck{
-			accCheck(accPath("containers").AtMapKey("main").AtMapKey("image"), accStr("app:4")),
+			expectDataSourceValue(attrPath("containers").AtMapKey("main").AtMapKey("image"), exactString("app:4")),
 		},
 	})
 }
@@ -740,23 +676,23 @@ data "score_workload" "x" {
   file  = %s
   image = %q
 }
-`, accHCLString(file), accSidecarImage)
+`, hclString(file), sidecarImage)
 	}
 	t.Run("not needed", func(t *testing.T) {
 		t.Parallel()
-		accRun(t, resource.TestStep{
-			Config: config(accTestdata(t, "workload", "score.yaml")),
+		runTest(t, resource.TestStep{
+			Config: config(testdataPath(t, "workload", "score.yaml")),
 			ConfigStateChecks: []statecheck.StateCheck{
-				accCheck(accPath("name"), accStr("wl")),
-				accCheck(accPath("containers").AtMapKey("sidecar").AtMapKey("image"), accStr(accSidecarImage)),
+				expectDataSourceValue(attrPath("name"), exactString("wl")),
+				expectDataSourceValue(attrPath("containers").AtMapKey("sidecar").AtMapKey("image"), exactString(sidecarImage)),
 			},
 		})
 	})
 	t.Run("external source", func(t *testing.T) {
 		t.Parallel()
-		accRun(t, resource.TestStep{
-			Config:      config(accTestdata(t, "external", "app", "score.yaml")),
-			ExpectError: accErrorRE("allow_external_file_sources"),
+		runTest(t, resource.TestStep{
+			Config:      config(testdataPath(t, "external", "app", "score.yaml")),
+			ExpectError: errorMatching("allow_external_file_sources"),
 		})
 	})
 }
@@ -767,13 +703,13 @@ data "score_workload" "x" {
 // be quoted in an "invalid ref" error if the file were read).
 func TestAccWorkloadDataSource_externalSourceNotReadAtValidate(t *testing.T) {
 	t.Parallel()
-	accRun(t, resource.TestStep{
+	runTest(t, resource.TestStep{
 		Config: fmt.Sprintf(`
 data "score_workload" "x" {
   file = %s
 }
-`, accHCLString(accTestdata(t, "external", "app", "leak.yaml"))),
-		ExpectError: accErrorRE(`containers.main.files["/etc/leak.conf"].source (line 9):`,
+`, hclString(testdataPath(t, "external", "app", "leak.yaml"))),
+		ExpectError: errorMatching(`containers.main.files["/etc/leak.conf"].source (line 9):`,
 			`source "../leak.conf" must be a relative path inside the score file's directory`),
 	})
 }
@@ -795,9 +731,9 @@ containers:
 `
 	resource.Test(t, resource.TestCase{
 		PreCheck: func() {
-			_, panicked := utValidatePanic(t, map[string]tftypes.Value{
-				"content":   utString(content),
-				"overrides": utMap(map[string]tftypes.Value{key: utString("v")}),
+			_, panicked := validateRecovering(t, map[string]tftypes.Value{
+				"content":   tfString(content),
+				"overrides": tfStringMap(map[string]tftypes.Value{key: tfString("v")}),
 			})
 			if panicked != nil {
 				t.Fatalf("the provider panics on overrides[%q]: %v", key, panicked)
@@ -812,14 +748,14 @@ data "score_workload" "x" {
     %q = "v"
   }
 }
-`, accHCLString(content), key),
-			ExpectError: accErrorRE("Error: Invalid override", fmt.Sprintf("%q = \"v\"", key)),
+`, hclString(content), key),
+			ExpectError: errorMatching("Error: Invalid override", fmt.Sprintf("%q = \"v\"", key)),
 		}},
 	})
 }
 
-// accInvalidPlaceholder has one problem on a known line: variable A refers to an undeclared resource.
-const accInvalidPlaceholder = `
+// invalidPlaceholder has one problem on a known line: variable A refers to an undeclared resource.
+const invalidPlaceholder = `
 data "score_workload" "x" {
   content = <<-EOT
     apiVersion: score.dev/v1b1
@@ -838,7 +774,7 @@ data "score_workload" "x" {
 // naming what is wrong and where (path in the score file and line).
 func TestAccWorkloadDataSource_errors(t *testing.T) {
 	t.Parallel()
-	file := accTestdata(t, "workload", "score.yaml")
+	file := testdataPath(t, "workload", "score.yaml")
 	cases := map[string]resource.TestStep{
 		"schema": {
 			Config: `
@@ -856,7 +792,7 @@ data "score_workload" "x" {
     EOT
 }
 `,
-			ExpectError: accErrorRE("Error: Invalid score file", "containers.main.resources.limits.cpu (line 9):",
+			ExpectError: errorMatching("Error: Invalid score file", "containers.main.resources.limits.cpu (line 9):",
 				"does not match pattern"),
 		},
 		"unknown field": {
@@ -873,12 +809,12 @@ data "score_workload" "x" {
     EOT
 }
 `,
-			ExpectError: accErrorRE("Error: Invalid score file", "containers.main.imagePullPolicy (line 7):",
+			ExpectError: errorMatching("Error: Invalid score file", "containers.main.imagePullPolicy (line 7):",
 				`unknown field "imagePullPolicy" is not allowed here`),
 		},
 		"placeholder": {
-			Config: accInvalidPlaceholder,
-			ExpectError: accErrorRE("Error: Invalid score file", "containers.main.variables.A (line 8):",
+			Config: invalidPlaceholder,
+			ExpectError: errorMatching("Error: Invalid score file", "containers.main.variables.A (line 8):",
 				"invalid ref 'resources.missing.host': no known resource 'missing'"),
 		},
 		"invalid YAML": {
@@ -892,7 +828,7 @@ data "score_workload" "x" {
     EOT
 }
 `,
-			ExpectError: accErrorRE("Error: Invalid score file", "the score file: line 4: invalid YAML"),
+			ExpectError: errorMatching("Error: Invalid score file", "the score file: line 4: invalid YAML"),
 		},
 		"placeholder in file": {
 			Config: fmt.Sprintf(`
@@ -903,72 +839,72 @@ data "score_workload" "x" {
     "containers.main.variables.BAD" = "$${metadata.nope}"
   }
 }
-`, accHCLString(file), accSidecarImage),
-			ExpectError: accErrorRE("Error: Invalid score file", file+": containers.main.variables.BAD",
+`, hclString(file), sidecarImage),
+			ExpectError: errorMatching("Error: Invalid score file", file+": containers.main.variables.BAD",
 				"invalid ref 'metadata.nope'"),
 		},
 		"bad override path": {
 			Config: `
 data "score_workload" "x" {
-  content = <<-EOT` + accOverridesBase + `    EOT
+  content = <<-EOT` + overridesBase + `    EOT
   overrides = {
     "containers..image" = "x"
   }
 }
 `,
-			ExpectError: accErrorRE("Error: Invalid override", `"containers..image" = "x"`,
+			ExpectError: errorMatching("Error: Invalid override", `"containers..image" = "x"`,
 				"an override path needs non-empty elements separated by dots"),
 		},
 		"bad override value": {
 			Config: `
 data "score_workload" "x" {
-  content = <<-EOT` + accOverridesBase + `    EOT
+  content = <<-EOT` + overridesBase + `    EOT
   overrides = {
     "containers.main.variables.X" = "[unclosed"
   }
 }
 `,
-			ExpectError: accErrorRE("Error: Invalid override", `"containers.main.variables.X" = "[unclosed"`,
+			ExpectError: errorMatching("Error: Invalid override", `"containers.main.variables.X" = "[unclosed"`,
 				"the value is not valid YAML"),
 		},
 		"override into a string": {
 			Config: `
 data "score_workload" "x" {
-  content = <<-EOT` + accOverridesBase + `    EOT
+  content = <<-EOT` + overridesBase + `    EOT
   overrides = {
     "containers.main.image.tag" = "x"
   }
 }
 `,
-			ExpectError: accErrorRE("Error: Invalid override", `"containers.main.image.tag" = "x"`, "cannot apply override"),
+			ExpectError: errorMatching("Error: Invalid override", `"containers.main.image.tag" = "x"`, "cannot apply override"),
 		},
 		"override makes the file invalid": {
 			Config: `
 data "score_workload" "x" {
-  content = <<-EOT` + accOverridesBase + `    EOT
+  content = <<-EOT` + overridesBase + `    EOT
   overrides = {
     "containers.main.variables.PORT" = "8080"
   }
 }
 `,
-			ExpectError: accErrorRE("Error: Invalid score file", "containers.main.variables.PORT", "expected string"),
+			ExpectError: errorMatching("Error: Invalid score file", "containers.main.variables.PORT", "expected string"),
 		},
 		"bad overrides_yaml": {
 			Config: `
 data "score_workload" "x" {
-  content = <<-EOT` + accOverridesBase + `    EOT
+  content = <<-EOT` + overridesBase + `    EOT
   overrides_yaml = "- a list"
 }
 `,
-			ExpectError: accErrorRE("Error: Invalid overrides document", "must be a mapping"),
+			ExpectError: errorMatching("Error: Invalid overrides document", "must be a mapping"),
 		},
 		"missing file": {
 			Config: fmt.Sprintf(`
 data "score_workload" "x" {
   file = %s
 }
-`, accHCLString(accTestdata(t, "workload", "missing.yaml"))),
-			ExpectError: accErrorRE("Error: Cannot read score file", "missing.yaml", "no such file or directory"),
+`, hclString(filepath.Join(testdataPath(t, "workload"), "missing.yaml"))),
+			ExpectError: errorMatching("Error: Cannot read score file", "missing.yaml", "no such file or directory"),
 		},
 		"file and content": {
 			Config: fmt.Sprintf(`
@@ -976,8 +912,8 @@ data "score_workload" "x" {
   file    = %s
   content = "{}"
 }
-`, accHCLString(file)),
-			ExpectError: accErrorRE("Error: Invalid Attribute Combination",
+`, hclString(file)),
+			ExpectError: errorMatching("Error: Invalid Attribute Combination",
 				"Exactly one of these attributes must be configured: [file,content]"),
 		},
 		"neither file nor content": {
@@ -986,7 +922,7 @@ data "score_workload" "x" {
   image = "app:1"
 }
 `,
-			ExpectError: accErrorRE("Error: Missing Attribute Configuration",
+			ExpectError: errorMatching("Error: Missing Attribute Configuration",
 				"Exactly one of these attributes must be configured: [file,content]"),
 		},
 		"image dot without image": {
@@ -994,8 +930,8 @@ data "score_workload" "x" {
 data "score_workload" "x" {
   file = %s
 }
-`, accHCLString(file)),
-			ExpectError: accErrorRE("Error: Invalid score file", file+": containers.sidecar.image (line 68):",
+`, hclString(file)),
+			ExpectError: errorMatching("Error: Invalid score file", file+": containers.sidecar.image (line 68):",
 				`the image is "." (built elsewhere) but no image was given to replace it`),
 		},
 		"before cycle": {
@@ -1017,14 +953,14 @@ data "score_workload" "x" {
     EOT
 }
 `,
-			ExpectError: accErrorRE("Error: Invalid score file", "containers.aa.before (line 8):",
+			ExpectError: errorMatching("Error: Invalid score file", "containers.aa.before (line 8):",
 				"containers before relationships contain a cycle: aa → bb → aa"),
 		},
 	}
 	for name, step := range cases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			accRun(t, step)
+			runTest(t, step)
 		})
 	}
 }
@@ -1034,7 +970,7 @@ data "score_workload" "x" {
 func TestAccWorkloadDataSource_manyErrors(t *testing.T) {
 	t.Parallel()
 	heading := "Error: Invalid score file"
-	accRun(t, resource.TestStep{
+	runTest(t, resource.TestStep{
 		Config: `
 data "score_workload" "x" {
   content = <<-EOT
@@ -1059,7 +995,7 @@ data "score_workload" "x" {
     EOT
 }
 `,
-		ExpectError: accErrorRE(
+		ExpectError: errorMatching(
 			heading, `containers.main.image (line 6): the image is "."`,
 			heading, "containers.main.variables.A (line 8): invalid ref 'resources.missing.host'",
 			heading, "containers.main.variables.B (line 9): invalid ref 'metadata.nope'",

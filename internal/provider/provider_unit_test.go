@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"sort"
@@ -21,17 +22,17 @@ import (
 
 // Plain unit tests (no TF_ACC, no terraform binary) of the provider's Terraform surface.
 
-// utDescribed is what every schema, attribute and block of the framework has.
-type utDescribed interface {
+// describedNode is what every schema, attribute and block of the framework has.
+type describedNode interface {
 	GetMarkdownDescription() string
 }
 
-// utCheckDescriptions fails for every attribute or block below schema (walked recursively through
+// checkDescriptions fails for every attribute or block below schema (walked recursively through
 // nested attributes and nested blocks of any kind) without a MarkdownDescription, and returns
 // the names it visited (`where.attr.nested...`). schema is a provider, data source or resource
 // schema; nested objects are reached by reflection through GetNestedObject, which every nested
 // attribute and block kind has, so a new kind is not missed.
-func utCheckDescriptions(t *testing.T, where string, schema any) []string {
+func checkDescriptions(t *testing.T, where string, schema any) []string {
 	t.Helper()
 	var visited []string
 	var walk func(where string, node any)
@@ -49,7 +50,7 @@ func utCheckDescriptions(t *testing.T, where string, schema any) []string {
 				child := children.MapIndex(key).Interface()
 				name := where + "." + key.String()
 				visited = append(visited, name)
-				d, ok := child.(utDescribed)
+				d, ok := child.(describedNode)
 				if !ok {
 					t.Errorf("%s: %T has no GetMarkdownDescription", name, child)
 					continue
@@ -63,7 +64,7 @@ func utCheckDescriptions(t *testing.T, where string, schema any) []string {
 			}
 		}
 	}
-	d, ok := schema.(utDescribed)
+	d, ok := schema.(describedNode)
 	if !ok || strings.TrimSpace(d.GetMarkdownDescription()) == "" {
 		t.Errorf("%s: the schema itself has no MarkdownDescription", where)
 	}
@@ -91,7 +92,7 @@ func TestProviderSchemaDescriptions(t *testing.T) {
 	if diags := resp.Schema.ValidateImplementation(ctx); diags.HasError() {
 		t.Fatalf("provider schema: %v", diags)
 	}
-	visited := utCheckDescriptions(t, "provider", resp.Schema)
+	visited := checkDescriptions(t, "provider", resp.Schema)
 	if !slices.Contains(visited, "provider.allow_external_file_sources") {
 		t.Fatalf("provider.allow_external_file_sources not visited: %v", visited)
 	}
@@ -116,7 +117,7 @@ func TestDataSourceSchemaDescriptions(t *testing.T) {
 		if diags := resp.Schema.ValidateImplementation(ctx); diags.HasError() {
 			t.Fatalf("%s schema: %v", mresp.TypeName, diags)
 		}
-		names := utCheckDescriptions(t, "data."+mresp.TypeName, resp.Schema)
+		names := checkDescriptions(t, "data."+mresp.TypeName, resp.Schema)
 		t.Logf("data.%s: %d attributes and blocks checked", mresp.TypeName, len(names))
 		for _, n := range names {
 			visited[n] = true
@@ -155,7 +156,7 @@ func TestResourceSchemaDescriptions(t *testing.T) {
 		if diags := resp.Schema.ValidateImplementation(ctx); diags.HasError() {
 			t.Fatalf("%s schema: %v", mresp.TypeName, diags)
 		}
-		names := utCheckDescriptions(t, mresp.TypeName, resp.Schema)
+		names := checkDescriptions(t, mresp.TypeName, resp.Schema)
 		t.Logf("%s: %d attributes and blocks checked", mresp.TypeName, len(names))
 	}
 }
@@ -181,52 +182,8 @@ func TestProviderServerSchema(t *testing.T) {
 
 // --- ValidateConfig, called directly with a tfsdk.Config built from the schema ---
 
-func utWorkloadSchema(t *testing.T) (datasource.SchemaResponse, tftypes.Object) {
-	t.Helper()
-	ctx := context.Background()
-	var resp datasource.SchemaResponse
-	NewWorkloadDataSource().Schema(ctx, datasource.SchemaRequest{}, &resp)
-	typ, ok := resp.Schema.Type().TerraformType(ctx).(tftypes.Object)
-	if !ok {
-		t.Fatalf("schema type is %T", resp.Schema.Type().TerraformType(ctx))
-	}
-	return resp, typ
-}
-
-// utWorkloadConfig builds the data source's configuration: the given attributes, every other one
-// null (computed attributes are null in a configuration).
-func utWorkloadConfig(t *testing.T, values map[string]tftypes.Value) tfsdk.Config {
-	t.Helper()
-	resp, typ := utWorkloadSchema(t)
-	attrs := make(map[string]tftypes.Value, len(typ.AttributeTypes))
-	for name, at := range typ.AttributeTypes {
-		if v, ok := values[name]; ok {
-			attrs[name] = v
-		} else {
-			attrs[name] = tftypes.NewValue(at, nil)
-		}
-	}
-	for name := range values {
-		if _, ok := typ.AttributeTypes[name]; !ok {
-			t.Fatalf("no attribute %q in the schema", name)
-		}
-	}
-	return tfsdk.Config{Schema: resp.Schema, Raw: tftypes.NewValue(typ, attrs)}
-}
-
-func utValidateWorkload(t *testing.T, values map[string]tftypes.Value) diag.Diagnostics {
-	t.Helper()
-	ds, ok := NewWorkloadDataSource().(datasource.DataSourceWithValidateConfig)
-	if !ok {
-		t.Fatal("score_workload has no ValidateConfig")
-	}
-	var resp datasource.ValidateConfigResponse
-	ds.ValidateConfig(context.Background(), datasource.ValidateConfigRequest{Config: utWorkloadConfig(t, values)}, &resp)
-	return resp.Diagnostics
-}
-
-// utConfigValidate runs the data source's ConfigValidators (ExactlyOneOf file/content).
-func utConfigValidate(t *testing.T, values map[string]tftypes.Value) diag.Diagnostics {
+// runConfigValidators runs the data source's ConfigValidators (ExactlyOneOf file/content).
+func runConfigValidators(t *testing.T, values map[string]tftypes.Value) diag.Diagnostics {
 	t.Helper()
 	ds, ok := NewWorkloadDataSource().(datasource.DataSourceWithConfigValidators)
 	if !ok {
@@ -235,22 +192,17 @@ func utConfigValidate(t *testing.T, values map[string]tftypes.Value) diag.Diagno
 	var diags diag.Diagnostics
 	for _, v := range ds.ConfigValidators(context.Background()) {
 		var resp datasource.ValidateConfigResponse
-		v.ValidateDataSource(context.Background(), datasource.ValidateConfigRequest{Config: utWorkloadConfig(t, values)}, &resp)
+		v.ValidateDataSource(context.Background(), datasource.ValidateConfigRequest{Config: workloadConfig(t, values)}, &resp)
 		diags.Append(resp.Diagnostics...)
 	}
 	return diags
 }
 
-func utString(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
+// unknownTFString is an unknown tftypes string.
+var unknownTFString = tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
 
-var (
-	utUnknownString = tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
-	utStringMap     = tftypes.Map{ElementType: tftypes.String}
-)
-
-func utMap(elems map[string]tftypes.Value) tftypes.Value { return tftypes.NewValue(utStringMap, elems) }
-
-func utDescribeDiags(diags diag.Diagnostics) string {
+// describeDiags renders diagnostics one a line, with their paths, for failure messages.
+func describeDiags(diags diag.Diagnostics) string {
 	var b strings.Builder
 	for _, d := range diags {
 		b.WriteString("\n  ")
@@ -262,7 +214,8 @@ func utDescribeDiags(diags diag.Diagnostics) string {
 	return b.String()
 }
 
-const utValidContent = `apiVersion: score.dev/v1b1
+// validContent is a score file without problems.
+const validContent = `apiVersion: score.dev/v1b1
 metadata:
   name: ok
 containers:
@@ -272,9 +225,9 @@ containers:
       A: ${metadata.name}
 `
 
-// utInvalidContent has three problems: an unknown resource (line 8), an unknown metadata key
+// invalidContent has three problems: an unknown resource (line 8), an unknown metadata key
 // (line 9) and a wrong type (line 10).
-const utInvalidContent = `apiVersion: score.dev/v1b1
+const invalidContent = `apiVersion: score.dev/v1b1
 metadata:
   name: bad
 containers:
@@ -286,29 +239,29 @@ containers:
       C: 3
 `
 
-// utWantError is one expected error diagnostic: its summary, the attribute it is on, and fragments
+// wantError is one expected error diagnostic: its summary, the attribute it is on, and fragments
 // of its detail.
-type utWantError struct {
+type wantError struct {
 	summary string
 	path    path.Path
 	detail  []string
 }
 
 func TestWorkloadValidateConfig(t *testing.T) {
-	file := accTestdata(t, "workload", "score.yaml")
+	file := testdataPath(t, "workload", "score.yaml")
 	cases := []struct {
 		name   string
 		values map[string]tftypes.Value
-		want   []utWantError
+		want   []wantError
 	}{
 		{
 			name:   "valid content with image",
-			values: map[string]tftypes.Value{"content": utString(utValidContent), "image": utString("app:1")},
+			values: map[string]tftypes.Value{"content": tfString(validContent), "image": tfString("app:1")},
 		},
 		{
 			name:   "invalid content: one error per problem, each with path and line",
-			values: map[string]tftypes.Value{"content": utString(utInvalidContent)},
-			want: []utWantError{
+			values: map[string]tftypes.Value{"content": tfString(invalidContent)},
+			want: []wantError{
 				{"Invalid score file", path.Root("content"), []string{"the score file: containers.main.variables.A (line 8): ", "no known resource 'missing'"}},
 				{"Invalid score file", path.Root("content"), []string{"the score file: containers.main.variables.B (line 9): ", "invalid ref 'metadata.nope'"}},
 				{"Invalid score file", path.Root("content"), []string{"the score file: containers.main.variables.C (line 10): ", "expected string"}},
@@ -316,99 +269,99 @@ func TestWorkloadValidateConfig(t *testing.T) {
 		},
 		{
 			name:   "image dot without image",
-			values: map[string]tftypes.Value{"content": utString(utValidContent)},
-			want: []utWantError{
+			values: map[string]tftypes.Value{"content": tfString(validContent)},
+			want: []wantError{
 				{"Invalid score file", path.Root("content"), []string{`containers.main.image (line 6): the image is "."`}},
 			},
 		},
 		{
 			name:   "unknown content",
-			values: map[string]tftypes.Value{"content": utUnknownString},
+			values: map[string]tftypes.Value{"content": unknownTFString},
 		},
 		{
 			name:   "unknown image with valid content",
-			values: map[string]tftypes.Value{"content": utString(utValidContent), "image": utUnknownString},
+			values: map[string]tftypes.Value{"content": tfString(validContent), "image": unknownTFString},
 		},
 		{
 			// Not all inputs are known: the image may fix nothing here, but nothing is reported
 			// until everything is known (Read reports it).
 			name:   "unknown image with invalid content",
-			values: map[string]tftypes.Value{"content": utString(utInvalidContent), "image": utUnknownString},
+			values: map[string]tftypes.Value{"content": tfString(invalidContent), "image": unknownTFString},
 		},
 		{
 			name:   "unknown file",
-			values: map[string]tftypes.Value{"file": utUnknownString},
+			values: map[string]tftypes.Value{"file": unknownTFString},
 		},
 		{
 			name:   "unknown overrides_yaml",
-			values: map[string]tftypes.Value{"content": utString(utInvalidContent), "overrides_yaml": utUnknownString},
+			values: map[string]tftypes.Value{"content": tfString(invalidContent), "overrides_yaml": unknownTFString},
 		},
 		{
 			name: "unknown overrides map",
 			values: map[string]tftypes.Value{
-				"content":   utString(utValidContent),
-				"overrides": tftypes.NewValue(utStringMap, tftypes.UnknownValue),
+				"content":   tfString(validContent),
+				"overrides": tftypes.NewValue(tfStringMapType, tftypes.UnknownValue),
 			},
 		},
 		{
 			// A known map holding an unknown value: validation waits for it too.
 			name: "unknown value inside overrides",
 			values: map[string]tftypes.Value{
-				"content":   utString(utValidContent),
-				"overrides": utMap(map[string]tftypes.Value{"containers.main.image": utUnknownString}),
+				"content":   tfString(validContent),
+				"overrides": tfStringMap(map[string]tftypes.Value{"containers.main.image": unknownTFString}),
 			},
 		},
 		{
 			name: "bad override: error on the overrides key",
 			values: map[string]tftypes.Value{
-				"content":   utString(utValidContent),
-				"image":     utString("app:1"),
-				"overrides": utMap(map[string]tftypes.Value{"containers..image": utString("x")}),
+				"content":   tfString(validContent),
+				"image":     tfString("app:1"),
+				"overrides": tfStringMap(map[string]tftypes.Value{"containers..image": tfString("x")}),
 			},
-			want: []utWantError{
+			want: []wantError{
 				{"Invalid override", path.Root("overrides").AtMapKey("containers..image"), []string{"non-empty elements"}},
 			},
 		},
 		{
 			name: "bad overrides_yaml",
 			values: map[string]tftypes.Value{
-				"content":        utString(utValidContent),
-				"image":          utString("app:1"),
-				"overrides_yaml": utString("[1, 2]"),
+				"content":        tfString(validContent),
+				"image":          tfString("app:1"),
+				"overrides_yaml": tfString("[1, 2]"),
 			},
-			want: []utWantError{
+			want: []wantError{
 				{"Invalid overrides document", path.Root("overrides_yaml"), []string{"must be a mapping"}},
 			},
 		},
 		{
 			name: "file with image",
 			values: map[string]tftypes.Value{
-				"file":  utString(file),
-				"image": utString(accSidecarImage),
+				"file":  tfString(file),
+				"image": tfString(sidecarImage),
 			},
 		},
 		{
 			name:   "file without image: error on the file attribute, naming the file",
-			values: map[string]tftypes.Value{"file": utString(file)},
-			want: []utWantError{
+			values: map[string]tftypes.Value{"file": tfString(file)},
+			want: []wantError{
 				{"Invalid score file", path.Root("file"), []string{file + ": containers.sidecar.image (line 68): "}},
 			},
 		},
 		{
 			// The file may be created by another resource during apply: Read reports it.
 			name:   "missing file",
-			values: map[string]tftypes.Value{"file": utString(accTestdata(t, "nope.yaml"))},
+			values: map[string]tftypes.Value{"file": tfString(filepath.Join(testdataPath(t), "nope.yaml"))},
 		},
 		{
 			// ValidateConfig does not know the provider configuration: external sources are only
 			// refused by Read.
 			name:   "external source",
-			values: map[string]tftypes.Value{"file": utString(accTestdata(t, "external", "app", "score.yaml"))},
+			values: map[string]tftypes.Value{"file": tfString(testdataPath(t, "external", "app", "score.yaml"))},
 		},
 		{
 			// Reported by the ExactlyOneOf config validator, not twice.
 			name:   "file and content",
-			values: map[string]tftypes.Value{"file": utString(file), "content": utString(utInvalidContent)},
+			values: map[string]tftypes.Value{"file": tfString(file), "content": tfString(invalidContent)},
 		},
 		{
 			name: "neither file nor content",
@@ -416,7 +369,7 @@ func TestWorkloadValidateConfig(t *testing.T) {
 		{
 			// Upgrades of legacy forms are warnings at read time; validate reports errors only.
 			name: "legacy arrays",
-			values: map[string]tftypes.Value{"content": utString(`apiVersion: score.dev/v1b1
+			values: map[string]tftypes.Value{"content": tfString(`apiVersion: score.dev/v1b1
 metadata:
   name: legacy
 containers:
@@ -430,9 +383,9 @@ containers:
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			diags := utValidateWorkload(t, tc.values)
+			diags := validateWorkload(t, tc.values)
 			if len(diags) != len(tc.want) {
-				t.Fatalf("got %d diagnostics, want %d:%s", len(diags), len(tc.want), utDescribeDiags(diags))
+				t.Fatalf("got %d diagnostics, want %d:%s", len(diags), len(tc.want), describeDiags(diags))
 			}
 			for i, want := range tc.want {
 				d := diags[i]
@@ -441,7 +394,7 @@ containers:
 				}
 				withPath, ok := d.(diag.DiagnosticWithPath)
 				if !ok || !withPath.Path().Equal(want.path) {
-					t.Errorf("diagnostic %d: not on %s:%s", i, want.path, utDescribeDiags(diag.Diagnostics{d}))
+					t.Errorf("diagnostic %d: not on %s:%s", i, want.path, describeDiags(diag.Diagnostics{d}))
 				}
 				for _, fragment := range want.detail {
 					if !strings.Contains(d.Detail(), fragment) {
@@ -459,39 +412,31 @@ func TestWorkloadConfigValidators(t *testing.T) {
 		values  map[string]tftypes.Value
 		summary string
 	}{
-		{"file only", map[string]tftypes.Value{"file": utString("score.yaml")}, ""},
-		{"content only", map[string]tftypes.Value{"content": utString(utValidContent)}, ""},
-		{"unknown content", map[string]tftypes.Value{"content": utUnknownString}, ""},
-		{"both", map[string]tftypes.Value{"file": utString("score.yaml"), "content": utString(utValidContent)}, "Invalid Attribute Combination"},
+		{"file only", map[string]tftypes.Value{"file": tfString("score.yaml")}, ""},
+		{"content only", map[string]tftypes.Value{"content": tfString(validContent)}, ""},
+		{"unknown content", map[string]tftypes.Value{"content": unknownTFString}, ""},
+		{"both", map[string]tftypes.Value{"file": tfString("score.yaml"), "content": tfString(validContent)}, "Invalid Attribute Combination"},
 		{"neither", nil, "Missing Attribute Configuration"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			diags := utConfigValidate(t, tc.values)
+			diags := runConfigValidators(t, tc.values)
 			if tc.summary == "" {
 				if len(diags) != 0 {
-					t.Fatalf("want no diagnostics:%s", utDescribeDiags(diags))
+					t.Fatalf("want no diagnostics:%s", describeDiags(diags))
 				}
 				return
 			}
 			if len(diags) != 1 || diags[0].Severity() != diag.SeverityError || diags[0].Summary() != tc.summary {
-				t.Fatalf("want one error %q:%s", tc.summary, utDescribeDiags(diags))
+				t.Fatalf("want one error %q:%s", tc.summary, describeDiags(diags))
 			}
 		})
 	}
 }
 
-// utValidatePanic runs ValidateConfig and turns a panic into an error (a panic in the provider
-// crashes the plugin, and with it terraform's run).
-func utValidatePanic(t *testing.T, values map[string]tftypes.Value) (diags diag.Diagnostics, panicked any) {
-	t.Helper()
-	defer func() { panicked = recover() }()
-	return utValidateWorkload(t, values), nil
-}
-
-// utConfigured returns the data source configured by the provider, as terraform would: the
+// configuredDataSource returns the data source configured by the provider, as terraform would: the
 // provider's Configure with the given provider arguments (others null).
-func utConfigured(t *testing.T, providerValues map[string]tftypes.Value) datasource.DataSource {
+func configuredDataSource(t *testing.T, providerValues map[string]tftypes.Value) datasource.DataSource {
 	t.Helper()
 	ctx := context.Background()
 	p := New("test")()
@@ -509,7 +454,7 @@ func utConfigured(t *testing.T, providerValues map[string]tftypes.Value) datasou
 	var cresp provider.ConfigureResponse
 	p.Configure(ctx, provider.ConfigureRequest{Config: tfsdk.Config{Schema: sresp.Schema, Raw: tftypes.NewValue(typ, attrs)}}, &cresp)
 	if cresp.Diagnostics.HasError() {
-		t.Fatalf("Configure:%s", utDescribeDiags(cresp.Diagnostics))
+		t.Fatalf("Configure:%s", describeDiags(cresp.Diagnostics))
 	}
 	ds := NewWorkloadDataSource()
 	ds.(datasource.DataSourceWithConfigure).Configure(ctx,
@@ -517,37 +462,37 @@ func utConfigured(t *testing.T, providerValues map[string]tftypes.Value) datasou
 	return ds
 }
 
-// utRead runs the data source's Read, as at plan or apply when the configuration is known.
-func utRead(t *testing.T, ds datasource.DataSource, values map[string]tftypes.Value) (resp datasource.ReadResponse, panicked any) {
+// readDataSource runs the data source's Read, as at plan or apply when the configuration is known.
+func readDataSource(t *testing.T, ds datasource.DataSource, values map[string]tftypes.Value) (resp datasource.ReadResponse, panicked any) {
 	t.Helper()
-	schemaResp, typ := utWorkloadSchema(t)
+	schemaResp, typ := workloadSchema(t)
 	resp.State = tfsdk.State{Schema: schemaResp.Schema, Raw: tftypes.NewValue(typ, nil)}
 	defer func() { panicked = recover() }()
-	ds.Read(context.Background(), datasource.ReadRequest{Config: utWorkloadConfig(t, values)}, &resp)
+	ds.Read(context.Background(), datasource.ReadRequest{Config: workloadConfig(t, values)}, &resp)
 	return resp, nil
 }
 
 func TestWorkloadReadSetsState(t *testing.T) {
-	ds := utConfigured(t, nil)
-	resp, panicked := utRead(t, ds, map[string]tftypes.Value{
-		"file":  utString(accTestdata(t, "workload", "score.yaml")),
-		"image": utString(accSidecarImage),
+	ds := configuredDataSource(t, nil)
+	resp, panicked := readDataSource(t, ds, map[string]tftypes.Value{
+		"file":  tfString(testdataPath(t, "workload", "score.yaml")),
+		"image": tfString(sidecarImage),
 	})
 	if panicked != nil {
 		t.Fatalf("Read panicked: %v", panicked)
 	}
 	if len(resp.Diagnostics) != 0 {
-		t.Fatalf("Read:%s", utDescribeDiags(resp.Diagnostics))
+		t.Fatalf("Read:%s", describeDiags(resp.Diagnostics))
 	}
 	var image string
 	if d := resp.State.GetAttribute(context.Background(),
-		path.Root("containers").AtMapKey("sidecar").AtName("image"), &image); d.HasError() || image != accSidecarImage {
-		t.Fatalf("containers.sidecar.image = %q:%s", image, utDescribeDiags(d))
+		path.Root("containers").AtMapKey("sidecar").AtName("image"), &image); d.HasError() || image != sidecarImage {
+		t.Fatalf("containers.sidecar.image = %q:%s", image, describeDiags(d))
 	}
 	var uid string
 	if d := resp.State.GetAttribute(context.Background(),
 		path.Root("resources").AtMapKey("cache").AtName("uid"), &uid); d.HasError() || uid != "redis.default#shared-cache" {
-		t.Fatalf("resources.cache.uid = %q:%s", uid, utDescribeDiags(d))
+		t.Fatalf("resources.cache.uid = %q:%s", uid, describeDiags(d))
 	}
 }
 
@@ -570,18 +515,18 @@ containers:
 	} {
 		t.Run(key, func(t *testing.T) {
 			values := map[string]tftypes.Value{
-				"content":   utString(content),
-				"overrides": utMap(map[string]tftypes.Value{key: utString("v")}),
+				"content":   tfString(content),
+				"overrides": tfStringMap(map[string]tftypes.Value{key: tfString("v")}),
 			}
-			diags, panicked := utValidatePanic(t, values)
+			diags, panicked := validateRecovering(t, values)
 			if panicked != nil {
 				t.Fatalf("ValidateConfig panicked (the provider would crash): %v", panicked)
 			}
 			want := path.Root("overrides").AtMapKey(key)
 			if len(diags) != 1 || diags[0].Summary() != "Invalid override" || !diags[0].(diag.DiagnosticWithPath).Path().Equal(want) {
-				t.Fatalf("want one Invalid override error on %s:%s", want, utDescribeDiags(diags))
+				t.Fatalf("want one Invalid override error on %s:%s", want, describeDiags(diags))
 			}
-			resp, panicked := utRead(t, utConfigured(t, nil), values)
+			resp, panicked := readDataSource(t, configuredDataSource(t, nil), values)
 			if panicked != nil {
 				t.Fatalf("Read panicked (the provider would crash): %v", panicked)
 			}
@@ -599,24 +544,24 @@ containers:
 func TestWorkloadNullOverrideValue(t *testing.T) {
 	key := "containers.main.variables.A"
 	values := map[string]tftypes.Value{
-		"content":   utString(utValidContent),
-		"image":     utString("app:1"),
-		"overrides": utMap(map[string]tftypes.Value{key: tftypes.NewValue(tftypes.String, nil)}),
+		"content":   tfString(validContent),
+		"image":     tfString("app:1"),
+		"overrides": tfStringMap(map[string]tftypes.Value{key: tftypes.NewValue(tftypes.String, nil)}),
 	}
 	checkDiags := func(what string, diags diag.Diagnostics) {
 		for _, d := range diags {
 			if d.Summary() == "Value Conversion Error" {
-				t.Errorf("%s: internal conversion error reaches the user:%s", what, utDescribeDiags(diag.Diagnostics{d}))
+				t.Errorf("%s: internal conversion error reaches the user:%s", what, describeDiags(diag.Diagnostics{d}))
 				continue
 			}
 			withPath, ok := d.(diag.DiagnosticWithPath)
 			if !ok || !withPath.Path().Equal(path.Root("overrides").AtMapKey(key)) {
-				t.Errorf("%s: diagnostic not on overrides[%q]:%s", what, key, utDescribeDiags(diag.Diagnostics{d}))
+				t.Errorf("%s: diagnostic not on overrides[%q]:%s", what, key, describeDiags(diag.Diagnostics{d}))
 			}
 		}
 	}
-	checkDiags("ValidateConfig", utValidateWorkload(t, values))
-	resp, panicked := utRead(t, utConfigured(t, nil), values)
+	checkDiags("ValidateConfig", validateWorkload(t, values))
+	resp, panicked := readDataSource(t, configuredDataSource(t, nil), values)
 	if panicked != nil {
 		t.Fatalf("Read panicked: %v", panicked)
 	}
@@ -628,25 +573,25 @@ func TestWorkloadNullOverrideValue(t *testing.T) {
 // forbids that by default): reading it at validate time would reveal its content through
 // diagnostics, here a placeholder-looking line of testdata/external/leak.conf.
 func TestWorkloadValidateDoesNotReadExternalSources(t *testing.T) {
-	diags := utValidateWorkload(t, map[string]tftypes.Value{
-		"file": utString(accTestdata(t, "external", "app", "leak.yaml")),
+	diags := validateWorkload(t, map[string]tftypes.Value{
+		"file": tfString(testdataPath(t, "external", "app", "leak.yaml")),
 	})
 	for _, d := range diags {
 		if strings.Contains(d.Detail(), "leaked.secret") {
 			t.Errorf("validate read a file outside the score file's directory and shows its content:%s",
-				utDescribeDiags(diag.Diagnostics{d}))
+				describeDiags(diag.Diagnostics{d}))
 		}
 	}
 	// Read, with the default provider configuration, refuses the source without reading it.
-	resp, _ := utRead(t, utConfigured(t, nil), map[string]tftypes.Value{
-		"file": utString(accTestdata(t, "external", "app", "leak.yaml")),
+	resp, _ := readDataSource(t, configuredDataSource(t, nil), map[string]tftypes.Value{
+		"file": tfString(testdataPath(t, "external", "app", "leak.yaml")),
 	})
 	if !resp.Diagnostics.HasError() {
 		t.Fatal("Read accepted an external source")
 	}
 	for _, d := range resp.Diagnostics {
 		if strings.Contains(d.Detail(), "leaked.secret") {
-			t.Errorf("Read shows the content of an external file:%s", utDescribeDiags(diag.Diagnostics{d}))
+			t.Errorf("Read shows the content of an external file:%s", describeDiags(diag.Diagnostics{d}))
 		}
 	}
 }

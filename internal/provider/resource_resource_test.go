@@ -1,10 +1,7 @@
 package provider
 
 import (
-	"context"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -15,14 +12,12 @@ import (
 	"strings"
 	"testing"
 
-	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
 )
@@ -32,46 +27,11 @@ import (
 // in-process by testProviderFactories. plugin-testing also checks after every applying step that
 // a second plan is empty, which is how "generated values never change" is tested throughout.
 
-const (
-	resAddr = "score_resource.db"
-	resUID  = "postgres.default#web.db"
-)
+// resourceUID is the uid of resourceAddr.
+const resourceUID = "postgres.default#web.db"
 
-// resTargets are the provider targets every behaviour is checked for.
-var resTargets = []string{"kubernetes", "compose"}
-
-// resEachTarget runs f as a parallel subtest per target.
-func resEachTarget(t *testing.T, f func(t *testing.T, target string)) {
-	t.Helper()
-	for _, target := range resTargets {
-		t.Run(target, func(t *testing.T) {
-			t.Parallel()
-			f(t, target)
-		})
-	}
-}
-
-func resRun(t *testing.T, steps ...resource.TestStep) {
-	t.Helper()
-	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testProviderFactories, Steps: steps})
-}
-
-// resProvider is a provider block; target "" leaves target unset.
-func resProvider(target string, lines ...string) string {
-	var b strings.Builder
-	b.WriteString("provider \"score\" {\n")
-	if target != "" {
-		fmt.Fprintf(&b, "  target = %q\n", target)
-	}
-	for _, l := range lines {
-		b.WriteString("  " + l + "\n")
-	}
-	b.WriteString("}\n")
-	return b.String()
-}
-
-// resPostgres is the postgres resource `db` of workload `web`, with extra attribute lines.
-func resPostgres(lines ...string) string {
+// postgresBlock is the postgres resource `db` of workload `web`, with extra attribute lines.
+func postgresBlock(lines ...string) string {
 	return "resource \"score_resource\" \"db\" {\n" +
 		"  type            = \"postgres\"\n" +
 		"  name            = \"db\"\n" +
@@ -79,129 +39,20 @@ func resPostgres(lines ...string) string {
 		"  " + strings.Join(lines, "\n  ") + "\n}\n"
 }
 
-// resBlock is a score_resource block with the given attribute lines.
-func resBlock(name string, lines ...string) string {
+// resourceBlock is a score_resource block with the given attribute lines.
+func resourceBlock(name string, lines ...string) string {
 	return "resource \"score_resource\" \"" + name + "\" {\n  " + strings.Join(lines, "\n  ") + "\n}\n"
 }
 
-// resTestdata is the absolute path of testdata/resource/<name>, as HCL: terraform runs in a
-// temporary directory, the provider in this package's directory.
-func resTestdata(t *testing.T, name string) string {
-	t.Helper()
-	p, err := filepath.Abs(filepath.Join("testdata", "resource", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(p); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
-// resHCLString quotes s for HCL (template sequences escaped).
-func resHCLString(s string) string {
-	q := fmt.Sprintf("%q", s)
-	q = strings.ReplaceAll(q, "${", "$${")
-	return strings.ReplaceAll(q, "%{", "%%{")
-}
-
-// resFileList is `provisioners = [file(...), ...]` for files under testdata/resource, or for
-// absolute paths.
-func resFileList(t *testing.T, names ...string) string {
-	t.Helper()
-	parts := make([]string, len(names))
-	for i, n := range names {
-		if !filepath.IsAbs(n) {
-			n = resTestdata(t, n)
-		}
-		parts[i] = "file(" + resHCLString(n) + ")"
-	}
-	return "provisioners = [" + strings.Join(parts, ", ") + "]"
-}
-
-// resErrorRE matches the fragments in order, each literally; spaces inside a fragment match any
-// white space (terraform wraps diagnostics at 78 columns).
-func resErrorRE(fragments ...string) *regexp.Regexp {
-	parts := make([]string, len(fragments))
-	for i, f := range fragments {
-		words := strings.Fields(f)
-		for j, w := range words {
-			words[j] = regexp.QuoteMeta(w)
-		}
-		parts[i] = strings.Join(words, `\s+`)
-	}
-	return regexp.MustCompile(`(?s)` + strings.Join(parts, `.*`))
-}
-
-func resPath(name string, keys ...string) tfjsonpath.Path {
-	p := tfjsonpath.New(name)
-	for _, k := range keys {
-		p = p.AtMapKey(k)
-	}
-	return p
-}
-
-func resExpect(path tfjsonpath.Path, check knownvalue.Check) statecheck.StateCheck {
-	return statecheck.ExpectKnownValue(resAddr, path, check)
-}
-
-func resStr(s string) knownvalue.Check { return knownvalue.StringExact(s) }
-
-func resRE(re string) knownvalue.Check { return knownvalue.StringRegexp(regexp.MustCompile(re)) }
-
-// resK8sName is the name the built-in kubernetes postgres gives its objects: pg-<id as a DNS
+// k8sPostgresName is the name the built-in kubernetes postgres gives its objects: pg-<id as a DNS
 // label>-<6 hex of sha256(uid)>.
-func resK8sName(base, uid string) string {
-	sum := sha256.Sum256([]byte(uid))
-	return "pg-" + base + "-" + hex.EncodeToString(sum[:])[:6]
+func k8sPostgresName(base, uid string) string {
+	return "pg-" + base + "-" + nameHash(uid)
 }
 
-// --- custom checks on the state and on the plan JSON ---
-
-// resStateFunc checks the attributes of one resource in the state JSON.
-type resStateFunc struct {
-	addr string
-	f    func(attrs map[string]any) error
-}
-
-func (c resStateFunc) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-	if req.State == nil || req.State.Values == nil || req.State.Values.RootModule == nil {
-		resp.Error = fmt.Errorf("no state")
-		return
-	}
-	for _, r := range req.State.Values.RootModule.Resources {
-		if r.Address == c.addr {
-			resp.Error = c.f(r.AttributeValues)
-			return
-		}
-	}
-	resp.Error = fmt.Errorf("%s is not in the state", c.addr)
-}
-
-func resCheckState(f func(attrs map[string]any) error) statecheck.StateCheck {
-	return resStateFunc{addr: resAddr, f: f}
-}
-
-// resAttr walks attrs by keys and returns the string found there.
-func resAttr(attrs map[string]any, keys ...string) (string, error) {
-	var v any = attrs
-	for _, k := range keys {
-		m, ok := v.(map[string]any)
-		if !ok {
-			return "", fmt.Errorf("%s: not an object at %q", strings.Join(keys, "."), k)
-		}
-		v = m[k]
-	}
-	s, ok := v.(string)
-	if !ok {
-		return "", fmt.Errorf("%s: expected a string, got %T (%v)", strings.Join(keys, "."), v, v)
-	}
-	return s, nil
-}
-
-// resStoredState decodes the `state` attribute (JSON of guid, state, shared).
-func resStoredState(attrs map[string]any) (map[string]any, error) {
-	s, err := resAttr(attrs, "state")
+// storedState decodes the `state` attribute (JSON of guid, state, shared).
+func storedState(attrs map[string]any) (map[string]any, error) {
+	s, err := stringAttr(attrs, "state")
 	if err != nil {
 		return nil, err
 	}
@@ -212,241 +63,27 @@ func resStoredState(attrs map[string]any) (map[string]any, error) {
 	return out, nil
 }
 
-// resPlanFunc is a plan check written as a function of the whole plan JSON.
-type resPlanFunc func(plan *tfjson.Plan) error
-
-func (f resPlanFunc) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
-	if req.Plan == nil {
-		resp.Error = fmt.Errorf("no plan")
-		return
-	}
-	resp.Error = f(req.Plan)
-}
-
-func resChange(plan *tfjson.Plan, addr string) (*tfjson.ResourceChange, error) {
-	for _, rc := range plan.ResourceChanges {
-		if rc.Address == addr && rc.Change != nil {
-			return rc, nil
-		}
-	}
-	return nil, fmt.Errorf("%s is not in the plan", addr)
-}
-
-func resTopLevel(v any, attr string) any {
-	if m, ok := v.(map[string]any); ok {
-		return m[attr]
-	}
-	return nil
-}
-
-// resExpectMapKeys checks that the map attribute's keys are known at plan and are exactly keys
-// (its values may be unknown).
-func resExpectMapKeys(attr string, keys ...string) plancheck.PlanCheck {
-	return resPlanFunc(func(plan *tfjson.Plan) error {
-		rc, err := resChange(plan, resAddr)
-		if err != nil {
-			return err
-		}
-		unknown := resTopLevel(rc.Change.AfterUnknown, attr)
-		if b, ok := unknown.(bool); ok && b {
-			return fmt.Errorf("%s: the whole map is unknown at plan, want its keys known", attr)
-		}
-		got := map[string]bool{}
-		if m, ok := resTopLevel(rc.Change.After, attr).(map[string]any); ok {
-			for k := range m {
-				got[k] = true
-			}
-		}
-		if m, ok := unknown.(map[string]any); ok {
-			for k := range m {
-				got[k] = true
-			}
-		}
-		var gotKeys []string
-		for k := range got {
-			gotKeys = append(gotKeys, k)
-		}
-		sort.Strings(gotKeys)
-		want := append([]string(nil), keys...)
-		sort.Strings(want)
-		if strings.Join(gotKeys, "\n") != strings.Join(want, "\n") {
-			return fmt.Errorf("%s: planned keys %q, want %q", attr, gotKeys, want)
-		}
-		return nil
-	})
-}
-
-// resExpectFullyKnown checks that nothing inside the attribute is unknown at plan.
-func resExpectFullyKnown(attrs ...string) plancheck.PlanCheck {
-	return resPlanFunc(func(plan *tfjson.Plan) error {
-		rc, err := resChange(plan, resAddr)
-		if err != nil {
-			return err
-		}
-		for _, attr := range attrs {
-			if resAnyTrue(resTopLevel(rc.Change.AfterUnknown, attr)) {
-				return fmt.Errorf("%s: partly unknown at plan: %v", attr, resTopLevel(rc.Change.AfterUnknown, attr))
-			}
-			if resTopLevel(rc.Change.After, attr) == nil {
-				return fmt.Errorf("%s: null at plan", attr)
-			}
-		}
-		return nil
-	})
-}
-
-func resAnyTrue(v any) bool {
-	switch t := v.(type) {
-	case bool:
-		return t
-	case map[string]any:
-		for _, e := range t {
-			if resAnyTrue(e) {
-				return true
-			}
-		}
-	case []any:
-		for _, e := range t {
-			if resAnyTrue(e) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// resLeaks lists the paths of v, outside what sens marks sensitive, whose strings contain one
-// of secrets.
-func resLeaks(v, sens any, secrets []string, path string) []string {
-	if b, ok := sens.(bool); ok && b {
-		return nil
-	}
-	var out []string
-	switch t := v.(type) {
-	case string:
-		for _, s := range secrets {
-			if s != "" && strings.Contains(t, s) {
-				out = append(out, path)
-			}
-		}
-	case map[string]any:
-		sm, _ := sens.(map[string]any)
-		for k, e := range t {
-			out = append(out, resLeaks(e, sm[k], secrets, path+"."+k)...)
-		}
-	case []any:
-		sl, _ := sens.([]any)
-		for i, e := range t {
-			var s any
-			if i < len(sl) {
-				s = sl[i]
-			}
-			out = append(out, resLeaks(e, s, secrets, fmt.Sprintf("%s[%d]", path, i))...)
-		}
-	}
-	return out
-}
-
-// resExpectSecretsOnlySensitive checks a plan in which the password is known: the sensitive
-// attributes are marked sensitive, the others are not, and neither the password nor the url
-// appears anywhere in the plan JSON outside what is marked sensitive (before, after, planned
-// values and prior state).
-func resExpectSecretsOnlySensitive(sensitive, plain []string) plancheck.PlanCheck {
-	return resPlanFunc(func(plan *tfjson.Plan) error {
-		rc, err := resChange(plan, resAddr)
-		if err != nil {
-			return err
-		}
-		after, _ := rc.Change.After.(map[string]any)
-		password, err := resAttr(after, "secrets", "password")
-		if err != nil || len(password) < 16 {
-			return fmt.Errorf("the planned password must be known in this plan: %q, %v", password, err)
-		}
-		url, err := resAttr(after, "secrets", "url")
-		if err != nil {
-			return err
-		}
-		// The Secret object holds the password base64-encoded: that must not leak either.
-		secrets := []string{password, url, base64.StdEncoding.EncodeToString([]byte(password))}
-		var problems []string
-		for _, a := range sensitive {
-			if b, _ := resTopLevel(rc.Change.AfterSensitive, a).(bool); !b {
-				problems = append(problems, fmt.Sprintf("after_sensitive does not mark %s: %v", a, resTopLevel(rc.Change.AfterSensitive, a)))
-			}
-			if b, _ := resTopLevel(rc.Change.BeforeSensitive, a).(bool); !b {
-				problems = append(problems, fmt.Sprintf("before_sensitive does not mark %s", a))
-			}
-		}
-		for _, a := range plain {
-			if resAnyTrue(resTopLevel(rc.Change.AfterSensitive, a)) {
-				problems = append(problems, fmt.Sprintf("%s is marked sensitive; want a plain attribute", a))
-			}
-			if resTopLevel(rc.Change.After, a) == nil {
-				problems = append(problems, fmt.Sprintf("%s is null; the test means to scan it", a))
-			}
-		}
-		for _, p := range resLeaks(rc.Change.After, rc.Change.AfterSensitive, secrets, "after") {
-			problems = append(problems, "secret value in the plan at "+p)
-		}
-		for _, p := range resLeaks(rc.Change.Before, rc.Change.BeforeSensitive, secrets, "before") {
-			problems = append(problems, "secret value in the plan at "+p)
-		}
-		for name, mod := range map[string]*tfjson.StateModule{"planned_values": plannedRoot(plan), "prior_state": priorRoot(plan)} {
-			if mod == nil {
-				continue
-			}
-			for _, r := range mod.Resources {
-				var sens any
-				if err := json.Unmarshal(r.SensitiveValues, &sens); err != nil {
-					return fmt.Errorf("%s %s: sensitive_values: %v", name, r.Address, err)
-				}
-				for _, p := range resLeaks(map[string]any(r.AttributeValues), sens, secrets, name+"."+r.Address) {
-					problems = append(problems, "secret value in the plan at "+p)
-				}
-			}
-		}
-		if len(problems) > 0 {
-			return fmt.Errorf("%s", strings.Join(problems, "\n"))
-		}
-		return nil
-	})
-}
-
-func plannedRoot(plan *tfjson.Plan) *tfjson.StateModule {
-	if plan.PlannedValues == nil {
-		return nil
-	}
-	return plan.PlannedValues.RootModule
-}
-
-func priorRoot(plan *tfjson.Plan) *tfjson.StateModule {
-	if plan.PriorState == nil || plan.PriorState.Values == nil {
-		return nil
-	}
-	return plan.PriorState.Values.RootModule
-}
-
 // --- 1. the built-in postgres, every attribute ---
 
-// resPostgresChecks are the state checks for the built-in postgres `db` of workload `web`.
-func resPostgresChecks(target, namespace string) []statecheck.StateCheck {
+// postgresChecks are the state checks for the built-in postgres `db` of workload `web`.
+func postgresChecks(target, namespace string) []statecheck.StateCheck {
 	checks := []statecheck.StateCheck{
-		resExpect(resPath("uid"), resStr(resUID)),
-		resExpect(resPath("type"), resStr("postgres")),
-		resExpect(resPath("class"), resStr("default")),
-		resExpect(resPath("id"), knownvalue.Null()),
-		resExpect(resPath("name"), resStr("db")),
-		resExpect(resPath("source_workload"), resStr("web")),
-		resExpect(resPath("params"), knownvalue.Null()),
-		resExpect(resPath("annotations"), knownvalue.Null()),
-		resExpect(resPath("workload_services"), knownvalue.Null()),
-		resExpect(resPath("provisioner_uri"), resStr("template://score-tf/postgres")),
-		statecheck.ExpectSensitiveValue(resAddr, resPath("secrets")),
-		statecheck.ExpectSensitiveValue(resAddr, resPath("state")),
+		expectResourceValue(attrPath("uid"), exactString(resourceUID)),
+		expectResourceValue(attrPath("type"), exactString("postgres")),
+		expectResourceValue(attrPath("class"), exactString("default")),
+		expectResourceValue(attrPath("id"), knownvalue.Null()),
+		expectResourceValue(attrPath("name"), exactString("db")),
+		expectResourceValue(attrPath("source_workload"), exactString("web")),
+		expectResourceValue(attrPath("params"), knownvalue.Null()),
+		expectResourceValue(attrPath("annotations"), knownvalue.Null()),
+		expectResourceValue(attrPath("workload_services"), knownvalue.Null()),
+		expectResourceValue(attrPath("provisioner_uri"), exactString("template://score-tf/postgres")),
+		statecheck.ExpectSensitiveValue(resourceAddr, attrPath("secrets")),
+		statecheck.ExpectSensitiveValue(resourceAddr, attrPath("state")),
 	}
 	switch target {
 	case "kubernetes":
-		name := resK8sName("web-db", resUID)
+		name := k8sPostgresName("web-db", resourceUID)
 		ns := "_"
 		if namespace != "" {
 			ns = namespace
@@ -456,28 +93,28 @@ func resPostgresChecks(target, namespace string) []statecheck.StateCheck {
 			nsLine = `  namespace: ` + regexp.QuoteMeta(namespace) + `\n`
 		}
 		checks = append(checks,
-			resExpect(resPath("outputs"), knownvalue.MapExact(map[string]knownvalue.Check{
-				"host": resStr(name), "port": resStr("5432"),
-				"name": resStr("web_db"), "database": resStr("web_db"), "username": resStr("web_db"),
+			expectResourceValue(attrPath("outputs"), knownvalue.MapExact(map[string]knownvalue.Check{
+				"host": exactString(name), "port": exactString("5432"),
+				"name": exactString("web_db"), "database": exactString("web_db"), "username": exactString("web_db"),
 			})),
-			resExpect(resPath("secrets"), knownvalue.MapExact(map[string]knownvalue.Check{
-				"password": resRE(`^[A-Za-z0-9]{24}$`),
-				"url":      resRE(`^postgresql://web_db:[A-Za-z0-9]{24}@` + name + `:5432/web_db$`),
+			expectResourceValue(attrPath("secrets"), knownvalue.MapExact(map[string]knownvalue.Check{
+				"password": matchingString(`^[A-Za-z0-9]{24}$`),
+				"url":      matchingString(`^postgresql://web_db:[A-Za-z0-9]{24}@` + name + `:5432/web_db$`),
 			})),
-			resExpect(resPath("manifests"), knownvalue.MapExact(map[string]knownvalue.Check{
-				"apps/v1/StatefulSet/" + ns + "/" + name: resRE(`(?s)^apiVersion: apps/v1\nkind: StatefulSet\n.*name: ` + name + `\n.*` + nsLine + `.*secretKeyRef:\n\s+key: password\n\s+name: ` + name + `\n`),
-				"core/v1/Service/" + ns + "/" + name:     resRE(`(?s)^apiVersion: v1\nkind: Service\n.*name: ` + name + `\n.*` + nsLine + `.*port: 5432\n`),
+			expectResourceValue(attrPath("manifests"), knownvalue.MapExact(map[string]knownvalue.Check{
+				"apps/v1/StatefulSet/" + ns + "/" + name: matchingString(`(?s)^apiVersion: apps/v1\nkind: StatefulSet\n.*name: ` + name + `\n.*` + nsLine + `.*secretKeyRef:\n\s+key: password\n\s+name: ` + name + `\n`),
+				"core/v1/Service/" + ns + "/" + name:     matchingString(`(?s)^apiVersion: v1\nkind: Service\n.*name: ` + name + `\n.*` + nsLine + `.*port: 5432\n`),
 			})),
-			resExpect(resPath("secret_manifests"), knownvalue.MapExact(map[string]knownvalue.Check{
-				"core/v1/Secret/" + ns + "/" + name: resRE(`(?s)^apiVersion: v1\n.*kind: Secret\n.*name: ` + name + `\n.*` + nsLine),
+			expectResourceValue(attrPath("secret_manifests"), knownvalue.MapExact(map[string]knownvalue.Check{
+				"core/v1/Secret/" + ns + "/" + name: matchingString(`(?s)^apiVersion: v1\n.*kind: Secret\n.*name: ` + name + `\n.*` + nsLine),
 			})),
-			resExpect(resPath("compose_yaml"), knownvalue.Null()),
-			resExpect(resPath("compose_env"), knownvalue.Null()),
-			resExpect(resPath("files"), knownvalue.Null()),
-			resExpect(resPath("secret_files"), knownvalue.Null()),
-			statecheck.ExpectSensitiveValue(resAddr, resPath("secret_manifests")),
-			resCheckState(func(attrs map[string]any) error {
-				password, err := resAttr(attrs, "secrets", "password")
+			expectResourceValue(attrPath("compose_yaml"), knownvalue.Null()),
+			expectResourceValue(attrPath("compose_env"), knownvalue.Null()),
+			expectResourceValue(attrPath("files"), knownvalue.Null()),
+			expectResourceValue(attrPath("secret_files"), knownvalue.Null()),
+			statecheck.ExpectSensitiveValue(resourceAddr, attrPath("secret_manifests")),
+			checkAttrs(resourceAddr, func(attrs map[string]any) error {
+				password, err := stringAttr(attrs, "secrets", "password")
 				if err != nil {
 					return err
 				}
@@ -486,20 +123,20 @@ func resPostgresChecks(target, namespace string) []statecheck.StateCheck {
 						return fmt.Errorf("manifests[%q] holds the password", k)
 					}
 				}
-				secret, err := resAttr(attrs, "secret_manifests", "core/v1/Secret/"+ns+"/"+name)
+				secret, err := stringAttr(attrs, "secret_manifests", "core/v1/Secret/"+ns+"/"+name)
 				if err != nil {
 					return err
 				}
 				if !strings.Contains(secret, base64.StdEncoding.EncodeToString([]byte(password))) {
 					return fmt.Errorf("the Secret does not hold the password:\n%s", secret)
 				}
-				stored, err := resStoredState(attrs)
+				stored, err := storedState(attrs)
 				if err != nil {
 					return err
 				}
 				want := map[string]any{"service": name, "database": "web_db", "username": "web_db", "password": password}
-				if got, _ := json.Marshal(stored["state"]); string(got) != resJSON(want) {
-					return fmt.Errorf("stored state %s, want %s", got, resJSON(want))
+				if got, _ := json.Marshal(stored["state"]); string(got) != jsonText(want) {
+					return fmt.Errorf("stored state %s, want %s", got, jsonText(want))
 				}
 				if guid, _ := stored["guid"].(string); !regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`).MatchString(guid) {
 					return fmt.Errorf("stored guid %q is not a v4 uuid", guid)
@@ -509,58 +146,58 @@ func resPostgresChecks(target, namespace string) []statecheck.StateCheck {
 		)
 	case "compose":
 		checks = append(checks,
-			resExpect(resPath("outputs"), knownvalue.MapExact(map[string]knownvalue.Check{
-				"host": resStr("pg-web-db"), "port": resStr("5432"),
-				"name": resStr("web_db"), "database": resStr("web_db"), "username": resStr("web_db"),
+			expectResourceValue(attrPath("outputs"), knownvalue.MapExact(map[string]knownvalue.Check{
+				"host": exactString("pg-web-db"), "port": exactString("5432"),
+				"name": exactString("web_db"), "database": exactString("web_db"), "username": exactString("web_db"),
 			})),
-			resExpect(resPath("secrets"), knownvalue.MapExact(map[string]knownvalue.Check{
-				"password": resRE(`^[A-Za-z0-9]{32}$`),
-				"url":      resRE(`^postgresql://web_db:[A-Za-z0-9]{32}@pg-web-db:5432/web_db$`),
+			expectResourceValue(attrPath("secrets"), knownvalue.MapExact(map[string]knownvalue.Check{
+				"password": matchingString(`^[A-Za-z0-9]{32}$`),
+				"url":      matchingString(`^postgresql://web_db:[A-Za-z0-9]{32}@pg-web-db:5432/web_db$`),
 			})),
-			resExpect(resPath("compose_yaml"), resRE(`(?s)^services:\n  pg-web-db:\n.*POSTGRES_PASSWORD: \$\{POSTGRES_DEFAULT_WEB_DB_PASSWORD\}\n.*image: postgres:17-alpine\n.*volumes:\n  pg-web-db-data:\n`)),
-			resExpect(resPath("compose_env"), resRE(`^POSTGRES_DEFAULT_WEB_DB_PASSWORD='[A-Za-z0-9]{32}'\nPOSTGRES_DEFAULT_WEB_DB_URL='postgresql://web_db:[A-Za-z0-9]{32}@pg-web-db:5432/web_db'\n$`)),
-			resExpect(resPath("files"), knownvalue.MapSizeExact(0)),
-			resExpect(resPath("secret_files"), knownvalue.MapSizeExact(0)),
-			resExpect(resPath("manifests"), knownvalue.Null()),
-			resExpect(resPath("secret_manifests"), knownvalue.Null()),
-			statecheck.ExpectSensitiveValue(resAddr, resPath("compose_env")),
-			statecheck.ExpectSensitiveValue(resAddr, resPath("secret_files")),
-			resCheckState(func(attrs map[string]any) error {
-				password, err := resAttr(attrs, "secrets", "password")
+			expectResourceValue(attrPath("compose_yaml"), matchingString(`(?s)^services:\n  pg-web-db:\n.*POSTGRES_PASSWORD: \$\{POSTGRES_DEFAULT_WEB_DB_PASSWORD\}\n.*image: postgres:17-alpine\n.*volumes:\n  pg-web-db-data:\n`)),
+			expectResourceValue(attrPath("compose_env"), matchingString(`^POSTGRES_DEFAULT_WEB_DB_PASSWORD='[A-Za-z0-9]{32}'\nPOSTGRES_DEFAULT_WEB_DB_URL='postgresql://web_db:[A-Za-z0-9]{32}@pg-web-db:5432/web_db'\n$`)),
+			expectResourceValue(attrPath("files"), knownvalue.MapSizeExact(0)),
+			expectResourceValue(attrPath("secret_files"), knownvalue.MapSizeExact(0)),
+			expectResourceValue(attrPath("manifests"), knownvalue.Null()),
+			expectResourceValue(attrPath("secret_manifests"), knownvalue.Null()),
+			statecheck.ExpectSensitiveValue(resourceAddr, attrPath("compose_env")),
+			statecheck.ExpectSensitiveValue(resourceAddr, attrPath("secret_files")),
+			checkAttrs(resourceAddr, func(attrs map[string]any) error {
+				password, err := stringAttr(attrs, "secrets", "password")
 				if err != nil {
 					return err
 				}
-				yml, err := resAttr(attrs, "compose_yaml")
+				yml, err := stringAttr(attrs, "compose_yaml")
 				if err != nil {
 					return err
 				}
 				if strings.Contains(yml, password) {
 					return fmt.Errorf("compose_yaml holds the password:\n%s", yml)
 				}
-				env, err := resAttr(attrs, "compose_env")
+				env, err := stringAttr(attrs, "compose_env")
 				if err != nil {
 					return err
 				}
 				if !strings.Contains(env, "POSTGRES_DEFAULT_WEB_DB_PASSWORD='"+password+"'\n") {
 					return fmt.Errorf("compose_env does not hold the password:\n%s", env)
 				}
-				stored, err := resStoredState(attrs)
+				stored, err := storedState(attrs)
 				if err != nil {
 					return err
 				}
-				if got, _ := resAttr(stored, "state", "password"); got != password {
+				if got, _ := stringAttr(stored, "state", "password"); got != password {
 					return fmt.Errorf("stored state password %q, want the secrets password", got)
 				}
 				return nil
 			}),
 		)
 	}
-	checks = append(checks, resCheckState(func(attrs map[string]any) error {
-		password, err := resAttr(attrs, "secrets", "password")
+	checks = append(checks, checkAttrs(resourceAddr, func(attrs map[string]any) error {
+		password, err := stringAttr(attrs, "secrets", "password")
 		if err != nil {
 			return err
 		}
-		url, err := resAttr(attrs, "secrets", "url")
+		url, err := stringAttr(attrs, "secrets", "url")
 		if err != nil {
 			return err
 		}
@@ -572,7 +209,8 @@ func resPostgresChecks(target, namespace string) []statecheck.StateCheck {
 	return checks
 }
 
-func resJSON(v any) string {
+// jsonText is v encoded as JSON; it panics when v cannot be.
+func jsonText(v any) string {
 	b, err := json.Marshal(v)
 	if err != nil {
 		panic(err)
@@ -584,24 +222,24 @@ func resJSON(v any) string {
 // attribute: outputs, secrets, what the target gets, and the other target's attributes null.
 func TestAccResource_postgres(t *testing.T) {
 	t.Parallel()
-	resEachTarget(t, func(t *testing.T, target string) {
+	eachTarget(t, func(t *testing.T, target string) {
 		password := statecheck.CompareValue(compare.ValuesSame())
 		steps := []resource.TestStep{{
-			Config:            resProvider(target) + resPostgres(),
-			ConfigStateChecks: append(resPostgresChecks(target, ""), password.AddStateValue(resAddr, resPath("secrets", "password"))),
+			Config:            providerBlock(target) + postgresBlock(),
+			ConfigStateChecks: append(postgresChecks(target, ""), password.AddStateValue(resourceAddr, attrPath("secrets", "password"))),
 		}}
 		if target == "kubernetes" {
 			// The provider namespace lands in every object and in the keys; an in-place update
 			// that keeps the password.
 			steps = append(steps, resource.TestStep{
-				Config: resProvider(target, `namespace = "shop"`) + resPostgres(),
+				Config: providerBlock(target, `namespace = "shop"`) + postgresBlock(),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(resAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction(resourceAddr, plancheck.ResourceActionUpdate),
 				}},
-				ConfigStateChecks: append(resPostgresChecks(target, "shop"), password.AddStateValue(resAddr, resPath("secrets", "password"))),
+				ConfigStateChecks: append(postgresChecks(target, "shop"), password.AddStateValue(resourceAddr, attrPath("secrets", "password"))),
 			})
 		}
-		resRun(t, steps...)
+		runTest(t, steps...)
 	})
 }
 
@@ -609,71 +247,73 @@ func TestAccResource_postgres(t *testing.T) {
 
 func TestAccResource_passwordStability(t *testing.T) {
 	t.Parallel()
-	resEachTarget(t, func(t *testing.T, target string) {
+	eachTarget(t, func(t *testing.T, target string) {
 		same := statecheck.CompareValue(compare.ValuesSame())
 		differ := statecheck.CompareValue(compare.ValuesDiffer())
-		keep := func() statecheck.StateCheck { return same.AddStateValue(resAddr, resPath("secrets", "password")) }
-		change := func() statecheck.StateCheck { return differ.AddStateValue(resAddr, resPath("secrets", "password")) }
-		prov := resProvider(target)
+		keep := func() statecheck.StateCheck { return same.AddStateValue(resourceAddr, attrPath("secrets", "password")) }
+		change := func() statecheck.StateCheck {
+			return differ.AddStateValue(resourceAddr, attrPath("secrets", "password"))
+		}
+		prov := providerBlock(target)
 		params := `params = { version = "17", extensions = ["pgcrypto"], replicas = 2, tuning = { shared_buffers = "128MB" } }`
 		annotations := `annotations = { "compose.score.dev/publish-port" = "15432", team = "platform" }`
 		update := func(checks ...plancheck.PlanCheck) resource.ConfigPlanChecks {
 			return resource.ConfigPlanChecks{PreApply: append([]plancheck.PlanCheck{
-				plancheck.ExpectResourceAction(resAddr, plancheck.ResourceActionUpdate),
+				plancheck.ExpectResourceAction(resourceAddr, plancheck.ResourceActionUpdate),
 			}, checks...)}
 		}
 		replace := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-			plancheck.ExpectResourceAction(resAddr, plancheck.ResourceActionReplace),
-			plancheck.ExpectResourceAction(resAddr, plancheck.ResourceActionDestroyBeforeCreate),
+			plancheck.ExpectResourceAction(resourceAddr, plancheck.ResourceActionReplace),
+			plancheck.ExpectResourceAction(resourceAddr, plancheck.ResourceActionDestroyBeforeCreate),
 		}}
 		var publishCheck []statecheck.StateCheck
 		if target == "compose" {
 			// The annotation re-renders the service (published port) with the stored password.
-			publishCheck = append(publishCheck, resExpect(resPath("compose_yaml"), resRE(`(?s)ports:\n\s+- published: "15432"\n\s+target: 5432\n`)))
+			publishCheck = append(publishCheck, expectResourceValue(attrPath("compose_yaml"), matchingString(`(?s)ports:\n\s+- published: "15432"\n\s+target: 5432\n`)))
 		}
-		resRun(t,
-			resource.TestStep{Config: prov + resPostgres(), ConfigStateChecks: []statecheck.StateCheck{keep()}},
+		runTest(t,
+			resource.TestStep{Config: prov + postgresBlock(), ConfigStateChecks: []statecheck.StateCheck{keep()}},
 			resource.TestStep{
-				Config:            prov + resPostgres(),
+				Config:            prov + postgresBlock(),
 				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				ConfigStateChecks: []statecheck.StateCheck{keep()},
 			},
 			resource.TestStep{
-				Config:           prov + resPostgres(params),
-				ConfigPlanChecks: update(plancheck.ExpectKnownValue(resAddr, resPath("secrets", "password"), knownvalue.NotNull())),
+				Config:           prov + postgresBlock(params),
+				ConfigPlanChecks: update(plancheck.ExpectKnownValue(resourceAddr, attrPath("secrets", "password"), knownvalue.NotNull())),
 				ConfigStateChecks: []statecheck.StateCheck{keep(),
-					resExpect(resPath("params"), knownvalue.ObjectExact(map[string]knownvalue.Check{
-						"version":    resStr("17"),
-						"extensions": knownvalue.TupleExact([]knownvalue.Check{resStr("pgcrypto")}),
+					expectResourceValue(attrPath("params"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"version":    exactString("17"),
+						"extensions": knownvalue.TupleExact([]knownvalue.Check{exactString("pgcrypto")}),
 						"replicas":   knownvalue.Int64Exact(2),
-						"tuning":     knownvalue.ObjectExact(map[string]knownvalue.Check{"shared_buffers": resStr("128MB")}),
+						"tuning":     knownvalue.ObjectExact(map[string]knownvalue.Check{"shared_buffers": exactString("128MB")}),
 					})),
 				},
 			},
 			resource.TestStep{
-				Config:            prov + resPostgres(params, annotations),
+				Config:            prov + postgresBlock(params, annotations),
 				ConfigPlanChecks:  update(),
-				ConfigStateChecks: append([]statecheck.StateCheck{keep(), change(), resExpect(resPath("uid"), resStr(resUID))}, publishCheck...),
+				ConfigStateChecks: append([]statecheck.StateCheck{keep(), change(), expectResourceValue(attrPath("uid"), exactString(resourceUID))}, publishCheck...),
 			},
 			resource.TestStep{
-				Config:           prov + resPostgres(params, annotations, `class = "large"`),
+				Config:           prov + postgresBlock(params, annotations, `class = "large"`),
 				ConfigPlanChecks: replace,
 				ConfigStateChecks: []statecheck.StateCheck{change(),
-					resExpect(resPath("uid"), resStr("postgres.large#web.db")),
+					expectResourceValue(attrPath("uid"), exactString("postgres.large#web.db")),
 				},
 			},
 			resource.TestStep{
-				Config:           prov + resPostgres(params, annotations, `class = "large"`, `id = "main-db"`),
+				Config:           prov + postgresBlock(params, annotations, `class = "large"`, `id = "main-db"`),
 				ConfigPlanChecks: replace,
 				ConfigStateChecks: []statecheck.StateCheck{change(),
-					resExpect(resPath("uid"), resStr("postgres.large#main-db")),
+					expectResourceValue(attrPath("uid"), exactString("postgres.large#main-db")),
 				},
 			},
 			resource.TestStep{
-				Config:           prov + resPostgres(params, annotations, `class = "large"`, `id = "other-db"`),
+				Config:           prov + postgresBlock(params, annotations, `class = "large"`, `id = "other-db"`),
 				ConfigPlanChecks: replace,
 				ConfigStateChecks: []statecheck.StateCheck{change(),
-					resExpect(resPath("uid"), resStr("postgres.large#other-db")),
+					expectResourceValue(attrPath("uid"), exactString("postgres.large#other-db")),
 				},
 			},
 		)
@@ -684,46 +324,46 @@ func TestAccResource_passwordStability(t *testing.T) {
 
 func TestAccResource_planKnown(t *testing.T) {
 	t.Parallel()
-	resEachTarget(t, func(t *testing.T, target string) {
+	eachTarget(t, func(t *testing.T, target string) {
 		checks := []plancheck.PlanCheck{
-			plancheck.ExpectResourceAction(resAddr, plancheck.ResourceActionCreate),
-			plancheck.ExpectKnownValue(resAddr, resPath("uid"), resStr(resUID)),
-			plancheck.ExpectKnownValue(resAddr, resPath("provisioner_uri"), resStr("template://score-tf/postgres")),
-			plancheck.ExpectKnownValue(resAddr, resPath("outputs", "port"), resStr("5432")),
-			plancheck.ExpectKnownValue(resAddr, resPath("outputs", "username"), resStr("web_db")),
-			resExpectFullyKnown("outputs"),
-			resExpectMapKeys("secrets", "password", "url"),
-			plancheck.ExpectUnknownValue(resAddr, resPath("secrets", "password")),
-			plancheck.ExpectUnknownValue(resAddr, resPath("secrets", "url")),
-			plancheck.ExpectUnknownValue(resAddr, resPath("state")),
+			plancheck.ExpectResourceAction(resourceAddr, plancheck.ResourceActionCreate),
+			plancheck.ExpectKnownValue(resourceAddr, attrPath("uid"), exactString(resourceUID)),
+			plancheck.ExpectKnownValue(resourceAddr, attrPath("provisioner_uri"), exactString("template://score-tf/postgres")),
+			plancheck.ExpectKnownValue(resourceAddr, attrPath("outputs", "port"), exactString("5432")),
+			plancheck.ExpectKnownValue(resourceAddr, attrPath("outputs", "username"), exactString("web_db")),
+			expectFullyKnown(resourceAddr, "outputs"),
+			expectMapKeys(resourceAddr, "secrets", "password", "url"),
+			plancheck.ExpectUnknownValue(resourceAddr, attrPath("secrets", "password")),
+			plancheck.ExpectUnknownValue(resourceAddr, attrPath("secrets", "url")),
+			plancheck.ExpectUnknownValue(resourceAddr, attrPath("state")),
 		}
 		switch target {
 		case "kubernetes":
-			name := resK8sName("web-db", resUID)
+			name := k8sPostgresName("web-db", resourceUID)
 			sts, svc, secret := "apps/v1/StatefulSet/_/"+name, "core/v1/Service/_/"+name, "core/v1/Secret/_/"+name
 			checks = append(checks,
-				plancheck.ExpectKnownValue(resAddr, resPath("outputs", "host"), resStr(name)),
-				resExpectMapKeys("manifests", sts, svc),
-				resExpectFullyKnown("manifests"),
-				plancheck.ExpectKnownValue(resAddr, resPath("manifests", sts), resRE(`(?s)kind: StatefulSet\n.*name: `+name+`\n`)),
-				plancheck.ExpectKnownValue(resAddr, resPath("manifests", svc), resRE(`(?s)kind: Service\n.*name: `+name+`\n`)),
-				resExpectMapKeys("secret_manifests", secret),
-				plancheck.ExpectUnknownValue(resAddr, resPath("secret_manifests", secret)),
-				plancheck.ExpectKnownValue(resAddr, resPath("compose_yaml"), knownvalue.Null()),
-				plancheck.ExpectKnownValue(resAddr, resPath("compose_env"), knownvalue.Null()),
+				plancheck.ExpectKnownValue(resourceAddr, attrPath("outputs", "host"), exactString(name)),
+				expectMapKeys(resourceAddr, "manifests", sts, svc),
+				expectFullyKnown(resourceAddr, "manifests"),
+				plancheck.ExpectKnownValue(resourceAddr, attrPath("manifests", sts), matchingString(`(?s)kind: StatefulSet\n.*name: `+name+`\n`)),
+				plancheck.ExpectKnownValue(resourceAddr, attrPath("manifests", svc), matchingString(`(?s)kind: Service\n.*name: `+name+`\n`)),
+				expectMapKeys(resourceAddr, "secret_manifests", secret),
+				plancheck.ExpectUnknownValue(resourceAddr, attrPath("secret_manifests", secret)),
+				plancheck.ExpectKnownValue(resourceAddr, attrPath("compose_yaml"), knownvalue.Null()),
+				plancheck.ExpectKnownValue(resourceAddr, attrPath("compose_env"), knownvalue.Null()),
 			)
 		case "compose":
 			checks = append(checks,
-				plancheck.ExpectKnownValue(resAddr, resPath("outputs", "host"), resStr("pg-web-db")),
-				resExpectFullyKnown("compose_yaml", "files", "secret_files"),
-				plancheck.ExpectKnownValue(resAddr, resPath("compose_yaml"), resRE(`\$\{POSTGRES_DEFAULT_WEB_DB_PASSWORD\}`)),
-				plancheck.ExpectUnknownValue(resAddr, resPath("compose_env")),
-				plancheck.ExpectKnownValue(resAddr, resPath("manifests"), knownvalue.Null()),
-				plancheck.ExpectKnownValue(resAddr, resPath("secret_manifests"), knownvalue.Null()),
+				plancheck.ExpectKnownValue(resourceAddr, attrPath("outputs", "host"), exactString("pg-web-db")),
+				expectFullyKnown(resourceAddr, "compose_yaml", "files", "secret_files"),
+				plancheck.ExpectKnownValue(resourceAddr, attrPath("compose_yaml"), matchingString(`\$\{POSTGRES_DEFAULT_WEB_DB_PASSWORD\}`)),
+				plancheck.ExpectUnknownValue(resourceAddr, attrPath("compose_env")),
+				plancheck.ExpectKnownValue(resourceAddr, attrPath("manifests"), knownvalue.Null()),
+				plancheck.ExpectKnownValue(resourceAddr, attrPath("secret_manifests"), knownvalue.Null()),
 			)
 		}
-		resRun(t, resource.TestStep{
-			Config:           resProvider(target) + resPostgres(`params = { version = "17" }`),
+		runTest(t, resource.TestStep{
+			Config:           providerBlock(target) + postgresBlock(`params = { version = "17" }`),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: checks},
 		})
 	})
@@ -734,24 +374,24 @@ func TestAccResource_planKnown(t *testing.T) {
 // next plan is empty.
 func TestAccResource_unknownParams(t *testing.T) {
 	t.Parallel()
-	resEachTarget(t, func(t *testing.T, target string) {
-		cfg := resProvider(target) + `
+	eachTarget(t, func(t *testing.T, target string) {
+		cfg := providerBlock(target) + `
 resource "score_resource" "seed" {
   type = "dns"
   id   = "seed"
 }
-` + resPostgres(`params = { seed = nonsensitive(jsondecode(score_resource.seed.state).guid) }`)
-		resRun(t, resource.TestStep{
+` + postgresBlock(`params = { seed = nonsensitive(jsondecode(score_resource.seed.state).guid) }`)
+		runTest(t, resource.TestStep{
 			Config: cfg,
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-				plancheck.ExpectUnknownValue(resAddr, resPath("params").AtMapKey("seed")),
-				plancheck.ExpectUnknownValue(resAddr, resPath("outputs")),
-				plancheck.ExpectUnknownValue(resAddr, resPath("secrets")),
+				plancheck.ExpectUnknownValue(resourceAddr, attrPath("params").AtMapKey("seed")),
+				plancheck.ExpectUnknownValue(resourceAddr, attrPath("outputs")),
+				plancheck.ExpectUnknownValue(resourceAddr, attrPath("secrets")),
 			}},
 			ConfigStateChecks: []statecheck.StateCheck{
-				resExpect(resPath("uid"), resStr(resUID)),
-				resExpect(resPath("params"), knownvalue.ObjectExact(map[string]knownvalue.Check{"seed": resRE(`^[0-9a-f-]{36}$`)})),
-				resExpect(resPath("outputs", "username"), resStr("web_db")),
+				expectResourceValue(attrPath("uid"), exactString(resourceUID)),
+				expectResourceValue(attrPath("params"), knownvalue.ObjectExact(map[string]knownvalue.Check{"seed": matchingString(`^[0-9a-f-]{36}$`)})),
+				expectResourceValue(attrPath("outputs", "username"), exactString("web_db")),
 			},
 		})
 	})
@@ -759,17 +399,18 @@ resource "score_resource" "seed" {
 
 // --- 4. import from score-compose and score-k8s state.yaml ---
 
+// The values the imported state files below hold.
 const (
-	resComposeImportedPassword = "Imp0rtedC0mposePassw0rd"
-	resK8sImportedPassword     = "Imp0rtedK8sPassw0rd"
-	resK8sImportedGUID         = "7a3c1f2e-9b8d-4c6e-a5f4-3b2a1c0d9e8f"
-	resK8sImportedService      = "pg-web-7a3c1f2e"
+	composeImportedPassword = "Imp0rtedC0mposePassw0rd"
+	k8sImportedPassword     = "Imp0rtedK8sPassw0rd"
+	k8sImportedGUID         = "7a3c1f2e-9b8d-4c6e-a5f4-3b2a1c0d9e8f"
+	k8sImportedService      = "pg-web-7a3c1f2e"
 )
 
-// resComposeState is a .score-compose/state.yaml as score-compose writes it (project extras,
+// composeStateYAML is a .score-compose/state.yaml as score-compose writes it (project extras,
 // workload with build_configs, resources by uid without guid, shared_state of the upstream
 // postgres provisioner), holding the postgres `db` of workload `web` and a redis.
-const resComposeState = `workloads:
+const composeStateYAML = `workloads:
   web:
     spec:
       apiVersion: score.dev/v1b1
@@ -799,12 +440,12 @@ resources:
     state:
       database: db-AbCdEfGh
       username: user-XyZwVuTs
-      password: ` + resComposeImportedPassword + `
+      password: ` + composeImportedPassword + `
     outputs:
       database: db-AbCdEfGh
       host: pg-a1B2c3
       name: db-AbCdEfGh
-      password: ` + resComposeImportedPassword + `
+      password: ` + composeImportedPassword + `
       port: 5432
       username: user-XyZwVuTs
   redis.default#web.cache:
@@ -831,10 +472,10 @@ compose_project: myproject
 mounts_directory: .score-compose/mounts
 `
 
-// resK8sState is a .score-k8s/state.yaml as score-k8s writes it (workload instance_suffix,
+// k8sStateYAML is a .score-k8s/state.yaml as score-k8s writes it (workload instance_suffix,
 // resources by uid with guid; outputs hold secret references, the state the values), with
 // params and annotations on the postgres resource.
-const resK8sState = `workloads:
+const k8sStateYAML = `workloads:
   web:
     spec:
       apiVersion: score.dev/v1b1
@@ -859,7 +500,7 @@ const resK8sState = `workloads:
     instance_suffix: -0123456789
 resources:
   postgres.default#web.db:
-    guid: ` + resK8sImportedGUID + `
+    guid: ` + k8sImportedGUID + `
     type: postgres
     class: default
     id: web.db
@@ -875,17 +516,17 @@ resources:
     source_workload: web
     provisioner: template://default-provisioners/postgres
     state:
-      service: ` + resK8sImportedService + `
+      service: ` + k8sImportedService + `
       database: db-abcdefgh
       username: user-ijklmnop
-      password: ` + resK8sImportedPassword + `
+      password: ` + k8sImportedPassword + `
     outputs:
-      host: ` + resK8sImportedService + `
+      host: ` + k8sImportedService + `
       port: 5432
       name: db-abcdefgh
       database: db-abcdefgh
       username: user-ijklmnop
-      password: "🔐💬` + resK8sImportedService + `_password💬🔐"
+      password: "🔐💬` + k8sImportedService + `_password💬🔐"
   redis.default#main-cache:
     guid: 0b1c2d3e-4f50-4617-a829-3a4b5c6d7e8f
     type: redis
@@ -907,8 +548,8 @@ resources:
 shared_state: {}
 `
 
-// resWriteState writes a state.yaml into a fresh temporary directory and returns its path.
-func resWriteState(t *testing.T, dir, content string) string {
+// writeStateFile writes a state.yaml into a fresh temporary directory and returns its path.
+func writeStateFile(t *testing.T, dir, content string) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), dir, "state.yaml")
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -920,22 +561,22 @@ func resWriteState(t *testing.T, dir, content string) string {
 	return p
 }
 
-// resImportSteps imports resUID from statePath, then applies cfg, which must plan nothing, and
+// importSteps imports resourceUID from statePath, then applies cfg, which must plan nothing, and
 // checks the imported state with checks.
-func resImportSteps(cfg, statePath string, checks ...statecheck.StateCheck) []resource.TestStep {
+func importSteps(cfg, statePath string, checks ...statecheck.StateCheck) []resource.TestStep {
 	return []resource.TestStep{
 		{
 			Config:             cfg,
-			ResourceName:       resAddr,
+			ResourceName:       resourceAddr,
 			ImportState:        true,
-			ImportStateId:      statePath + "#" + resUID,
+			ImportStateId:      statePath + "#" + resourceUID,
 			ImportStatePersist: true,
 			ImportStateCheck: func(states []*terraform.InstanceState) error {
 				if len(states) != 1 {
 					return fmt.Errorf("imported %d instances, want 1", len(states))
 				}
-				if got := states[0].Attributes["uid"]; got != resUID {
-					return fmt.Errorf("imported uid %q, want %q", got, resUID)
+				if got := states[0].Attributes["uid"]; got != resourceUID {
+					return fmt.Errorf("imported uid %q, want %q", got, resourceUID)
 				}
 				return nil
 			},
@@ -950,30 +591,30 @@ func resImportSteps(cfg, statePath string, checks ...statecheck.StateCheck) []re
 
 func TestAccResource_importScoreCompose(t *testing.T) {
 	t.Parallel()
-	statePath := resWriteState(t, ".score-compose", resComposeState)
-	cfg := resProvider("compose") + resPostgres()
-	resRun(t, resImportSteps(cfg, statePath,
-		resExpect(resPath("secrets", "password"), resStr(resComposeImportedPassword)),
-		resExpect(resPath("secrets", "url"), resStr("postgresql://web_db:"+resComposeImportedPassword+"@pg-web-db:5432/web_db")),
-		resExpect(resPath("uid"), resStr(resUID)),
-		resExpect(resPath("class"), resStr("default")),
-		resExpect(resPath("name"), resStr("db")),
-		resExpect(resPath("source_workload"), resStr("web")),
-		resExpect(resPath("id"), knownvalue.Null()),
-		resExpect(resPath("params"), knownvalue.Null()),
-		resExpect(resPath("annotations"), knownvalue.Null()),
-		resExpect(resPath("provisioner_uri"), resStr("template://score-tf/postgres")),
-		resExpect(resPath("compose_env"), resRE(`POSTGRES_DEFAULT_WEB_DB_PASSWORD='`+resComposeImportedPassword+`'`)),
-		resCheckState(func(attrs map[string]any) error {
-			stored, err := resStoredState(attrs)
+	statePath := writeStateFile(t, ".score-compose", composeStateYAML)
+	cfg := providerBlock("compose") + postgresBlock()
+	runTest(t, importSteps(cfg, statePath,
+		expectResourceValue(attrPath("secrets", "password"), exactString(composeImportedPassword)),
+		expectResourceValue(attrPath("secrets", "url"), exactString("postgresql://web_db:"+composeImportedPassword+"@pg-web-db:5432/web_db")),
+		expectResourceValue(attrPath("uid"), exactString(resourceUID)),
+		expectResourceValue(attrPath("class"), exactString("default")),
+		expectResourceValue(attrPath("name"), exactString("db")),
+		expectResourceValue(attrPath("source_workload"), exactString("web")),
+		expectResourceValue(attrPath("id"), knownvalue.Null()),
+		expectResourceValue(attrPath("params"), knownvalue.Null()),
+		expectResourceValue(attrPath("annotations"), knownvalue.Null()),
+		expectResourceValue(attrPath("provisioner_uri"), exactString("template://score-tf/postgres")),
+		expectResourceValue(attrPath("compose_env"), matchingString(`POSTGRES_DEFAULT_WEB_DB_PASSWORD='`+composeImportedPassword+`'`)),
+		checkAttrs(resourceAddr, func(attrs map[string]any) error {
+			stored, err := storedState(attrs)
 			if err != nil {
 				return err
 			}
-			if got, _ := resAttr(stored, "state", "password"); got != resComposeImportedPassword {
+			if got, _ := stringAttr(stored, "state", "password"); got != composeImportedPassword {
 				return fmt.Errorf("stored password %q", got)
 			}
 			// The upstream shared_state comes along: a later shared provisioner sees it.
-			if got, _ := resAttr(stored, "shared", "default-provisioners-postgres-instance", "instanceServiceName"); got != "pg-a1B2c3" {
+			if got, _ := stringAttr(stored, "shared", "default-provisioners-postgres-instance", "instanceServiceName"); got != "pg-a1B2c3" {
 				return fmt.Errorf("stored shared state %v, want the imported shared_state", stored["shared"])
 			}
 			return nil
@@ -983,41 +624,41 @@ func TestAccResource_importScoreCompose(t *testing.T) {
 
 func TestAccResource_importScoreK8s(t *testing.T) {
 	t.Parallel()
-	statePath := resWriteState(t, ".score-k8s", resK8sState)
-	cfg := resProvider("kubernetes") + resPostgres(
+	statePath := writeStateFile(t, ".score-k8s", k8sStateYAML)
+	cfg := providerBlock("kubernetes") + postgresBlock(
 		`params = { version = "17", replicas = 1, tags = ["a", "b"], tuning = { shared_buffers = "128MB" } }`,
 		`annotations = { team = "platform" }`,
 	)
-	svc := resK8sImportedService
-	resRun(t, resImportSteps(cfg, statePath,
-		resExpect(resPath("secrets", "password"), resStr(resK8sImportedPassword)),
+	svc := k8sImportedService
+	runTest(t, importSteps(cfg, statePath,
+		expectResourceValue(attrPath("secrets", "password"), exactString(k8sImportedPassword)),
 		// The built-in kubernetes postgres keeps the names score-k8s generated.
-		resExpect(resPath("outputs"), knownvalue.MapExact(map[string]knownvalue.Check{
-			"host": resStr(svc), "port": resStr("5432"), "name": resStr("db-abcdefgh"),
-			"database": resStr("db-abcdefgh"), "username": resStr("user-ijklmnop"),
+		expectResourceValue(attrPath("outputs"), knownvalue.MapExact(map[string]knownvalue.Check{
+			"host": exactString(svc), "port": exactString("5432"), "name": exactString("db-abcdefgh"),
+			"database": exactString("db-abcdefgh"), "username": exactString("user-ijklmnop"),
 		})),
-		resExpect(resPath("secrets", "url"), resStr("postgresql://user-ijklmnop:"+resK8sImportedPassword+"@"+svc+":5432/db-abcdefgh")),
-		resExpect(resPath("manifests"), knownvalue.MapExact(map[string]knownvalue.Check{
-			"apps/v1/StatefulSet/_/" + svc: resRE(`kind: StatefulSet`),
-			"core/v1/Service/_/" + svc:     resRE(`kind: Service`),
+		expectResourceValue(attrPath("secrets", "url"), exactString("postgresql://user-ijklmnop:"+k8sImportedPassword+"@"+svc+":5432/db-abcdefgh")),
+		expectResourceValue(attrPath("manifests"), knownvalue.MapExact(map[string]knownvalue.Check{
+			"apps/v1/StatefulSet/_/" + svc: matchingString(`kind: StatefulSet`),
+			"core/v1/Service/_/" + svc:     matchingString(`kind: Service`),
 		})),
-		resExpect(resPath("secret_manifests"), knownvalue.MapExact(map[string]knownvalue.Check{
-			"core/v1/Secret/_/" + svc: resRE(base64.StdEncoding.EncodeToString([]byte(resK8sImportedPassword))),
+		expectResourceValue(attrPath("secret_manifests"), knownvalue.MapExact(map[string]knownvalue.Check{
+			"core/v1/Secret/_/" + svc: matchingString(base64.StdEncoding.EncodeToString([]byte(k8sImportedPassword))),
 		})),
-		resExpect(resPath("annotations"), knownvalue.MapExact(map[string]knownvalue.Check{"team": resStr("platform")})),
-		resExpect(resPath("params"), knownvalue.ObjectExact(map[string]knownvalue.Check{
-			"version":  resStr("17"),
+		expectResourceValue(attrPath("annotations"), knownvalue.MapExact(map[string]knownvalue.Check{"team": exactString("platform")})),
+		expectResourceValue(attrPath("params"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+			"version":  exactString("17"),
 			"replicas": knownvalue.Int64Exact(1),
-			"tags":     knownvalue.TupleExact([]knownvalue.Check{resStr("a"), resStr("b")}),
-			"tuning":   knownvalue.ObjectExact(map[string]knownvalue.Check{"shared_buffers": resStr("128MB")}),
+			"tags":     knownvalue.TupleExact([]knownvalue.Check{exactString("a"), exactString("b")}),
+			"tuning":   knownvalue.ObjectExact(map[string]knownvalue.Check{"shared_buffers": exactString("128MB")}),
 		})),
-		resCheckState(func(attrs map[string]any) error {
-			stored, err := resStoredState(attrs)
+		checkAttrs(resourceAddr, func(attrs map[string]any) error {
+			stored, err := storedState(attrs)
 			if err != nil {
 				return err
 			}
-			if got, _ := resAttr(stored, "guid"); got != resK8sImportedGUID {
-				return fmt.Errorf("stored guid %q, want the imported %q", got, resK8sImportedGUID)
+			if got, _ := stringAttr(stored, "guid"); got != k8sImportedGUID {
+				return fmt.Errorf("stored guid %q, want the imported %q", got, k8sImportedGUID)
 			}
 			return nil
 		}),
@@ -1026,20 +667,20 @@ func TestAccResource_importScoreK8s(t *testing.T) {
 
 func TestAccResource_importErrors(t *testing.T) {
 	t.Parallel()
-	statePath := resWriteState(t, ".score-compose", resComposeState)
-	cfg := resProvider("compose") + resPostgres()
+	statePath := writeStateFile(t, ".score-compose", composeStateYAML)
+	cfg := providerBlock("compose") + postgresBlock()
 	step := func(id string, err *regexp.Regexp) resource.TestStep {
 		return resource.TestStep{
-			Config: cfg, ResourceName: resAddr, ImportState: true, ImportStateId: id, ExpectError: err,
+			Config: cfg, ResourceName: resourceAddr, ImportState: true, ImportStateId: id, ExpectError: err,
 		}
 	}
 	missing := filepath.Join(filepath.Dir(statePath), "nope", "state.yaml")
-	resRun(t,
-		step("just-a-path.yaml", resErrorRE("Invalid import id", "expected <path to state.yaml>#<resource uid>", "just-a-path.yaml")),
-		step(statePath+"#postgres.default", resErrorRE("Invalid import id", "expected <path to state.yaml>#<resource uid>")),
-		step("#postgres.default#web.db", resErrorRE("Invalid import id")),
-		step(missing+"#"+resUID, resErrorRE("Cannot import resource", "nope/state.yaml", "no such file or directory")),
-		step(statePath+"#postgres.default#web.other", resErrorRE("Cannot import resource", "has no resource 'postgres.default#web.other'", "it has: postgres.default#web.db, redis.default#web.cache")),
+	runTest(t,
+		step("just-a-path.yaml", errorMatching("Invalid import id", "expected <path to state.yaml>#<resource uid>", "just-a-path.yaml")),
+		step(statePath+"#postgres.default", errorMatching("Invalid import id", "expected <path to state.yaml>#<resource uid>")),
+		step("#postgres.default#web.db", errorMatching("Invalid import id")),
+		step(missing+"#"+resourceUID, errorMatching("Cannot import resource", "nope/state.yaml", "no such file or directory")),
+		step(statePath+"#postgres.default#web.other", errorMatching("Cannot import resource", "has no resource 'postgres.default#web.other'", "it has: postgres.default#web.db, redis.default#web.cache")),
 	)
 }
 
@@ -1047,7 +688,7 @@ func TestAccResource_importErrors(t *testing.T) {
 
 func TestAccResource_secretsOnlySensitive(t *testing.T) {
 	t.Parallel()
-	resEachTarget(t, func(t *testing.T, target string) {
+	eachTarget(t, func(t *testing.T, target string) {
 		sensitive := []string{"secrets", "state"}
 		plain := []string{"outputs", "uid", "provisioner_uri", "params"}
 		switch target {
@@ -1060,15 +701,15 @@ func TestAccResource_secretsOnlySensitive(t *testing.T) {
 		}
 		// With the generated values in the prior state, an update plan knows everything.
 		known := append(append([]string{}, sensitive...), plain...)
-		resRun(t,
-			resource.TestStep{Config: resProvider(target) + resPostgres()},
+		runTest(t,
+			resource.TestStep{Config: providerBlock(target) + postgresBlock()},
 			resource.TestStep{
-				Config: resProvider(target) + resPostgres(`params = { version = "17" }`),
+				Config: providerBlock(target) + postgresBlock(`params = { version = "17" }`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(resAddr, plancheck.ResourceActionUpdate),
-					plancheck.ExpectSensitiveValue(resAddr, resPath("secrets")),
-					resExpectSecretsOnlySensitive(sensitive, plain),
-					resExpectFullyKnown(known...),
+					plancheck.ExpectResourceAction(resourceAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectSensitiveValue(resourceAddr, attrPath("secrets")),
+					expectSecretsOnlySensitive(resourceAddr, sensitive, plain),
+					expectFullyKnown(resourceAddr, known...),
 				}},
 			},
 		)
@@ -1079,53 +720,53 @@ func TestAccResource_secretsOnlySensitive(t *testing.T) {
 
 func TestAccResource_diagnostics(t *testing.T) {
 	t.Parallel()
-	resEachTarget(t, func(t *testing.T, target string) {
+	eachTarget(t, func(t *testing.T, target string) {
 		custom := func(file, body string) string {
-			return resProvider(target, resFileList(t, file)) + "resource \"score_resource\" \"x\" {\n" + body + "\n}\n"
+			return providerBlock(target, provisionersFromFiles(t, file)) + "resource \"score_resource\" \"x\" {\n" + body + "\n}\n"
 		}
-		resRun(t,
+		runTest(t,
 			resource.TestStep{
 				Config: custom("bad-field.provisioners.yaml", `type = "bad"
 id = "x"`),
-				ExpectError: resErrorRE("Invalid provisioner definition", "provisioners[0] entry 0 (template://custom/bad, line 1)", `unknown field "bogus_field"`),
+				ExpectError: errorMatching("Invalid provisioner definition", "provisioners[0] entry 0 (template://custom/bad, line 1)", `unknown field "bogus_field"`),
 			},
 			resource.TestStep{
 				Config: custom("failing.provisioners.yaml", `type = "failing"
 name = "db"
 source_workload = "web"`),
-				ExpectError: resErrorRE("Provisioning failed", "provisioner template://custom/failing for resource 'failing.default#web.db'", "outputs template, line 2", "boom"),
+				ExpectError: errorMatching("Provisioning failed", "provisioner template://custom/failing for resource 'failing.default#web.db'", "outputs template, line 2", "boom"),
 			},
 			resource.TestStep{
-				Config:      resProvider(target) + resBlock("x", `type = "nosuch"`, `id = "x"`),
-				ExpectError: resErrorRE("No provisioner for this resource", "resource 'nosuch.default#x'", "not supported by any provisioner for the "+target+" target", "available types:", "postgres", "redis", "volume"),
+				Config:      providerBlock(target) + resourceBlock("x", `type = "nosuch"`, `id = "x"`),
+				ExpectError: errorMatching("No provisioner for this resource", "resource 'nosuch.default#x'", "not supported by any provisioner for the "+target+" target", "available types:", "postgres", "redis", "volume"),
 			},
 			resource.TestStep{
 				Config:      custom("command.provisioners.yaml", `type = "greeting"`+"\n"+`id = "hello"`),
-				ExpectError: resErrorRE("Provisioning failed", "cmd://bash", "allow_command_provisioners = true"),
+				ExpectError: errorMatching("Provisioning failed", "cmd://bash", "allow_command_provisioners = true"),
 			},
 			resource.TestStep{
-				Config:      resProvider("") + resPostgres(),
-				ExpectError: resErrorRE("Provider target not set", "score_resource needs the provider's `target` (`kubernetes` or `compose`)"),
+				Config:      providerBlock("") + postgresBlock(),
+				ExpectError: errorMatching("Provider target not set", "score_resource needs the provider's `target` (`kubernetes` or `compose`)"),
 			},
 			resource.TestStep{
-				Config:      resProvider(target) + resBlock("x", `type = "postgres"`, `name = "db"`),
-				ExpectError: resErrorRE("Invalid Attribute Combination", `Attribute "source_workload" must be specified when "name" is specified`),
+				Config:      providerBlock(target) + resourceBlock("x", `type = "postgres"`, `name = "db"`),
+				ExpectError: errorMatching("Invalid Attribute Combination", `Attribute "source_workload" must be specified when "name" is specified`),
 			},
 			resource.TestStep{
-				Config:      resProvider(target) + resBlock("x", `type = "postgres"`),
-				ExpectError: resErrorRE("Missing Attribute Configuration", "At least one of these attributes must be configured: [id,name]"),
+				Config:      providerBlock(target) + resourceBlock("x", `type = "postgres"`),
+				ExpectError: errorMatching("Missing Attribute Configuration", "At least one of these attributes must be configured: [id,name]"),
 			},
 			resource.TestStep{
-				Config:      resProvider(target) + resBlock("x", `type = "postgres"`, `id = "x"`, `params = "not an object"`),
-				ExpectError: resErrorRE("Invalid params", "params must be an object"),
+				Config:      providerBlock(target) + resourceBlock("x", `type = "postgres"`, `id = "x"`, `params = "not an object"`),
+				ExpectError: errorMatching("Invalid params", "params must be an object"),
 			},
 			resource.TestStep{
-				Config:      resProvider(target) + resBlock("x", `type = "postgres"`, `id = "x"`, `params = ["a", "b"]`),
-				ExpectError: resErrorRE("Invalid params", "params must be an object"),
+				Config:      providerBlock(target) + resourceBlock("x", `type = "postgres"`, `id = "x"`, `params = ["a", "b"]`),
+				ExpectError: errorMatching("Invalid params", "params must be an object"),
 			},
 			resource.TestStep{
-				Config:      resProvider(target) + resBlock("x", `type = "post_gres"`, `id = "Bad_ID"`),
-				ExpectError: resErrorRE("must be a Score resource type", "must be a Score resource id"),
+				Config:      providerBlock(target) + resourceBlock("x", `type = "post_gres"`, `id = "Bad_ID"`),
+				ExpectError: errorMatching("must be a Score resource type", "must be a Score resource id"),
 			},
 		)
 	})
@@ -1135,23 +776,23 @@ source_workload = "web"`),
 // reads the request on stdin and its JSON answer becomes outputs and secrets.
 func TestAccResource_commandProvisioner(t *testing.T) {
 	t.Parallel()
-	resEachTarget(t, func(t *testing.T, target string) {
-		resRun(t, resource.TestStep{
-			Config: resProvider(target, "allow_command_provisioners = true", resFileList(t, "command.provisioners.yaml")) + `
+	eachTarget(t, func(t *testing.T, target string) {
+		runTest(t, resource.TestStep{
+			Config: providerBlock(target, "allow_command_provisioners = true", provisionersFromFiles(t, "command.provisioners.yaml")) + `
 resource "score_resource" "db" {
   type = "greeting"
   id   = "hello"
 }
 `,
 			ConfigStateChecks: []statecheck.StateCheck{
-				resExpect(resPath("provisioner_uri"), resStr("cmd://bash")),
-				resExpect(resPath("uid"), resStr("greeting.default#hello")),
-				resExpect(resPath("outputs"), knownvalue.MapExact(map[string]knownvalue.Check{
-					"greeting": resStr("hello"), "uid_seen": resStr("greeting.default#hello"),
+				expectResourceValue(attrPath("provisioner_uri"), exactString("cmd://bash")),
+				expectResourceValue(attrPath("uid"), exactString("greeting.default#hello")),
+				expectResourceValue(attrPath("outputs"), knownvalue.MapExact(map[string]knownvalue.Check{
+					"greeting": exactString("hello"), "uid_seen": exactString("greeting.default#hello"),
 				})),
-				resExpect(resPath("secrets"), knownvalue.MapExact(map[string]knownvalue.Check{"token": resStr("cmd-t0ken")})),
-				resCheckState(func(attrs map[string]any) error {
-					stored, err := resStoredState(attrs)
+				expectResourceValue(attrPath("secrets"), knownvalue.MapExact(map[string]knownvalue.Check{"token": exactString("cmd-t0ken")})),
+				checkAttrs(resourceAddr, func(attrs map[string]any) error {
+					stored, err := storedState(attrs)
 					if err != nil {
 						return err
 					}
@@ -1167,9 +808,9 @@ resource "score_resource" "db" {
 
 // --- 7. custom provisioners ---
 
-// resUpstreamProvisioners returns the path of an upstream default provisioners file from
+// upstreamProvisioners returns the path of an upstream default provisioners file from
 // ../shared/conformance/provisioners (next to the repository), or skips the test.
-func resUpstreamProvisioners(t *testing.T, name string) string {
+func upstreamProvisioners(t *testing.T, name string) string {
 	t.Helper()
 	dir, err := os.Getwd()
 	if err != nil {
@@ -1198,35 +839,35 @@ func TestAccResource_upstreamProvisioners(t *testing.T) {
 		"compose":    "score-compose.default.provisioners.yaml",
 		"kubernetes": "score-k8s.default.provisioners.yaml",
 	}
-	resEachTarget(t, func(t *testing.T, target string) {
-		file := resUpstreamProvisioners(t, files[target])
+	eachTarget(t, func(t *testing.T, target string) {
+		file := upstreamProvisioners(t, files[target])
 		checks := []statecheck.StateCheck{
-			resExpect(resPath("provisioner_uri"), resStr("template://default-provisioners/redis")),
-			resExpect(resPath("uid"), resStr("redis.default#web.cache")),
+			expectResourceValue(attrPath("provisioner_uri"), exactString("template://default-provisioners/redis")),
+			expectResourceValue(attrPath("uid"), exactString("redis.default#web.cache")),
 		}
 		switch target {
 		case "compose":
 			checks = append(checks,
-				resExpect(resPath("outputs"), knownvalue.MapExact(map[string]knownvalue.Check{
-					"host": resRE(`^redis-[A-Za-z0-9]{6}$`), "port": resStr("6379"), "username": resStr("default"),
+				expectResourceValue(attrPath("outputs"), knownvalue.MapExact(map[string]knownvalue.Check{
+					"host": matchingString(`^redis-[A-Za-z0-9]{6}$`), "port": exactString("6379"), "username": exactString("default"),
 				})),
-				resExpect(resPath("secrets"), knownvalue.MapExact(map[string]knownvalue.Check{"password": resRE(`^[A-Za-z0-9]{16}$`)})),
-				resExpect(resPath("compose_yaml"), resRE(`(?s)services:\n  redis-[A-Za-z0-9]{6}:\n.*image: mirror.gcr.io/redis:7-alpine\n`)),
-				resExpect(resPath("compose_env"), resRE(`^REDIS_DEFAULT_WEB_CACHE_PASSWORD='[A-Za-z0-9]{16}'\n$`)),
+				expectResourceValue(attrPath("secrets"), knownvalue.MapExact(map[string]knownvalue.Check{"password": matchingString(`^[A-Za-z0-9]{16}$`)})),
+				expectResourceValue(attrPath("compose_yaml"), matchingString(`(?s)services:\n  redis-[A-Za-z0-9]{6}:\n.*image: mirror.gcr.io/redis:7-alpine\n`)),
+				expectResourceValue(attrPath("compose_env"), matchingString(`^REDIS_DEFAULT_WEB_CACHE_PASSWORD='[A-Za-z0-9]{16}'\n$`)),
 				// redis.conf holds the password: it is a secret file.
-				resExpect(resPath("files"), knownvalue.MapSizeExact(0)),
-				resExpect(resPath("secret_files"), knownvalue.MapSizeExact(1)),
-				resCheckState(func(attrs map[string]any) error {
-					password, _ := resAttr(attrs, "secrets", "password")
-					host, _ := resAttr(attrs, "outputs", "host")
-					conf, err := resAttr(attrs, "secret_files", "mounts/"+host+"/redis.conf")
+				expectResourceValue(attrPath("files"), knownvalue.MapSizeExact(0)),
+				expectResourceValue(attrPath("secret_files"), knownvalue.MapSizeExact(1)),
+				checkAttrs(resourceAddr, func(attrs map[string]any) error {
+					password, _ := stringAttr(attrs, "secrets", "password")
+					host, _ := stringAttr(attrs, "outputs", "host")
+					conf, err := stringAttr(attrs, "secret_files", "mounts/"+host+"/redis.conf")
 					if err != nil {
 						return fmt.Errorf("%v (secret_files: %v)", err, attrs["secret_files"])
 					}
 					if !strings.Contains(conf, "requirepass "+password+"\n") {
 						return fmt.Errorf("redis.conf does not hold the password:\n%s", conf)
 					}
-					yml, _ := resAttr(attrs, "compose_yaml")
+					yml, _ := stringAttr(attrs, "compose_yaml")
 					if strings.Contains(yml, password) {
 						return fmt.Errorf("compose_yaml holds the password")
 					}
@@ -1235,12 +876,12 @@ func TestAccResource_upstreamProvisioners(t *testing.T) {
 			)
 		case "kubernetes":
 			checks = append(checks,
-				resExpect(resPath("outputs"), knownvalue.MapPartial(map[string]knownvalue.Check{
-					"host": resRE(`^redis-web-[0-9a-f]{8}$`), "port": resStr("6379"), "username": resStr("default"),
+				expectResourceValue(attrPath("outputs"), knownvalue.MapPartial(map[string]knownvalue.Check{
+					"host": matchingString(`^redis-web-[0-9a-f]{8}$`), "port": exactString("6379"), "username": exactString("default"),
 				})),
-				resExpect(resPath("secrets"), knownvalue.MapSizeExact(1)),
-				resCheckState(func(attrs map[string]any) error {
-					host, _ := resAttr(attrs, "outputs", "host")
+				expectResourceValue(attrPath("secrets"), knownvalue.MapSizeExact(1)),
+				checkAttrs(resourceAddr, func(attrs map[string]any) error {
+					host, _ := stringAttr(attrs, "outputs", "host")
 					var keys []string
 					for k := range attrs["manifests"].(map[string]any) {
 						keys = append(keys, k)
@@ -1249,15 +890,15 @@ func TestAccResource_upstreamProvisioners(t *testing.T) {
 					if want := []string{"apps/v1/StatefulSet/_/" + host, "core/v1/Service/_/" + host}; strings.Join(keys, ",") != strings.Join(want, ",") {
 						return fmt.Errorf("manifests keys %q, want %q", keys, want)
 					}
-					if _, err := resAttr(attrs, "secret_manifests", "core/v1/Secret/_/"+host); err != nil {
+					if _, err := stringAttr(attrs, "secret_manifests", "core/v1/Secret/_/"+host); err != nil {
 						return err
 					}
 					return nil
 				}),
 			)
 		}
-		resRun(t, resource.TestStep{
-			Config: resProvider(target, resFileList(t, file)) + `
+		runTest(t, resource.TestStep{
+			Config: providerBlock(target, provisionersFromFiles(t, file)) + `
 resource "score_resource" "db" {
   type            = "redis"
   name            = "cache"
@@ -1273,8 +914,8 @@ resource "score_resource" "db" {
 // (by type, then class and id), and default_provisioners = false leaves only them.
 func TestAccResource_customProvisioners(t *testing.T) {
 	t.Parallel()
-	resEachTarget(t, func(t *testing.T, target string) {
-		files := resFileList(t, "custom.provisioners.yaml")
+	eachTarget(t, func(t *testing.T, target string) {
+		files := provisionersFromFiles(t, "custom.provisioners.yaml")
 		twoResources := `
 resource "score_resource" "db" {
   type  = "postgres"
@@ -1293,24 +934,24 @@ resource "score_resource" "hello" {
   params = { name = "score" }
 }
 `
-		resRun(t,
+		runTest(t,
 			resource.TestStep{
-				Config: resProvider(target, files) + twoResources,
+				Config: providerBlock(target, files) + twoResources,
 				ConfigStateChecks: []statecheck.StateCheck{
 					// class stub: the custom stub; any other class: the built-in postgres.
-					resExpect(resPath("provisioner_uri"), resStr("template://custom/postgres-stub")),
-					resExpect(resPath("outputs"), knownvalue.MapExact(map[string]knownvalue.Check{
-						"host": resStr("stub.example.internal"), "port": resStr("5432"),
+					expectResourceValue(attrPath("provisioner_uri"), exactString("template://custom/postgres-stub")),
+					expectResourceValue(attrPath("outputs"), knownvalue.MapExact(map[string]knownvalue.Check{
+						"host": exactString("stub.example.internal"), "port": exactString("5432"),
 					})),
-					resExpect(resPath("secrets"), knownvalue.MapExact(map[string]knownvalue.Check{"key": resStr("not-really-secret")})),
-					statecheck.ExpectKnownValue("score_resource.real", resPath("provisioner_uri"), resStr("template://score-tf/postgres")),
-					statecheck.ExpectKnownValue("score_resource.hello", resPath("provisioner_uri"), resStr("template://custom/greeting")),
-					statecheck.ExpectKnownValue("score_resource.hello", resPath("outputs"), knownvalue.MapExact(map[string]knownvalue.Check{"message": resStr("hello score")})),
-					statecheck.ExpectKnownValue("score_resource.hello", resPath("secrets", "token"), resRE(`^[A-Za-z0-9]{12}$`)),
+					expectResourceValue(attrPath("secrets"), knownvalue.MapExact(map[string]knownvalue.Check{"key": exactString("not-really-secret")})),
+					statecheck.ExpectKnownValue("score_resource.real", attrPath("provisioner_uri"), exactString("template://score-tf/postgres")),
+					statecheck.ExpectKnownValue("score_resource.hello", attrPath("provisioner_uri"), exactString("template://custom/greeting")),
+					statecheck.ExpectKnownValue("score_resource.hello", attrPath("outputs"), knownvalue.MapExact(map[string]knownvalue.Check{"message": exactString("hello score")})),
+					statecheck.ExpectKnownValue("score_resource.hello", attrPath("secrets", "token"), matchingString(`^[A-Za-z0-9]{12}$`)),
 				},
 			},
 			resource.TestStep{
-				Config: resProvider(target, files, "default_provisioners = false") + `
+				Config: providerBlock(target, files, "default_provisioners = false") + `
 resource "score_resource" "db" {
   type  = "postgres"
   class = "stub"
@@ -1322,10 +963,10 @@ resource "score_resource" "real" {
   source_workload = "web"
 }
 `,
-				ExpectError: resErrorRE("No provisioner for this resource", "resource 'postgres.default#web.db'", "available types: greeting, postgres."),
+				ExpectError: errorMatching("No provisioner for this resource", "resource 'postgres.default#web.db'", "available types: greeting, postgres."),
 			},
 			resource.TestStep{
-				Config: resProvider(target, files, "default_provisioners = false") + `
+				Config: providerBlock(target, files, "default_provisioners = false") + `
 resource "score_resource" "db" {
   type  = "postgres"
   class = "stub"
@@ -1336,7 +977,7 @@ resource "score_resource" "vol" {
   id   = "data"
 }
 `,
-				ExpectError: resErrorRE("No provisioner for this resource", "resource 'volume.default#data'", "available types: greeting, postgres."),
+				ExpectError: errorMatching("No provisioner for this resource", "resource 'volume.default#data'", "available types: greeting, postgres."),
 			},
 		)
 	})
@@ -1379,28 +1020,28 @@ func TestSplitImportID(t *testing.T) {
 
 func TestReadStateFile(t *testing.T) {
 	t.Parallel()
-	compose := resWriteState(t, ".score-compose", resComposeState)
-	k8s := resWriteState(t, ".score-k8s", resK8sState)
+	compose := writeStateFile(t, ".score-compose", composeStateYAML)
+	k8s := writeStateFile(t, ".score-k8s", k8sStateYAML)
 
-	res, err := provisioner.ReadStateFile(compose, resUID)
+	res, err := provisioner.ReadStateFile(compose, resourceUID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if res.Type != "postgres" || res.Class != "default" || res.ID != "web.db" || res.SourceWorkload != "web" || res.Guid != "" {
 		t.Errorf("compose resource = %+v", res)
 	}
-	if res.State["password"] != resComposeImportedPassword || res.State["username"] != "user-XyZwVuTs" {
+	if res.State["password"] != composeImportedPassword || res.State["username"] != "user-XyZwVuTs" {
 		t.Errorf("compose state = %v", res.State)
 	}
 	if inst, _ := res.Shared["default-provisioners-postgres-instance"].(map[string]any); inst["instancePassword"] != "SharedInstancePw" {
 		t.Errorf("compose shared = %v", res.Shared)
 	}
 
-	res, err = provisioner.ReadStateFile(k8s, resUID)
+	res, err = provisioner.ReadStateFile(k8s, resourceUID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Guid != resK8sImportedGUID || res.State["service"] != resK8sImportedService || res.State["password"] != resK8sImportedPassword {
+	if res.Guid != k8sImportedGUID || res.State["service"] != k8sImportedService || res.State["password"] != k8sImportedPassword {
 		t.Errorf("k8s resource = %+v", res)
 	}
 	if ann, _ := res.Metadata["annotations"].(map[string]any); ann["team"] != "platform" {
@@ -1411,7 +1052,7 @@ func TestReadStateFile(t *testing.T) {
 	}
 
 	// type, class and id default from the uid when the entry leaves them out.
-	minimal := resWriteState(t, "minimal", "resources:\n  redis.cache#shared:\n    state: {password: x}\n")
+	minimal := writeStateFile(t, "minimal", "resources:\n  redis.cache#shared:\n    state: {password: x}\n")
 	res, err = provisioner.ReadStateFile(minimal, "redis.cache#shared")
 	if err != nil {
 		t.Fatal(err)
@@ -1424,11 +1065,11 @@ func TestReadStateFile(t *testing.T) {
 		name, file, uid string
 		want            []string
 	}{
-		{"missing file", filepath.Join(t.TempDir(), "none.yaml"), resUID, []string{"none.yaml", "no such file"}},
+		{"missing file", filepath.Join(t.TempDir(), "none.yaml"), resourceUID, []string{"none.yaml", "no such file"}},
 		{"missing uid", compose, "postgres.default#web.other", []string{"has no resource 'postgres.default#web.other'", "it has: postgres.default#web.db, redis.default#web.cache"}},
 		{"missing uid, k8s", k8s, "redis.default#other", []string{"it has: postgres.default#web.db, redis.default#main-cache"}},
-		{"not YAML", resWriteState(t, "bad", "resources: [\n"), resUID, []string{"is not a score-compose or score-k8s state file"}},
-		{"wrong shape", resWriteState(t, "shape", "resources: [a, b]\n"), resUID, []string{"is not a score-compose or score-k8s state file"}},
+		{"not YAML", writeStateFile(t, "bad", "resources: [\n"), resourceUID, []string{"is not a score-compose or score-k8s state file"}},
+		{"wrong shape", writeStateFile(t, "shape", "resources: [a, b]\n"), resourceUID, []string{"is not a score-compose or score-k8s state file"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := provisioner.ReadStateFile(tc.file, tc.uid)
@@ -1448,11 +1089,11 @@ func TestReadStateFile(t *testing.T) {
 // ports indexed by name and by number.
 func TestAccResource_workloadServices(t *testing.T) {
 	t.Parallel()
-	resEachTarget(t, func(t *testing.T, target string) {
+	eachTarget(t, func(t *testing.T, target string) {
 		// Compose connects to the container's target port; Kubernetes to the Service port.
 		want := map[string]string{"compose": "8080", "kubernetes": "80"}[target]
 		cfg := func(hostname, port string) string {
-			return resProvider(target) + `
+			return providerBlock(target) + `
 resource "score_resource" "db" {
   type            = "service-port"
   name            = "api"
@@ -1473,15 +1114,15 @@ resource "score_resource" "db" {
 		}
 		outputs := func(host, port string) []statecheck.StateCheck {
 			return []statecheck.StateCheck{
-				resExpect(resPath("provisioner_uri"), resStr("template://score-tf/service-port")),
-				resExpect(resPath("outputs"), knownvalue.MapExact(map[string]knownvalue.Check{"hostname": resStr(host), "port": resStr(port)})),
-				resExpect(resPath("secrets"), knownvalue.MapSizeExact(0)),
+				expectResourceValue(attrPath("provisioner_uri"), exactString("template://score-tf/service-port")),
+				expectResourceValue(attrPath("outputs"), knownvalue.MapExact(map[string]knownvalue.Check{"hostname": exactString(host), "port": exactString(port)})),
+				expectResourceValue(attrPath("secrets"), knownvalue.MapSizeExact(0)),
 			}
 		}
-		resRun(t,
+		runTest(t,
 			resource.TestStep{
 				Config:            cfg("api", `"web"`),
-				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{resExpectFullyKnown("outputs")}},
+				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{expectFullyKnown(resourceAddr, "outputs")}},
 				ConfigStateChecks: outputs("api", want),
 			},
 			resource.TestStep{Config: cfg("api", `80`), ConfigStateChecks: outputs("api", want)},
@@ -1489,13 +1130,13 @@ resource "score_resource" "db" {
 			resource.TestStep{
 				Config: cfg("api.internal", `"metrics"`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(resAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction(resourceAddr, plancheck.ResourceActionUpdate),
 				}},
 				ConfigStateChecks: outputs("api.internal", "9090"),
 			},
 			resource.TestStep{
 				Config:      cfg("api", `"admin"`),
-				ExpectError: resErrorRE("Provisioning failed", `workload "api" has no service port "admin"`, "metrics", "web"),
+				ExpectError: errorMatching("Provisioning failed", `workload "api" has no service port "admin"`, "metrics", "web"),
 			},
 		)
 	})
@@ -1506,8 +1147,8 @@ resource "score_resource" "db" {
 // nothing and keeps the password.
 func TestAccResource_importSharedResource(t *testing.T) {
 	t.Parallel()
-	statePath := resWriteState(t, ".score-k8s", resK8sState)
-	cfg := resProvider("kubernetes") + `
+	statePath := writeStateFile(t, ".score-k8s", k8sStateYAML)
+	cfg := providerBlock("kubernetes") + `
 resource "score_resource" "db" {
   type            = "redis"
   id              = "main-cache"
@@ -1515,21 +1156,21 @@ resource "score_resource" "db" {
 }
 `
 	const uid = "redis.default#main-cache"
-	resRun(t,
+	runTest(t,
 		resource.TestStep{
-			Config: cfg, ResourceName: resAddr, ImportState: true, ImportStatePersist: true,
+			Config: cfg, ResourceName: resourceAddr, ImportState: true, ImportStatePersist: true,
 			ImportStateId: statePath + "#" + uid,
 		},
 		resource.TestStep{
 			Config:           cfg,
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			ConfigStateChecks: []statecheck.StateCheck{
-				resExpect(resPath("uid"), resStr(uid)),
-				resExpect(resPath("id"), resStr("main-cache")),
-				resExpect(resPath("name"), knownvalue.Null()),
-				resExpect(resPath("provisioner_uri"), resStr("template://score-tf/redis")),
-				resExpect(resPath("outputs", "host"), resStr("redis-web-0b1c2d3e")),
-				resExpect(resPath("secrets", "password"), resStr("SharedRedisPassw0rd")),
+				expectResourceValue(attrPath("uid"), exactString(uid)),
+				expectResourceValue(attrPath("id"), exactString("main-cache")),
+				expectResourceValue(attrPath("name"), knownvalue.Null()),
+				expectResourceValue(attrPath("provisioner_uri"), exactString("template://score-tf/redis")),
+				expectResourceValue(attrPath("outputs", "host"), exactString("redis-web-0b1c2d3e")),
+				expectResourceValue(attrPath("secrets", "password"), exactString("SharedRedisPassw0rd")),
 			},
 		},
 	)

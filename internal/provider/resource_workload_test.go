@@ -2,9 +2,7 @@ package provider
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -28,103 +26,58 @@ import (
 // TF_ACC_TERRAFORM_PATH) and the provider served in-process (testProviderFactories). Each test
 // runs for both targets where it applies: kubernetes (with a namespace) and compose. Besides
 // the checks each step names, resource.Test checks after every apply that a second plan is
-// empty, and wrAppliedAsPlanned checks that every value the first plan called known is the value
+// empty, and appliedAsPlanned checks that every value the first plan called known is the value
 // the apply produced (an output may be unknown at plan, never wrong).
 
 // ---------------------------------------------------------------------------------------------
-// Helpers (prefixed wr: other files of this package are written at the same time).
+// Helpers of this file (those shared with other files are in helpers_test.go).
 
-// wrTarget is one provider configuration to run a test against.
-type wrTarget struct {
+// targetConfig is one provider configuration to run a test against.
+type targetConfig struct {
 	name     string
 	provider string
 }
 
 var (
-	wrKubernetes = wrTarget{name: "kubernetes", provider: `
+	kubernetesTarget = targetConfig{name: "kubernetes", provider: `
 provider "score" {
   target    = "kubernetes"
   namespace = "shop"
 }
 `}
-	wrCompose = wrTarget{name: "compose", provider: `
+	composeTarget = targetConfig{name: "compose", provider: `
 provider "score" {
   target = "compose"
 }
 `}
-	wrTargets = []wrTarget{wrKubernetes, wrCompose}
+	targetConfigs = []targetConfig{kubernetesTarget, composeTarget}
 )
 
-func (w wrTarget) k8s() bool { return w.name == "kubernetes" }
+func (w targetConfig) k8s() bool { return w.name == "kubernetes" }
 
 // servicePort is the port a service-port resource gives for api.score.yaml's port "web" (port 80,
 // targetPort 8080): Kubernetes clients connect to the Service port, compose clients to the
 // container's port.
-func (w wrTarget) servicePort() string {
+func (w targetConfig) servicePort() string {
 	if w.k8s() {
 		return "80"
 	}
 	return "8080"
 }
 
-// wrTestdata is the absolute path of a file under testdata/workload_resource: the provider runs
-// in this process (cwd: this package), terraform in a temporary directory.
-func wrTestdata(t *testing.T, name string) string {
+// workloadFile is the HCL string naming a file under testdata/workload_resource.
+func workloadFile(t *testing.T, name string) string {
 	t.Helper()
-	p, err := filepath.Abs(filepath.Join("testdata", "workload_resource", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(p); err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return hclString(testdataPath(t, "workload_resource", name))
 }
 
-// wrQuote quotes s as an HCL string literal (template sequences escaped).
-func wrQuote(s string) string {
-	q := fmt.Sprintf("%q", s)
-	q = strings.ReplaceAll(q, "${", "$${")
-	return strings.ReplaceAll(q, "%{", "%%{")
-}
+// base64Text is s in standard base64.
+func base64Text(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
 
-// wrFile is the HCL string naming a testdata file.
-func wrFile(t *testing.T, name string) string {
-	t.Helper()
-	return wrQuote(wrTestdata(t, name))
-}
-
-// wrHash6 is the hash suffix the built-in provisioners give object names.
-func wrHash6(uid string) string {
-	sum := sha256.Sum256([]byte(uid))
-	return hex.EncodeToString(sum[:])[:6]
-}
-
-func wrB64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
-
-// wrErrorRE matches the fragments in order, each literally. Terraform wraps diagnostics at 78
-// columns (and may prefix continuation lines with │), so every space in a fragment matches any
-// run of white space and box characters.
-func wrErrorRE(fragments ...string) *regexp.Regexp {
-	parts := make([]string, len(fragments))
-	for i, f := range fragments {
-		words := strings.Fields(f)
-		for j, w := range words {
-			words[j] = regexp.QuoteMeta(w)
-		}
-		parts[i] = strings.Join(words, `[\s│]+`)
-	}
-	return regexp.MustCompile(`(?s)` + strings.Join(parts, `.*`))
-}
-
-func wrRE(pattern string) knownvalue.Check {
-	return knownvalue.StringRegexp(regexp.MustCompile(pattern))
-}
-
-// wrLines matches YAML text holding the given lines in this order, consecutively, whatever their
+// yamlLines matches YAML text holding the given lines in this order, consecutively, whatever their
 // indentation (so list indentation style does not matter). "..." stands for any lines; a line
 // starting with "re:" is a regular expression, any other is literal.
-func wrLines(lines ...string) knownvalue.Check {
+func yamlLines(lines ...string) knownvalue.Check {
 	var b strings.Builder
 	b.WriteString(`(?s)(?:^|\n)`)
 	for _, l := range lines {
@@ -139,94 +92,31 @@ func wrLines(lines ...string) knownvalue.Check {
 		}
 		b.WriteString(`\n`)
 	}
-	return wrRE(b.String())
+	return matchingString(b.String())
 }
 
-func wrPath(name string, keys ...string) tfjsonpath.Path {
-	p := tfjsonpath.New(name)
-	for _, k := range keys {
-		p = p.AtMapKey(k)
-	}
-	return p
-}
-
-func wrKnown(addr string, path tfjsonpath.Path, check knownvalue.Check) plancheck.PlanCheck {
+// expectKnownAtPlan checks a value of the resource at addr in the plan.
+func expectKnownAtPlan(addr string, path tfjsonpath.Path, check knownvalue.Check) plancheck.PlanCheck {
 	return plancheck.ExpectKnownValue(addr, path, check)
 }
 
-func wrUnknown(addr string, path tfjsonpath.Path) plancheck.PlanCheck {
+// expectUnknownAtPlan checks that a value of the resource at addr is unknown at plan.
+func expectUnknownAtPlan(addr string, path tfjsonpath.Path) plancheck.PlanCheck {
 	return plancheck.ExpectUnknownValue(addr, path)
 }
 
-// wrPlanFunc and wrStateFunc make a plan or state check of a function.
-type wrPlanFunc func(*tfjson.Plan) error
-
-func (f wrPlanFunc) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
-	resp.Error = f(req.Plan)
-}
-
-type wrStateFunc func(*tfjson.State) error
-
-func (f wrStateFunc) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-	if req.State == nil || req.State.Values == nil || req.State.Values.RootModule == nil {
-		resp.Error = fmt.Errorf("no state")
-		return
-	}
-	resp.Error = f(req.State)
-}
-
-// wrValues returns a resource's attribute values from the state.
-func wrValues(s *tfjson.State, addr string) (map[string]any, error) {
-	for _, r := range s.Values.RootModule.Resources {
-		if r.Address == addr {
-			return r.AttributeValues, nil
-		}
-	}
-	return nil, fmt.Errorf("%s is not in the state", addr)
-}
-
-// wrLookup walks nested maps by keys.
-func wrLookup(v any, keys ...string) (any, bool) {
-	for _, k := range keys {
-		m, ok := v.(map[string]any)
-		if !ok {
-			return nil, false
-		}
-		if v, ok = m[k]; !ok {
-			return nil, false
-		}
-	}
-	return v, true
-}
-
-// wrString reads a string attribute (nested by keys) of a resource from the state.
-func wrString(s *tfjson.State, addr string, keys ...string) (string, error) {
-	values, err := wrValues(s, addr)
-	if err != nil {
-		return "", err
-	}
-	v, ok := wrLookup(any(values), keys...)
-	if !ok {
-		return "", fmt.Errorf("%s: no value at %v", addr, keys)
-	}
-	str, ok := v.(string)
-	if !ok {
-		return "", fmt.Errorf("%s: value at %v is %T, not a string", addr, keys, v)
-	}
-	return str, nil
-}
-
-// wrAppliedAsPlanned records a resource's planned values (plan check, PreApply) and, as a state
+// appliedAsPlanned records a resource's planned values (plan check, PreApply) and, as a state
 // check of the same step, requires every value the plan knew to equal the applied one.
-type wrAppliedAsPlanned struct {
+type appliedAsPlanned struct {
 	addr             string
 	after, afterUnkn any
 	planned          bool
 }
 
-func wrAsPlanned(addr string) *wrAppliedAsPlanned { return &wrAppliedAsPlanned{addr: addr} }
+// expectAppliedAsPlanned is the appliedAsPlanned check of the resource at addr.
+func expectAppliedAsPlanned(addr string) *appliedAsPlanned { return &appliedAsPlanned{addr: addr} }
 
-func (c *wrAppliedAsPlanned) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+func (c *appliedAsPlanned) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
 	for _, rc := range req.Plan.ResourceChanges {
 		if rc.Address == c.addr {
 			c.after, c.afterUnkn, c.planned = rc.Change.After, rc.Change.AfterUnknown, true
@@ -236,24 +126,25 @@ func (c *wrAppliedAsPlanned) CheckPlan(_ context.Context, req plancheck.CheckPla
 	resp.Error = fmt.Errorf("%s is not in the plan", c.addr)
 }
 
-func (c *wrAppliedAsPlanned) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+func (c *appliedAsPlanned) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
 	if !c.planned {
 		resp.Error = fmt.Errorf("%s: no plan was recorded", c.addr)
 		return
 	}
-	values, err := wrValues(req.State, c.addr)
+	values, err := resourceValues(req.State, c.addr)
 	if err != nil {
 		resp.Error = err
 		return
 	}
 	var problems []string
-	wrCompareKnown(c.addr, c.after, c.afterUnkn, any(values), &problems)
+	compareKnown(c.addr, c.after, c.afterUnkn, any(values), &problems)
 	if len(problems) > 0 {
 		resp.Error = fmt.Errorf("values known at plan differ after apply:\n%s", strings.Join(problems, "\n"))
 	}
 }
 
-func wrCompareKnown(at string, planned, unknown, applied any, problems *[]string) {
+// compareKnown adds to problems every value known in planned (unknown marks what is not) that differs in applied.
+func compareKnown(at string, planned, unknown, applied any, problems *[]string) {
 	if unknown == true {
 		return
 	}
@@ -282,7 +173,7 @@ func wrCompareKnown(at string, planned, unknown, applied any, problems *[]string
 				*problems = append(*problems, fmt.Sprintf("%s.%s: in plan %v, in state %v", at, k, inPlan, inState))
 				continue
 			}
-			wrCompareKnown(at+"."+k, pv, um[k], av, problems)
+			compareKnown(at+"."+k, pv, um[k], av, problems)
 		}
 	case []any:
 		a, ok := applied.([]any)
@@ -296,7 +187,7 @@ func wrCompareKnown(at string, planned, unknown, applied any, problems *[]string
 			if i < len(ul) {
 				u = ul[i]
 			}
-			wrCompareKnown(fmt.Sprintf("%s[%d]", at, i), p[i], u, a[i], problems)
+			compareKnown(fmt.Sprintf("%s[%d]", at, i), p[i], u, a[i], problems)
 		}
 	default:
 		if !reflect.DeepEqual(planned, applied) {
@@ -305,8 +196,8 @@ func wrCompareKnown(at string, planned, unknown, applied any, problems *[]string
 	}
 }
 
-// wrWorkload is a score_workload block.
-func wrWorkload(name, body string) string {
+// workloadBlock is a score_workload block.
+func workloadBlock(name, body string) string {
 	return fmt.Sprintf("\nresource \"score_workload\" %q {\n%s\n}\n", name, body)
 }
 
@@ -314,82 +205,82 @@ func wrWorkload(name, body string) string {
 // 1. Plan-time knowledge with provisioned resources; generated values kept.
 
 func TestAccWorkloadResource_planKnownProvisioned(t *testing.T) {
-	for _, target := range wrTargets {
+	for _, target := range targetConfigs {
 		t.Run(target.name, func(t *testing.T) {
 			const addr = "score_workload.web"
-			body := "  file = " + wrFile(t, "web.score.yaml")
-			config := target.provider + wrWorkload("web", body)
-			changed := target.provider + wrWorkload("web", body+`
+			body := "  file = " + workloadFile(t, "web.score.yaml")
+			config := target.provider + workloadBlock("web", body)
+			changed := target.provider + workloadBlock("web", body+`
   overrides = { "containers.main.variables.LOG_LEVEL" = "debug" }`)
 
-			pg := "pg-web-db-" + wrHash6("postgres.default#web.db")
-			redis := "redis-web-cache-" + wrHash6("redis.default#web.cache")
+			pg := "pg-web-db-" + nameHash("postgres.default#web.db")
+			redis := "redis-web-cache-" + nameHash("redis.default#web.cache")
 			password := statecheck.CompareValue(compare.ValuesSame())
 			envSecret := statecheck.CompareValue(compare.ValuesSame())
-			asPlanned := wrAsPlanned(addr)
+			asPlanned := expectAppliedAsPlanned(addr)
 			// What holds the database password for the workload: compared across steps.
-			envPath := wrPath("compose_env")
+			envPath := attrPath("compose_env")
 			if target.k8s() {
-				envPath = wrPath("secret_manifests", "core/v1/Secret/shop/"+pg)
+				envPath = attrPath("secret_manifests", "core/v1/Secret/shop/"+pg)
 			}
 
 			common := []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
 				asPlanned,
-				wrKnown(addr, wrPath("name"), knownvalue.StringExact("web")),
-				wrKnown(addr, wrPath("service"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+				expectKnownAtPlan(addr, attrPath("name"), knownvalue.StringExact("web")),
+				expectKnownAtPlan(addr, attrPath("service"), knownvalue.ObjectExact(map[string]knownvalue.Check{
 					"name": knownvalue.StringExact("web"), "hostname": knownvalue.StringExact("web"),
 					"ports": knownvalue.MapExact(map[string]knownvalue.Check{"web": knownvalue.ObjectExact(map[string]knownvalue.Check{
 						"port": knownvalue.Int64Exact(80), "target_port": knownvalue.Int64Exact(8080), "protocol": knownvalue.StringExact("TCP"),
 					})}),
 				})),
-				wrKnown(addr, wrPath("resource_outputs", "db", "uid"), knownvalue.StringExact("postgres.default#web.db")),
-				wrUnknown(addr, wrPath("resource_outputs", "db", "secrets", "password")),
-				wrUnknown(addr, wrPath("resource_outputs", "cache", "secrets", "password")),
-				wrUnknown(addr, wrPath("state")),
+				expectKnownAtPlan(addr, attrPath("resource_outputs", "db", "uid"), knownvalue.StringExact("postgres.default#web.db")),
+				expectUnknownAtPlan(addr, attrPath("resource_outputs", "db", "secrets", "password")),
+				expectUnknownAtPlan(addr, attrPath("resource_outputs", "cache", "secrets", "password")),
+				expectUnknownAtPlan(addr, attrPath("state")),
 			}
 			var first []plancheck.PlanCheck
 			var applied []statecheck.StateCheck
 			if target.k8s() {
 				first = []plancheck.PlanCheck{
 					// Every key, and every non-secret value, is known on the first plan.
-					wrKnown(addr, wrPath("manifests"), knownvalue.MapExact(map[string]knownvalue.Check{
-						"apps/v1/Deployment/shop/web": wrLines("apiVersion: apps/v1", "kind: Deployment", "...", "name: web", "namespace: shop", "...",
+					expectKnownAtPlan(addr, attrPath("manifests"), knownvalue.MapExact(map[string]knownvalue.Check{
+						"apps/v1/Deployment/shop/web": yamlLines("apiVersion: apps/v1", "kind: Deployment", "...", "name: web", "namespace: shop", "...",
 							"- name: DB_HOST", "value: "+pg,
 							"- name: DB_PASSWORD", "valueFrom:", "secretKeyRef:", "key: DB_PASSWORD", "name: web-main-env",
 							"- name: DB_PORT", `value: "5432"`, "- name: DB_USER", "value: web_db", "- name: LOG_LEVEL", "value: info",
 							"- name: REDIS_URL", "valueFrom:", "secretKeyRef:", "key: REDIS_URL", "name: web-main-env", "...",
 							"- mountPath: /etc/web/config.yaml", "...", "- configMap:", "...", "name: web-main-files", "...", "- emptyDir: {}"),
-						"core/v1/Service/shop/web": wrLines("apiVersion: v1", "kind: Service", "...", "namespace: shop", "spec:", "ports:",
+						"core/v1/Service/shop/web": yamlLines("apiVersion: v1", "kind: Service", "...", "namespace: shop", "spec:", "ports:",
 							"- name: web", "port: 80", "protocol: TCP", "targetPort: 8080"),
 						"core/v1/ConfigMap/shop/web-main-files": knownvalue.StringExact("apiVersion: v1\ndata:\n  file-a56d2f1a60: |\n    database: " + pg +
 							":5432/web_db\n    cache: " + redis + "\nkind: ConfigMap\nmetadata:\n  name: web-main-files\n  namespace: shop\n"),
-						"apps/v1/StatefulSet/shop/" + pg:    wrLines("kind: StatefulSet", "...", "- name: POSTGRES_PASSWORD", "valueFrom:", "secretKeyRef:", "key: password", "name: "+pg),
-						"core/v1/Service/shop/" + pg:        wrLines("kind: Service", "...", "name: "+pg, "namespace: shop", "...", "port: 5432"),
-						"apps/v1/StatefulSet/shop/" + redis: wrLines("kind: StatefulSet", "...", "- name: REDIS_PASSWORD", "valueFrom:", "secretKeyRef:", "key: password", "name: "+redis),
-						"core/v1/Service/shop/" + redis:     wrLines("kind: Service", "...", "name: "+redis, "namespace: shop", "...", "port: 6379"),
+						"apps/v1/StatefulSet/shop/" + pg:    yamlLines("kind: StatefulSet", "...", "- name: POSTGRES_PASSWORD", "valueFrom:", "secretKeyRef:", "key: password", "name: "+pg),
+						"core/v1/Service/shop/" + pg:        yamlLines("kind: Service", "...", "name: "+pg, "namespace: shop", "...", "port: 5432"),
+						"apps/v1/StatefulSet/shop/" + redis: yamlLines("kind: StatefulSet", "...", "- name: REDIS_PASSWORD", "valueFrom:", "secretKeyRef:", "key: password", "name: "+redis),
+						"core/v1/Service/shop/" + redis:     yamlLines("kind: Service", "...", "name: "+redis, "namespace: shop", "...", "port: 6379"),
 					})),
 					// The Secrets hold generated passwords: unknown until apply.
-					wrUnknown(addr, wrPath("secret_manifests", "core/v1/Secret/shop/web-main-env")),
-					wrUnknown(addr, wrPath("secret_manifests", "core/v1/Secret/shop/"+pg)),
-					wrUnknown(addr, wrPath("secret_manifests", "core/v1/Secret/shop/"+redis)),
-					wrKnown(addr, wrPath("compose_yaml"), knownvalue.Null()),
-					wrKnown(addr, wrPath("files"), knownvalue.Null()),
+					expectUnknownAtPlan(addr, attrPath("secret_manifests", "core/v1/Secret/shop/web-main-env")),
+					expectUnknownAtPlan(addr, attrPath("secret_manifests", "core/v1/Secret/shop/"+pg)),
+					expectUnknownAtPlan(addr, attrPath("secret_manifests", "core/v1/Secret/shop/"+redis)),
+					expectKnownAtPlan(addr, attrPath("compose_yaml"), knownvalue.Null()),
+					expectKnownAtPlan(addr, attrPath("files"), knownvalue.Null()),
 				}
 				applied = []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, wrPath("secret_manifests"), knownvalue.MapSizeExact(3)),
+					statecheck.ExpectKnownValue(addr, attrPath("secret_manifests"), knownvalue.MapSizeExact(3)),
 					envSecret.AddStateValue(addr, envPath),
-					wrStateFunc(func(s *tfjson.State) error {
-						pw, err := wrString(s, addr, "resource_outputs", "db", "secrets", "password")
+					stateCheckFunc(func(s *tfjson.State) error {
+						pw, err := stateString(s, addr, "resource_outputs", "db", "secrets", "password")
 						if err != nil {
 							return err
 						}
 						for _, key := range []string{"core/v1/Secret/shop/web-main-env", "core/v1/Secret/shop/" + pg} {
-							doc, err := wrString(s, addr, "secret_manifests", key)
+							doc, err := stateString(s, addr, "secret_manifests", key)
 							if err != nil {
 								return err
 							}
-							if !strings.Contains(doc, ": "+wrB64(pw)+"\n") {
+							if !strings.Contains(doc, ": "+base64Text(pw)+"\n") {
 								return fmt.Errorf("%s does not hold the generated password:\n%s", key, doc)
 							}
 						}
@@ -399,26 +290,26 @@ func TestAccWorkloadResource_planKnownProvisioned(t *testing.T) {
 			} else {
 				first = []plancheck.PlanCheck{
 					// compose_yaml refers to secrets as ${VAR}: known on the first plan.
-					wrKnown(addr, wrPath("compose_yaml"), wrLines("configs:", "web-main-a56d2f1a60:", "content: |", "database: pg-web-db:5432/web_db", "cache: redis-web-cache",
+					expectKnownAtPlan(addr, attrPath("compose_yaml"), yamlLines("configs:", "web-main-a56d2f1a60:", "content: |", "database: pg-web-db:5432/web_db", "cache: redis-web-cache",
 						"name: score", "services:", "pg-web-db:", "environment:", "POSTGRES_DB: web_db", "POSTGRES_PASSWORD: ${POSTGRES_DEFAULT_WEB_DB_PASSWORD}", "...",
 						"redis-web-cache:", "...", "- ${REDIS_DEFAULT_WEB_CACHE_PASSWORD}", "...",
 						"web-main:", "...", "environment:", "DB_HOST: pg-web-db", "DB_PASSWORD: ${POSTGRES_DEFAULT_WEB_DB_PASSWORD}", `DB_PORT: "5432"`,
 						"DB_USER: web_db", "LOG_LEVEL: info", "REDIS_URL: ${REDIS_DEFAULT_WEB_CACHE_URL}", "hostname: web", "...",
 						"volumes:", "pg-web-db-data:", "...", "web-data:")),
-					wrUnknown(addr, wrPath("compose_env")),
-					wrKnown(addr, wrPath("files"), knownvalue.MapExact(map[string]knownvalue.Check{})),
-					wrKnown(addr, wrPath("secret_files"), knownvalue.MapExact(map[string]knownvalue.Check{})),
-					wrKnown(addr, wrPath("manifests"), knownvalue.Null()),
-					wrKnown(addr, wrPath("secret_manifests"), knownvalue.Null()),
+					expectUnknownAtPlan(addr, attrPath("compose_env")),
+					expectKnownAtPlan(addr, attrPath("files"), knownvalue.MapExact(map[string]knownvalue.Check{})),
+					expectKnownAtPlan(addr, attrPath("secret_files"), knownvalue.MapExact(map[string]knownvalue.Check{})),
+					expectKnownAtPlan(addr, attrPath("manifests"), knownvalue.Null()),
+					expectKnownAtPlan(addr, attrPath("secret_manifests"), knownvalue.Null()),
 				}
 				applied = []statecheck.StateCheck{
 					envSecret.AddStateValue(addr, envPath),
-					wrStateFunc(func(s *tfjson.State) error {
-						pw, err := wrString(s, addr, "resource_outputs", "db", "secrets", "password")
+					stateCheckFunc(func(s *tfjson.State) error {
+						pw, err := stateString(s, addr, "resource_outputs", "db", "secrets", "password")
 						if err != nil {
 							return err
 						}
-						env, err := wrString(s, addr, "compose_env")
+						env, err := stateString(s, addr, "compose_env")
 						if err != nil {
 							return err
 						}
@@ -435,27 +326,27 @@ func TestAccWorkloadResource_planKnownProvisioned(t *testing.T) {
 					{
 						Config:            config,
 						ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: append(common, first...)},
-						ConfigStateChecks: append(applied, asPlanned, password.AddStateValue(addr, wrPath("resource_outputs", "db", "secrets", "password"))),
+						ConfigStateChecks: append(applied, asPlanned, password.AddStateValue(addr, attrPath("resource_outputs", "db", "secrets", "password"))),
 					},
 					{
 						// The same configuration again: nothing to do, nothing regenerated.
 						Config:            config,
 						ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-						ConfigStateChecks: []statecheck.StateCheck{password.AddStateValue(addr, wrPath("resource_outputs", "db", "secrets", "password"))},
+						ConfigStateChecks: []statecheck.StateCheck{password.AddStateValue(addr, attrPath("resource_outputs", "db", "secrets", "password"))},
 					},
 					{
 						// A change re-renders with the stored state: the same passwords, all known at plan.
 						Config: changed,
 						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 							plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
-							wrKnown(addr, wrPath("state"), knownvalue.NotNull()),
-							wrKnown(addr, wrPath("resource_outputs", "db", "secrets", "password"), knownvalue.NotNull()),
+							expectKnownAtPlan(addr, attrPath("state"), knownvalue.NotNull()),
+							expectKnownAtPlan(addr, attrPath("resource_outputs", "db", "secrets", "password"), knownvalue.NotNull()),
 						}},
 						ConfigStateChecks: []statecheck.StateCheck{
-							password.AddStateValue(addr, wrPath("resource_outputs", "db", "secrets", "password")),
+							password.AddStateValue(addr, attrPath("resource_outputs", "db", "secrets", "password")),
 							envSecret.AddStateValue(addr, envPath),
-							wrStateFunc(func(s *tfjson.State) error {
-								values, err := wrValues(s, addr)
+							stateCheckFunc(func(s *tfjson.State) error {
+								values, err := resourceValues(s, addr)
 								if err != nil {
 									return err
 								}
@@ -480,7 +371,7 @@ func TestAccWorkloadResource_planKnownProvisioned(t *testing.T) {
 // 2. Bindings: to a score_resource, to plain values, to values unknown at plan.
 
 func TestAccWorkloadResource_bindScoreResource(t *testing.T) {
-	for _, target := range wrTargets {
+	for _, target := range targetConfigs {
 		t.Run(target.name, func(t *testing.T) {
 			const addr = "score_workload.shop"
 			config := target.provider + `
@@ -488,7 +379,7 @@ resource "score_resource" "db" {
   type = "postgres"
   id   = "shop-db"
 }
-` + wrWorkload("shop", `  file = `+wrFile(t, "shared-db.score.yaml")+`
+` + workloadBlock("shop", `  file = `+workloadFile(t, "shared-db.score.yaml")+`
   resources = {
     db = {
       uid     = score_resource.db.uid
@@ -496,29 +387,29 @@ resource "score_resource" "db" {
       secrets = score_resource.db.secrets
     }
   }`)
-			asPlanned := wrAsPlanned(addr)
+			asPlanned := expectAppliedAsPlanned(addr)
 			checks := []plancheck.PlanCheck{
 				asPlanned,
 				// The score_resource's password is generated at apply...
-				wrUnknown("score_resource.db", wrPath("secrets", "password")),
-				wrKnown("score_resource.db", wrPath("uid"), knownvalue.StringExact("postgres.default#shop-db")),
-				wrKnown(addr, wrPath("resource_outputs"), knownvalue.MapExact(map[string]knownvalue.Check{})),
-				wrKnown(addr, wrPath("service", "hostname"), knownvalue.StringExact("shop")),
+				expectUnknownAtPlan("score_resource.db", attrPath("secrets", "password")),
+				expectKnownAtPlan("score_resource.db", attrPath("uid"), knownvalue.StringExact("postgres.default#shop-db")),
+				expectKnownAtPlan(addr, attrPath("resource_outputs"), knownvalue.MapExact(map[string]knownvalue.Check{})),
+				expectKnownAtPlan(addr, attrPath("service", "hostname"), knownvalue.StringExact("shop")),
 			}
 			if target.k8s() {
 				// ...yet the Deployment, which only refers to a Secret, is known.
 				checks = append(checks,
-					wrKnown(addr, wrPath("manifests"), knownvalue.MapExact(map[string]knownvalue.Check{
-						"apps/v1/Deployment/shop/shop": wrLines("kind: Deployment", "...", "- name: DB_HOST", "re:value: pg-shop-db-[0-9a-f]{6}",
+					expectKnownAtPlan(addr, attrPath("manifests"), knownvalue.MapExact(map[string]knownvalue.Check{
+						"apps/v1/Deployment/shop/shop": yamlLines("kind: Deployment", "...", "- name: DB_HOST", "re:value: pg-shop-db-[0-9a-f]{6}",
 							"- name: DB_PASSWORD", "valueFrom:", "secretKeyRef:", "key: DB_PASSWORD", "name: shop-main-env", "- name: DB_PORT", `value: "5432"`),
-						"core/v1/Service/shop/shop": wrLines("kind: Service", "...", "port: 8080"),
+						"core/v1/Service/shop/shop": yamlLines("kind: Service", "...", "port: 8080"),
 					})),
-					wrUnknown(addr, wrPath("secret_manifests", "core/v1/Secret/shop/shop-main-env")),
+					expectUnknownAtPlan(addr, attrPath("secret_manifests", "core/v1/Secret/shop/shop-main-env")),
 				)
 			} else {
 				checks = append(checks,
-					wrKnown(addr, wrPath("compose_yaml"), wrLines("services:", "shop-main:", "...", "environment:", "DB_HOST: pg-shop-db", "DB_PASSWORD: ${POSTGRES_DEFAULT_SHOP_DB_PASSWORD}", `DB_PORT: "5432"`)),
-					wrUnknown(addr, wrPath("compose_env")),
+					expectKnownAtPlan(addr, attrPath("compose_yaml"), yamlLines("services:", "shop-main:", "...", "environment:", "DB_HOST: pg-shop-db", "DB_PASSWORD: ${POSTGRES_DEFAULT_SHOP_DB_PASSWORD}", `DB_PORT: "5432"`)),
+					expectUnknownAtPlan(addr, attrPath("compose_env")),
 				)
 			}
 			resource.ParallelTest(t, resource.TestCase{
@@ -529,8 +420,8 @@ resource "score_resource" "db" {
 					ConfigStateChecks: []statecheck.StateCheck{
 						asPlanned,
 						// The password the score_resource generated is the one the workload delivers.
-						wrStateFunc(func(s *tfjson.State) error {
-							pw, err := wrString(s, "score_resource.db", "secrets", "password")
+						stateCheckFunc(func(s *tfjson.State) error {
+							pw, err := stateString(s, "score_resource.db", "secrets", "password")
 							if err != nil {
 								return err
 							}
@@ -538,16 +429,16 @@ resource "score_resource" "db" {
 								return fmt.Errorf("implausible generated password (%d characters)", len(pw))
 							}
 							if target.k8s() {
-								doc, err := wrString(s, addr, "secret_manifests", "core/v1/Secret/shop/shop-main-env")
+								doc, err := stateString(s, addr, "secret_manifests", "core/v1/Secret/shop/shop-main-env")
 								if err != nil {
 									return err
 								}
-								if !strings.Contains(doc, "DB_PASSWORD: "+wrB64(pw)+"\n") {
+								if !strings.Contains(doc, "DB_PASSWORD: "+base64Text(pw)+"\n") {
 									return fmt.Errorf("the workload's Secret does not hold the score_resource's password:\n%s", doc)
 								}
 								return nil
 							}
-							env, err := wrString(s, addr, "compose_env")
+							env, err := stateString(s, addr, "compose_env")
 							if err != nil {
 								return err
 							}
@@ -564,11 +455,11 @@ resource "score_resource" "db" {
 }
 
 func TestAccWorkloadResource_bindPlainValues(t *testing.T) {
-	for _, target := range wrTargets {
+	for _, target := range targetConfigs {
 		t.Run(target.name, func(t *testing.T) {
 			const addr = "score_workload.shop"
 			// The image, through an override, holds a `$` that compose must not interpolate.
-			config := target.provider + wrWorkload("shop", `  file = `+wrFile(t, "shared-db.score.yaml")+`
+			config := target.provider + workloadBlock("shop", `  file = `+workloadFile(t, "shared-db.score.yaml")+`
   overrides = { "containers.main.image" = "registry.example.com/$REGION/shop:2.1.0" }
   resources = {
     db = {
@@ -576,32 +467,32 @@ func TestAccWorkloadResource_bindPlainValues(t *testing.T) {
       secrets = { password = "s3cr3t-value" }
     }
   }`)
-			asPlanned := wrAsPlanned(addr)
+			asPlanned := expectAppliedAsPlanned(addr)
 			checks := []plancheck.PlanCheck{
 				asPlanned,
 				plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
 				// Nothing is generated: everything is known on the first plan.
-				wrKnown(addr, wrPath("state"), wrRE(`^\{"resources":\{\},"shared":(null|\{\})\}$`)),
-				wrKnown(addr, wrPath("resource_outputs"), knownvalue.MapExact(map[string]knownvalue.Check{})),
-				wrKnown(addr, wrPath("service"), knownvalue.NotNull()),
+				expectKnownAtPlan(addr, attrPath("state"), matchingString(`^\{"resources":\{\},"shared":(null|\{\})\}$`)),
+				expectKnownAtPlan(addr, attrPath("resource_outputs"), knownvalue.MapExact(map[string]knownvalue.Check{})),
+				expectKnownAtPlan(addr, attrPath("service"), knownvalue.NotNull()),
 			}
 			if target.k8s() {
 				checks = append(checks,
-					wrKnown(addr, wrPath("manifests"), knownvalue.MapExact(map[string]knownvalue.Check{
-						"apps/v1/Deployment/shop/shop": wrLines("kind: Deployment", "...", "- name: DB_HOST", "value: db.example.com",
+					expectKnownAtPlan(addr, attrPath("manifests"), knownvalue.MapExact(map[string]knownvalue.Check{
+						"apps/v1/Deployment/shop/shop": yamlLines("kind: Deployment", "...", "- name: DB_HOST", "value: db.example.com",
 							"- name: DB_PASSWORD", "valueFrom:", "secretKeyRef:", "key: DB_PASSWORD", "name: shop-main-env", "...",
 							"image: registry.example.com/$REGION/shop:2.1.0"),
 						"core/v1/Service/shop/shop": knownvalue.NotNull(),
 					})),
-					wrKnown(addr, wrPath("secret_manifests"), knownvalue.MapExact(map[string]knownvalue.Check{
-						"core/v1/Secret/shop/shop-main-env": wrLines("apiVersion: v1", "data:", "DB_PASSWORD: "+wrB64("s3cr3t-value"), "kind: Secret", "...", "name: shop-main-env", "namespace: shop", "type: Opaque"),
+					expectKnownAtPlan(addr, attrPath("secret_manifests"), knownvalue.MapExact(map[string]knownvalue.Check{
+						"core/v1/Secret/shop/shop-main-env": yamlLines("apiVersion: v1", "data:", "DB_PASSWORD: "+base64Text("s3cr3t-value"), "kind: Secret", "...", "name: shop-main-env", "namespace: shop", "type: Opaque"),
 					})),
 				)
 			} else {
 				checks = append(checks,
-					wrKnown(addr, wrPath("compose_yaml"), wrLines("DB_HOST: db.example.com", "DB_PASSWORD: ${POSTGRES_DEFAULT_SHOP_DB_PASSWORD}", "...",
+					expectKnownAtPlan(addr, attrPath("compose_yaml"), yamlLines("DB_HOST: db.example.com", "DB_PASSWORD: ${POSTGRES_DEFAULT_SHOP_DB_PASSWORD}", "...",
 						"image: registry.example.com/$$REGION/shop:2.1.0")),
-					wrKnown(addr, wrPath("compose_env"), knownvalue.StringExact("POSTGRES_DEFAULT_SHOP_DB_PASSWORD='s3cr3t-value'\n")),
+					expectKnownAtPlan(addr, attrPath("compose_env"), knownvalue.StringExact("POSTGRES_DEFAULT_SHOP_DB_PASSWORD='s3cr3t-value'\n")),
 				)
 			}
 			resource.ParallelTest(t, resource.TestCase{
@@ -617,47 +508,47 @@ func TestAccWorkloadResource_bindPlainValues(t *testing.T) {
 }
 
 func TestAccWorkloadResource_bindUnknownValues(t *testing.T) {
-	for _, target := range wrTargets {
+	for _, target := range targetConfigs {
 		t.Run(target.name, func(t *testing.T) {
 			const addr = "score_workload.reports"
 			config := target.provider + `
 resource "terraform_data" "db_host" {
   input = "db.internal.example"
 }
-` + wrWorkload("reports", `  file = `+wrFile(t, "partial.score.yaml")+`
+` + workloadBlock("reports", `  file = `+workloadFile(t, "partial.score.yaml")+`
   resources = {
     db = {
       outputs = { host = terraform_data.db_host.output, port = "5432" }
     }
   }`)
-			asPlanned := wrAsPlanned(addr)
+			asPlanned := expectAppliedAsPlanned(addr)
 			checks := []plancheck.PlanCheck{
 				asPlanned,
-				wrUnknown("terraform_data.db_host", wrPath("output")),
-				wrKnown(addr, wrPath("name"), knownvalue.StringExact("reports")),
-				wrKnown(addr, wrPath("service"), knownvalue.NotNull()),
-				wrKnown(addr, wrPath("state"), knownvalue.NotNull()),
+				expectUnknownAtPlan("terraform_data.db_host", attrPath("output")),
+				expectKnownAtPlan(addr, attrPath("name"), knownvalue.StringExact("reports")),
+				expectKnownAtPlan(addr, attrPath("service"), knownvalue.NotNull()),
+				expectKnownAtPlan(addr, attrPath("state"), knownvalue.NotNull()),
 			}
 			var after statecheck.StateCheck
 			if target.k8s() {
 				checks = append(checks,
 					// The variables do not use the host: the Deployment and the Service are known...
-					wrKnown(addr, wrPath("manifests", "apps/v1/Deployment/shop/reports"), wrLines("- name: DB_PORT", `value: "5432"`, "- name: LOG_LEVEL", "value: info", "...", "name: reports-main-files")),
-					wrKnown(addr, wrPath("manifests", "core/v1/Service/shop/reports"), knownvalue.NotNull()),
+					expectKnownAtPlan(addr, attrPath("manifests", "apps/v1/Deployment/shop/reports"), yamlLines("- name: DB_PORT", `value: "5432"`, "- name: LOG_LEVEL", "value: info", "...", "name: reports-main-files")),
+					expectKnownAtPlan(addr, attrPath("manifests", "core/v1/Service/shop/reports"), knownvalue.NotNull()),
 					// ...the file does: its ConfigMap is not.
-					wrUnknown(addr, wrPath("manifests", "core/v1/ConfigMap/shop/reports-main-files")),
-					wrKnown(addr, wrPath("secret_manifests"), knownvalue.MapExact(map[string]knownvalue.Check{})),
+					expectUnknownAtPlan(addr, attrPath("manifests", "core/v1/ConfigMap/shop/reports-main-files")),
+					expectKnownAtPlan(addr, attrPath("secret_manifests"), knownvalue.MapExact(map[string]knownvalue.Check{})),
 				)
-				after = statecheck.ExpectKnownValue(addr, wrPath("manifests", "core/v1/ConfigMap/shop/reports-main-files"),
-					wrLines("host=db.internal.example", "port=5432"))
+				after = statecheck.ExpectKnownValue(addr, attrPath("manifests", "core/v1/ConfigMap/shop/reports-main-files"),
+					yamlLines("host=db.internal.example", "port=5432"))
 			} else {
 				checks = append(checks,
 					// The file is inline in the compose file: all of it waits for the host.
-					wrUnknown(addr, wrPath("compose_yaml")),
-					wrKnown(addr, wrPath("compose_env"), knownvalue.StringExact("")),
-					wrKnown(addr, wrPath("files"), knownvalue.MapExact(map[string]knownvalue.Check{})),
+					expectUnknownAtPlan(addr, attrPath("compose_yaml")),
+					expectKnownAtPlan(addr, attrPath("compose_env"), knownvalue.StringExact("")),
+					expectKnownAtPlan(addr, attrPath("files"), knownvalue.MapExact(map[string]knownvalue.Check{})),
 				)
-				after = statecheck.ExpectKnownValue(addr, wrPath("compose_yaml"), wrLines("host=db.internal.example", "port=5432"))
+				after = statecheck.ExpectKnownValue(addr, attrPath("compose_yaml"), yamlLines("host=db.internal.example", "port=5432"))
 			}
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProviderFactories,
@@ -682,18 +573,18 @@ func TestAccWorkloadResource_workloadServices(t *testing.T) {
 		"service-attributes": `{ api = { name = score_workload.api.service.name, hostname = score_workload.api.service.hostname, ports = score_workload.api.service.ports } }`,
 	}
 	for _, form := range []string{"service-object", "service-attributes"} {
-		for _, target := range wrTargets {
+		for _, target := range targetConfigs {
 			t.Run(form+"/"+target.name, func(t *testing.T) {
 				const addr = "score_workload.front"
 				config := target.provider +
-					wrWorkload("api", `  file = `+wrFile(t, "api.score.yaml")) +
-					wrWorkload("front", `  file = `+wrFile(t, "front.score.yaml")+`
+					workloadBlock("api", `  file = `+workloadFile(t, "api.score.yaml")) +
+					workloadBlock("front", `  file = `+workloadFile(t, "front.score.yaml")+`
   workload_services = `+forms[form])
 				port := target.servicePort()
-				asPlanned := wrAsPlanned(addr)
+				asPlanned := expectAppliedAsPlanned(addr)
 				checks := []plancheck.PlanCheck{
 					asPlanned,
-					wrKnown("score_workload.api", wrPath("service"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+					expectKnownAtPlan("score_workload.api", attrPath("service"), knownvalue.ObjectExact(map[string]knownvalue.Check{
 						"name": knownvalue.StringExact("api"), "hostname": knownvalue.StringExact("api"),
 						"ports": knownvalue.MapExact(map[string]knownvalue.Check{
 							"web": knownvalue.ObjectExact(map[string]knownvalue.Check{
@@ -705,18 +596,18 @@ func TestAccWorkloadResource_workloadServices(t *testing.T) {
 						}),
 					})),
 					// The other workload's service is known at plan, so this workload is too.
-					wrKnown(addr, wrPath("resource_outputs", "api"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+					expectKnownAtPlan(addr, attrPath("resource_outputs", "api"), knownvalue.ObjectExact(map[string]knownvalue.Check{
 						"uid":     knownvalue.StringExact("service-port.default#front.api"),
 						"outputs": knownvalue.MapExact(map[string]knownvalue.Check{"hostname": knownvalue.StringExact("api"), "port": knownvalue.StringExact(port)}),
 						"secrets": knownvalue.MapExact(map[string]knownvalue.Check{}),
 					})),
 				}
 				if target.k8s() {
-					checks = append(checks, wrKnown(addr, wrPath("manifests"), knownvalue.MapExact(map[string]knownvalue.Check{
-						"apps/v1/Deployment/shop/front": wrLines("- name: API_HOST", "value: api", "- name: API_URL", "value: http://api:80"),
+					checks = append(checks, expectKnownAtPlan(addr, attrPath("manifests"), knownvalue.MapExact(map[string]knownvalue.Check{
+						"apps/v1/Deployment/shop/front": yamlLines("- name: API_HOST", "value: api", "- name: API_URL", "value: http://api:80"),
 					})))
 				} else {
-					checks = append(checks, wrKnown(addr, wrPath("compose_yaml"), wrLines("front-main:", "...", "environment:", "API_HOST: api", "API_URL: http://api:8080")))
+					checks = append(checks, expectKnownAtPlan(addr, attrPath("compose_yaml"), yamlLines("front-main:", "...", "environment:", "API_HOST: api", "API_URL: http://api:8080")))
 				}
 				resource.ParallelTest(t, resource.TestCase{
 					ProtoV6ProviderFactories: testProviderFactories,
@@ -734,15 +625,15 @@ func TestAccWorkloadResource_workloadServices(t *testing.T) {
 // ---------------------------------------------------------------------------------------------
 // 4. Secrets appear only in sensitive attributes, and never in the provider's logs.
 
-// wrSecretsConfig renders secrets.score.yaml: a provisioned postgres and a bound shared redis
+// secretsConfig renders secrets.score.yaml: a provisioned postgres and a bound shared redis
 // (a score_resource), secrets in whole variables, embedded in variables and in a file.
-func wrSecretsConfig(t *testing.T, target wrTarget, logLevel string) string {
+func secretsConfig(t *testing.T, target targetConfig, logLevel string) string {
 	return target.provider + `
 resource "score_resource" "cache" {
   type = "redis"
   id   = "vault-cache"
 }
-` + wrWorkload("vault", `  file = `+wrFile(t, "secrets.score.yaml")+`
+` + workloadBlock("vault", `  file = `+workloadFile(t, "secrets.score.yaml")+`
   overrides = { "containers.main.variables.LOG_LEVEL" = "`+logLevel+`" }
   resources = {
     cache = {
@@ -753,18 +644,19 @@ resource "score_resource" "cache" {
   }`)
 }
 
-// wrSecrets collects the secret values of the state (score_workload resource_outputs secrets and
+// secretCollector collects the secret values of the state (score_workload resource_outputs secrets and
 // score_resource secrets), as the raw text and base64-encoded (how a Secret object holds it).
-type wrSecrets struct{ values []string }
+type secretCollector struct{ values []string }
 
-func (c *wrSecrets) collect() statecheck.StateCheck {
-	return wrStateFunc(func(s *tfjson.State) error {
+// collect is a state check that records the secret values of the state.
+func (c *secretCollector) collect() statecheck.StateCheck {
+	return stateCheckFunc(func(s *tfjson.State) error {
 		c.values = nil
 		add := func(m any) {
 			mm, _ := m.(map[string]any)
 			for _, v := range mm {
 				if str, ok := v.(string); ok && str != "" {
-					c.values = append(c.values, str, wrB64(str))
+					c.values = append(c.values, str, base64Text(str))
 				}
 			}
 		}
@@ -775,7 +667,7 @@ func (c *wrSecrets) collect() statecheck.StateCheck {
 			case "score_workload":
 				outs, _ := r.AttributeValues["resource_outputs"].(map[string]any)
 				for _, o := range outs {
-					secrets, _ := wrLookup(o, "secrets")
+					secrets, _ := valueAt(o, "secrets")
 					add(secrets)
 				}
 			}
@@ -788,55 +680,19 @@ func (c *wrSecrets) collect() statecheck.StateCheck {
 	})
 }
 
-// wrFindSecrets reports where a secret occurs in v outside the parts mask marks sensitive.
-// sensitiveHits counts occurrences inside sensitive parts.
-func wrFindSecrets(at string, v, mask any, secrets []string, leaks *[]string, sensitiveHits *int) {
-	if mask == true {
-		text, _ := json.Marshal(v)
-		for _, s := range secrets {
-			if strings.Contains(string(text), s) {
-				*sensitiveHits++
-			}
-		}
-		return
+// find adds to leaks where the collected secrets occur in v outside what mask marks sensitive,
+// and to hits how often they occur inside it.
+func (c *secretCollector) find(at string, v, mask any, leaks *[]string, hits *int) {
+	found, n := findSecrets(at, v, mask, c.values)
+	for _, l := range found {
+		*leaks = append(*leaks, fmt.Sprintf("%s holds a secret value (%d characters) but is not sensitive", l.path, l.secretLen))
 	}
-	switch t := v.(type) {
-	case map[string]any:
-		m, _ := mask.(map[string]any)
-		for k, e := range t {
-			wrFindSecrets(at+"."+k, e, m[k], secrets, leaks, sensitiveHits)
-		}
-	case []any:
-		l, _ := mask.([]any)
-		for i, e := range t {
-			var mi any
-			if i < len(l) {
-				mi = l[i]
-			}
-			wrFindSecrets(fmt.Sprintf("%s[%d]", at, i), e, mi, secrets, leaks, sensitiveHits)
-		}
-	case string:
-		for _, s := range secrets {
-			if strings.Contains(t, s) {
-				*leaks = append(*leaks, fmt.Sprintf("%s holds a secret value (%d characters) but is not sensitive", at, len(s)))
-			}
-		}
-	}
+	*hits += n
 }
 
-// wrSensitiveMask decodes a sensitive-values mask: plans hold it decoded, states as raw JSON.
-func wrSensitiveMask(v any) any {
-	raw, ok := v.(json.RawMessage)
-	if !ok {
-		return v
-	}
-	var m any
-	_ = json.Unmarshal(raw, &m)
-	return m
-}
-
-func (c *wrSecrets) notInPlainPlan() plancheck.PlanCheck {
-	return wrPlanFunc(func(p *tfjson.Plan) error {
+// notInPlainPlan checks that no collected secret is in the plan outside what it marks sensitive, and that one is inside.
+func (c *secretCollector) notInPlainPlan() plancheck.PlanCheck {
+	return planCheckFunc(func(p *tfjson.Plan) error {
 		if len(c.values) == 0 {
 			return fmt.Errorf("no secrets were collected")
 		}
@@ -846,17 +702,17 @@ func (c *wrSecrets) notInPlainPlan() plancheck.PlanCheck {
 			if rc.Change == nil {
 				continue
 			}
-			wrFindSecrets(rc.Address+" (after)", rc.Change.After, wrSensitiveMask(rc.Change.AfterSensitive), c.values, &leaks, &hits)
-			wrFindSecrets(rc.Address+" (before)", rc.Change.Before, wrSensitiveMask(rc.Change.BeforeSensitive), c.values, &leaks, &hits)
+			c.find(rc.Address+" (after)", rc.Change.After, sensitiveMask(rc.Change.AfterSensitive), &leaks, &hits)
+			c.find(rc.Address+" (before)", rc.Change.Before, sensitiveMask(rc.Change.BeforeSensitive), &leaks, &hits)
 		}
-		if p.PlannedValues != nil && p.PlannedValues.RootModule != nil {
-			for _, r := range p.PlannedValues.RootModule.Resources {
-				wrFindSecrets(r.Address+" (planned)", any(r.AttributeValues), wrSensitiveMask(r.SensitiveValues), c.values, &leaks, &hits)
+		if root := plannedRoot(p); root != nil {
+			for _, r := range root.Resources {
+				c.find(r.Address+" (planned)", any(r.AttributeValues), sensitiveMask(r.SensitiveValues), &leaks, &hits)
 			}
 		}
-		if p.PriorState != nil && p.PriorState.Values != nil && p.PriorState.Values.RootModule != nil {
-			for _, r := range p.PriorState.Values.RootModule.Resources {
-				wrFindSecrets(r.Address+" (prior)", any(r.AttributeValues), wrSensitiveMask(r.SensitiveValues), c.values, &leaks, &hits)
+		if root := priorRoot(p); root != nil {
+			for _, r := range root.Resources {
+				c.find(r.Address+" (prior)", any(r.AttributeValues), sensitiveMask(r.SensitiveValues), &leaks, &hits)
 			}
 		}
 		if len(leaks) > 0 {
@@ -869,12 +725,13 @@ func (c *wrSecrets) notInPlainPlan() plancheck.PlanCheck {
 	})
 }
 
-func (c *wrSecrets) notInPlainState() statecheck.StateCheck {
-	return wrStateFunc(func(s *tfjson.State) error {
+// notInPlainState checks that no collected secret is in the state outside what it marks sensitive.
+func (c *secretCollector) notInPlainState() statecheck.StateCheck {
+	return stateCheckFunc(func(s *tfjson.State) error {
 		var leaks []string
 		hits := 0
 		for _, r := range s.Values.RootModule.Resources {
-			wrFindSecrets(r.Address, any(r.AttributeValues), wrSensitiveMask(r.SensitiveValues), c.values, &leaks, &hits)
+			c.find(r.Address, any(r.AttributeValues), sensitiveMask(r.SensitiveValues), &leaks, &hits)
 		}
 		if len(leaks) > 0 {
 			return fmt.Errorf("secret values in non-sensitive attributes:\n%s", strings.Join(leaks, "\n"))
@@ -884,20 +741,20 @@ func (c *wrSecrets) notInPlainState() statecheck.StateCheck {
 }
 
 func TestAccWorkloadResource_secretsOnlySensitive(t *testing.T) {
-	for _, target := range wrTargets {
+	for _, target := range targetConfigs {
 		t.Run(target.name, func(t *testing.T) {
-			secrets := &wrSecrets{}
+			secrets := &secretCollector{}
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProviderFactories,
 				Steps: []resource.TestStep{
 					{
-						Config:            wrSecretsConfig(t, target, "info"),
+						Config:            secretsConfig(t, target, "info"),
 						ConfigStateChecks: []statecheck.StateCheck{secrets.collect(), secrets.notInPlainState()},
 					},
 					{
 						// The update plan knows every secret (they come from the state): none may be
 						// in a value the plan does not mark sensitive.
-						Config: wrSecretsConfig(t, target, "debug"),
+						Config: secretsConfig(t, target, "debug"),
 						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 							plancheck.ExpectResourceAction("score_workload.vault", plancheck.ResourceActionUpdate),
 							secrets.notInPlainPlan(),
@@ -915,7 +772,7 @@ func TestAccWorkloadResource_secretsOnlySensitive(t *testing.T) {
 // sends its logs to TF_LOG_PATH (Terraform's own log would need TF_ACC_LOG_PATH, which would
 // also redirect the provider's). t.Setenv keeps this test sequential.
 func TestAccWorkloadResource_secretsNotLogged(t *testing.T) {
-	for _, target := range wrTargets {
+	for _, target := range targetConfigs {
 		t.Run(target.name, func(t *testing.T) {
 			logFile := filepath.Join(t.TempDir(), "provider.log")
 			t.Setenv("TF_LOG", "trace")
@@ -923,17 +780,17 @@ func TestAccWorkloadResource_secretsNotLogged(t *testing.T) {
 			// The test harness logs into the same file (the configurations it runs, for one);
 			// keep the file to what the provider logs.
 			t.Setenv("TF_LOG_SDK_HELPER_RESOURCE", "off")
-			secrets := &wrSecrets{}
+			secrets := &secretCollector{}
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProviderFactories,
 				Steps: []resource.TestStep{
 					{
-						Config:            wrSecretsConfig(t, target, "info"),
+						Config:            secretsConfig(t, target, "info"),
 						ConfigStateChecks: []statecheck.StateCheck{secrets.collect()},
 					},
 					{
 						// An update: plans and applies with the stored secrets known.
-						Config:            wrSecretsConfig(t, target, "debug"),
+						Config:            secretsConfig(t, target, "debug"),
 						ConfigStateChecks: []statecheck.StateCheck{secrets.collect()},
 					},
 				},
@@ -970,52 +827,52 @@ func TestAccWorkloadResource_secretsNotLogged(t *testing.T) {
 func TestAccWorkloadResource_errors(t *testing.T) {
 	type errCase struct {
 		name   string
-		target wrTarget
+		target targetConfig
 		config func(t *testing.T) string
 		want   *regexp.Regexp
 	}
-	withProvisioners := func(target wrTarget, file string) func(t *testing.T) string {
+	withProvisioners := func(target targetConfig, file string) func(t *testing.T) string {
 		return func(t *testing.T) string {
-			return strings.Replace(target.provider, "\n}\n", "\n  provisioners = [file("+wrFile(t, file)+")]\n}\n", 1)
+			return strings.Replace(target.provider, "\n}\n", "\n  provisioners = [file("+workloadFile(t, file)+")]\n}\n", 1)
 		}
 	}
 	var cases []errCase
-	for _, target := range wrTargets {
+	for _, target := range targetConfigs {
 		target := target
 		cases = append(cases,
 			errCase{"unbound-shared/" + target.name, target, func(t *testing.T) string {
-				return target.provider + wrWorkload("shop", "  file = "+wrFile(t, "shared-db.score.yaml"))
-			}, wrErrorRE("Cannot render workload", `workload "shop": resources.db:`, `resource "db" is shared (id "shop-db", uid postgres.default#shop-db)`,
+				return target.provider + workloadBlock("shop", "  file = "+workloadFile(t, "shared-db.score.yaml"))
+			}, errorMatching("Cannot render workload", `workload "shop": resources.db:`, `resource "db" is shared (id "shop-db", uid postgres.default#shop-db)`,
 				"declare one score_resource for it and bind it in this workload's resources")},
 			errCase{"unknown-output-key/" + target.name, target, func(t *testing.T) string {
-				return target.provider + wrWorkload("shop", "  file = "+wrFile(t, "shared-db.score.yaml")+`
+				return target.provider + workloadBlock("shop", "  file = "+workloadFile(t, "shared-db.score.yaml")+`
   resources = { db = { outputs = { host = "db.example.com", port = "5432" } } }`)
-			}, wrErrorRE("Cannot render workload", `workload "shop": containers.main.variables.DB_PASSWORD: invalid ref 'resources.db.password': key 'password' not found`)},
+			}, errorMatching("Cannot render workload", `workload "shop": containers.main.variables.DB_PASSWORD: invalid ref 'resources.db.password': key 'password' not found`)},
 			errCase{"binding-not-declared/" + target.name, target, func(t *testing.T) string {
-				return target.provider + wrWorkload("api", "  file = "+wrFile(t, "api.score.yaml")+`
+				return target.provider + workloadBlock("api", "  file = "+workloadFile(t, "api.score.yaml")+`
   resources = { cache = { outputs = { host = "cache" } } }`)
-			}, wrErrorRE("Cannot render workload", `a binding is given for resource "cache", which the score file does not declare`)},
+			}, errorMatching("Cannot render workload", `a binding is given for resource "cache", which the score file does not declare`)},
 			errCase{"target-unset/" + target.name, target, func(t *testing.T) string {
-				return `provider "score" {}` + "\n" + wrWorkload("api", "  file = "+wrFile(t, "api.score.yaml"))
-			}, wrErrorRE("Provider target not set", "`kubernetes` or `compose`")},
+				return `provider "score" {}` + "\n" + workloadBlock("api", "  file = "+workloadFile(t, "api.score.yaml"))
+			}, errorMatching("Provider target not set", "`kubernetes` or `compose`")},
 		)
 	}
 	cases = append(cases,
-		errCase{"invalid-kind/kubernetes", wrKubernetes, func(t *testing.T) string {
-			return wrKubernetes.provider + wrWorkload("batch", "  file = "+wrFile(t, "bad-kind.score.yaml"))
-		}, wrErrorRE("Cannot render workload", `workload "batch": metadata.annotations["k8s.score.dev/kind"]:`, `unsupported workload kind "CronJob": use Deployment or StatefulSet`)},
-		errCase{"duplicate-object/kubernetes", wrKubernetes, func(t *testing.T) string {
-			return withProvisioners(wrKubernetes, "duplicate.kubernetes.provisioners.yaml")(t) + wrWorkload("dup", "  file = "+wrFile(t, "duplicate.score.yaml"))
-		}, wrErrorRE("Cannot render workload", "two different objects have the same identity core/v1/ConfigMap/shop/shared-settings")},
-		errCase{"duplicate-service/compose", wrCompose, func(t *testing.T) string {
-			return withProvisioners(wrCompose, "duplicate.compose.provisioners.yaml")(t) + wrWorkload("dup", "  file = "+wrFile(t, "duplicate.score.yaml"))
-		}, wrErrorRE("Cannot render workload", "resources.second:", `service "shared-settings" is also defined, differently, by another resource`)},
-		errCase{"duplicate-file/compose", wrCompose, func(t *testing.T) string {
-			return withProvisioners(wrCompose, "duplicate-file.compose.provisioners.yaml")(t) + wrWorkload("dup", "  file = "+wrFile(t, "duplicate.score.yaml"))
-		}, wrErrorRE("Cannot render workload", "resources.second:", "shared/settings.conf")},
-		errCase{"secret-ref-mixed-in-file/kubernetes", wrKubernetes, func(t *testing.T) string {
-			return withProvisioners(wrKubernetes, "secret-ref.provisioners.yaml")(t) + wrWorkload("tokens", "  file = "+wrFile(t, "secret-ref.score.yaml"))
-		}, wrErrorRE("Cannot render workload", `containers.main.files["/etc/tokens/token.conf"]:`, "mixes a secret reference with other text")},
+		errCase{"invalid-kind/kubernetes", kubernetesTarget, func(t *testing.T) string {
+			return kubernetesTarget.provider + workloadBlock("batch", "  file = "+workloadFile(t, "bad-kind.score.yaml"))
+		}, errorMatching("Cannot render workload", `workload "batch": metadata.annotations["k8s.score.dev/kind"]:`, `unsupported workload kind "CronJob": use Deployment or StatefulSet`)},
+		errCase{"duplicate-object/kubernetes", kubernetesTarget, func(t *testing.T) string {
+			return withProvisioners(kubernetesTarget, "duplicate.kubernetes.provisioners.yaml")(t) + workloadBlock("dup", "  file = "+workloadFile(t, "duplicate.score.yaml"))
+		}, errorMatching("Cannot render workload", "two different objects have the same identity core/v1/ConfigMap/shop/shared-settings")},
+		errCase{"duplicate-service/compose", composeTarget, func(t *testing.T) string {
+			return withProvisioners(composeTarget, "duplicate.compose.provisioners.yaml")(t) + workloadBlock("dup", "  file = "+workloadFile(t, "duplicate.score.yaml"))
+		}, errorMatching("Cannot render workload", "resources.second:", `service "shared-settings" is also defined, differently, by another resource`)},
+		errCase{"duplicate-file/compose", composeTarget, func(t *testing.T) string {
+			return withProvisioners(composeTarget, "duplicate-file.compose.provisioners.yaml")(t) + workloadBlock("dup", "  file = "+workloadFile(t, "duplicate.score.yaml"))
+		}, errorMatching("Cannot render workload", "resources.second:", "shared/settings.conf")},
+		errCase{"secret-ref-mixed-in-file/kubernetes", kubernetesTarget, func(t *testing.T) string {
+			return withProvisioners(kubernetesTarget, "secret-ref.provisioners.yaml")(t) + workloadBlock("tokens", "  file = "+workloadFile(t, "secret-ref.score.yaml"))
+		}, errorMatching("Cannot render workload", `containers.main.files["/etc/tokens/token.conf"]:`, "mixes a secret reference with other text")},
 	)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -1034,36 +891,36 @@ func TestAccWorkloadResource_errors(t *testing.T) {
 // 7. Unknown inputs: outputs unknown at plan, right after apply, and no error.
 
 func TestAccWorkloadResource_unknownContent(t *testing.T) {
-	for _, target := range wrTargets {
+	for _, target := range targetConfigs {
 		t.Run(target.name, func(t *testing.T) {
 			const addr = "score_workload.web"
 			config := target.provider + `
 resource "terraform_data" "score_file" {
-  input = file(` + wrFile(t, "web.score.yaml") + `)
+  input = file(` + workloadFile(t, "web.score.yaml") + `)
 }
-` + wrWorkload("web", "  content = terraform_data.score_file.output")
-			checks := []plancheck.PlanCheck{wrUnknown("terraform_data.score_file", wrPath("output"))}
+` + workloadBlock("web", "  content = terraform_data.score_file.output")
+			checks := []plancheck.PlanCheck{expectUnknownAtPlan("terraform_data.score_file", attrPath("output"))}
 			for _, attr := range []string{"name", "service", "resource_outputs", "state"} {
-				checks = append(checks, wrUnknown(addr, wrPath(attr)))
+				checks = append(checks, expectUnknownAtPlan(addr, attrPath(attr)))
 			}
 			var after []statecheck.StateCheck
 			if target.k8s() {
-				checks = append(checks, wrUnknown(addr, wrPath("manifests")), wrUnknown(addr, wrPath("secret_manifests")))
+				checks = append(checks, expectUnknownAtPlan(addr, attrPath("manifests")), expectUnknownAtPlan(addr, attrPath("secret_manifests")))
 				after = append(after,
-					statecheck.ExpectKnownValue(addr, wrPath("manifests"), knownvalue.MapSizeExact(7)),
-					statecheck.ExpectKnownValue(addr, wrPath("manifests", "apps/v1/Deployment/shop/web"), wrLines("- name: DB_PASSWORD", "valueFrom:", "secretKeyRef:")),
-					statecheck.ExpectKnownValue(addr, wrPath("secret_manifests"), knownvalue.MapSizeExact(3)),
+					statecheck.ExpectKnownValue(addr, attrPath("manifests"), knownvalue.MapSizeExact(7)),
+					statecheck.ExpectKnownValue(addr, attrPath("manifests", "apps/v1/Deployment/shop/web"), yamlLines("- name: DB_PASSWORD", "valueFrom:", "secretKeyRef:")),
+					statecheck.ExpectKnownValue(addr, attrPath("secret_manifests"), knownvalue.MapSizeExact(3)),
 				)
 			} else {
-				checks = append(checks, wrUnknown(addr, wrPath("compose_yaml")), wrUnknown(addr, wrPath("compose_env")), wrUnknown(addr, wrPath("files")))
+				checks = append(checks, expectUnknownAtPlan(addr, attrPath("compose_yaml")), expectUnknownAtPlan(addr, attrPath("compose_env")), expectUnknownAtPlan(addr, attrPath("files")))
 				after = append(after,
-					statecheck.ExpectKnownValue(addr, wrPath("compose_yaml"), wrRE(`DB_PASSWORD: \$\{POSTGRES_DEFAULT_WEB_DB_PASSWORD\}\n`)),
-					statecheck.ExpectKnownValue(addr, wrPath("compose_env"), wrRE(`^POSTGRES_DEFAULT_WEB_DB_PASSWORD='[A-Za-z0-9]{16,}'\n`)),
+					statecheck.ExpectKnownValue(addr, attrPath("compose_yaml"), matchingString(`DB_PASSWORD: \$\{POSTGRES_DEFAULT_WEB_DB_PASSWORD\}\n`)),
+					statecheck.ExpectKnownValue(addr, attrPath("compose_env"), matchingString(`^POSTGRES_DEFAULT_WEB_DB_PASSWORD='[A-Za-z0-9]{16,}'\n`)),
 				)
 			}
 			after = append(after,
-				statecheck.ExpectKnownValue(addr, wrPath("name"), knownvalue.StringExact("web")),
-				statecheck.ExpectKnownValue(addr, wrPath("service", "hostname"), knownvalue.StringExact("web")),
+				statecheck.ExpectKnownValue(addr, attrPath("name"), knownvalue.StringExact("web")),
+				statecheck.ExpectKnownValue(addr, attrPath("service", "hostname"), knownvalue.StringExact("web")),
 			)
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProviderFactories,
@@ -1078,14 +935,14 @@ resource "terraform_data" "score_file" {
 }
 
 func TestAccWorkloadResource_unknownWorkloadServices(t *testing.T) {
-	for _, target := range wrTargets {
+	for _, target := range targetConfigs {
 		t.Run(target.name, func(t *testing.T) {
 			const addr = "score_workload.front"
 			config := target.provider + `
 resource "terraform_data" "api_host" {
   input = "api.internal"
 }
-` + wrWorkload("front", `  file = `+wrFile(t, "front.score.yaml")+`
+` + workloadBlock("front", `  file = `+workloadFile(t, "front.score.yaml")+`
   workload_services = {
     api = {
       hostname = terraform_data.api_host.output
@@ -1094,16 +951,16 @@ resource "terraform_data" "api_host" {
   }`)
 			port := target.servicePort()
 			checks := []plancheck.PlanCheck{
-				wrUnknown(addr, wrPath("resource_outputs")),
-				wrUnknown(addr, wrPath("service")),
+				expectUnknownAtPlan(addr, attrPath("resource_outputs")),
+				expectUnknownAtPlan(addr, attrPath("service")),
 			}
 			var after statecheck.StateCheck
 			if target.k8s() {
-				checks = append(checks, wrUnknown(addr, wrPath("manifests")))
-				after = statecheck.ExpectKnownValue(addr, wrPath("manifests", "apps/v1/Deployment/shop/front"), wrLines("- name: API_URL", "value: http://api.internal:"+port))
+				checks = append(checks, expectUnknownAtPlan(addr, attrPath("manifests")))
+				after = statecheck.ExpectKnownValue(addr, attrPath("manifests", "apps/v1/Deployment/shop/front"), yamlLines("- name: API_URL", "value: http://api.internal:"+port))
 			} else {
-				checks = append(checks, wrUnknown(addr, wrPath("compose_yaml")))
-				after = statecheck.ExpectKnownValue(addr, wrPath("compose_yaml"), wrLines("API_URL: http://api.internal:"+port))
+				checks = append(checks, expectUnknownAtPlan(addr, attrPath("compose_yaml")))
+				after = statecheck.ExpectKnownValue(addr, attrPath("compose_yaml"), yamlLines("API_URL: http://api.internal:"+port))
 			}
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProviderFactories,
@@ -1112,7 +969,7 @@ resource "terraform_data" "api_host" {
 					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: checks},
 					ConfigStateChecks: []statecheck.StateCheck{
 						after,
-						statecheck.ExpectKnownValue(addr, wrPath("resource_outputs", "api", "outputs"), knownvalue.MapExact(map[string]knownvalue.Check{
+						statecheck.ExpectKnownValue(addr, attrPath("resource_outputs", "api", "outputs"), knownvalue.MapExact(map[string]knownvalue.Check{
 							"hostname": knownvalue.StringExact("api.internal"), "port": knownvalue.StringExact(port),
 						})),
 					},
@@ -1128,18 +985,18 @@ resource "terraform_data" "api_host" {
 
 func TestAccWorkloadResource_binaryFile(t *testing.T) {
 	logo := "iVBORw0KGgoA//6AYmluYXJ5" // \x89PNG\r\n\x1a\n\x00\xff\xfe\x80binary
-	for _, target := range wrTargets {
+	for _, target := range targetConfigs {
 		t.Run(target.name, func(t *testing.T) {
 			const addr = "score_workload.assets"
 			var check statecheck.StateCheck
 			if target.k8s() {
-				check = statecheck.ExpectKnownValue(addr, wrPath("manifests", "core/v1/ConfigMap/shop/assets-main-files"),
-					wrLines("apiVersion: v1", "binaryData:", "re:file-[0-9a-f]{10}: "+regexp.QuoteMeta(logo), "data:", "re:file-[0-9a-f]{10}: plain text", "kind: ConfigMap"))
+				check = statecheck.ExpectKnownValue(addr, attrPath("manifests", "core/v1/ConfigMap/shop/assets-main-files"),
+					yamlLines("apiVersion: v1", "binaryData:", "re:file-[0-9a-f]{10}: "+regexp.QuoteMeta(logo), "data:", "re:file-[0-9a-f]{10}: plain text", "kind: ConfigMap"))
 			} else {
 				// Either `files` holds the bytes as they are (which a Terraform string cannot, unless
 				// they are UTF-8) or a base64 attribute (`binary_files`) does.
-				check = wrStateFunc(func(s *tfjson.State) error {
-					values, err := wrValues(s, addr)
+				check = stateCheckFunc(func(s *tfjson.State) error {
+					values, err := resourceValues(s, addr)
 					if err != nil {
 						return err
 					}
@@ -1174,7 +1031,7 @@ func TestAccWorkloadResource_binaryFile(t *testing.T) {
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProviderFactories,
 				Steps: []resource.TestStep{{
-					Config:            target.provider + wrWorkload("assets", "  file = "+wrFile(t, "binary.score.yaml")),
+					Config:            target.provider + workloadBlock("assets", "  file = "+workloadFile(t, "binary.score.yaml")),
 					ConfigStateChecks: []statecheck.StateCheck{check},
 				}},
 			})
@@ -1187,35 +1044,35 @@ func TestAccWorkloadResource_binaryFile(t *testing.T) {
 // one's is unknown.
 
 func TestAccWorkloadResource_addResourceKeepsGenerated(t *testing.T) {
-	for _, target := range wrTargets {
+	for _, target := range targetConfigs {
 		t.Run(target.name, func(t *testing.T) {
 			const addr = "score_workload.grow"
 			config := func(file string) string {
-				return target.provider + wrWorkload("grow", "  file = "+wrFile(t, file))
+				return target.provider + workloadBlock("grow", "  file = "+workloadFile(t, file))
 			}
 			password := statecheck.CompareValue(compare.ValuesSame())
-			asPlanned := wrAsPlanned(addr)
+			asPlanned := expectAppliedAsPlanned(addr)
 			checks := []plancheck.PlanCheck{
 				asPlanned,
 				plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
-				wrKnown(addr, wrPath("resource_outputs", "db", "secrets", "password"), knownvalue.NotNull()),
-				wrUnknown(addr, wrPath("resource_outputs", "cache", "secrets", "password")),
-				wrUnknown(addr, wrPath("state")),
+				expectKnownAtPlan(addr, attrPath("resource_outputs", "db", "secrets", "password"), knownvalue.NotNull()),
+				expectUnknownAtPlan(addr, attrPath("resource_outputs", "cache", "secrets", "password")),
+				expectUnknownAtPlan(addr, attrPath("state")),
 			}
 			if target.k8s() {
-				redis := "redis-grow-cache-" + wrHash6("redis.default#grow.cache")
+				redis := "redis-grow-cache-" + nameHash("redis.default#grow.cache")
 				checks = append(checks,
-					wrKnown(addr, wrPath("manifests", "apps/v1/Deployment/shop/grow"), wrLines("- name: CACHE_PASSWORD", "valueFrom:", "secretKeyRef:", "key: CACHE_PASSWORD", "name: grow-main-env")),
-					wrKnown(addr, wrPath("manifests", "apps/v1/StatefulSet/shop/"+redis), knownvalue.NotNull()),
+					expectKnownAtPlan(addr, attrPath("manifests", "apps/v1/Deployment/shop/grow"), yamlLines("- name: CACHE_PASSWORD", "valueFrom:", "secretKeyRef:", "key: CACHE_PASSWORD", "name: grow-main-env")),
+					expectKnownAtPlan(addr, attrPath("manifests", "apps/v1/StatefulSet/shop/"+redis), knownvalue.NotNull()),
 					// The database's Secret is unchanged and known; the new ones are not.
-					wrKnown(addr, wrPath("secret_manifests", "core/v1/Secret/shop/pg-grow-db-"+wrHash6("postgres.default#grow.db")), knownvalue.NotNull()),
-					wrUnknown(addr, wrPath("secret_manifests", "core/v1/Secret/shop/"+redis)),
-					wrUnknown(addr, wrPath("secret_manifests", "core/v1/Secret/shop/grow-main-env")),
+					expectKnownAtPlan(addr, attrPath("secret_manifests", "core/v1/Secret/shop/pg-grow-db-"+nameHash("postgres.default#grow.db")), knownvalue.NotNull()),
+					expectUnknownAtPlan(addr, attrPath("secret_manifests", "core/v1/Secret/shop/"+redis)),
+					expectUnknownAtPlan(addr, attrPath("secret_manifests", "core/v1/Secret/shop/grow-main-env")),
 				)
 			} else {
 				checks = append(checks,
-					wrKnown(addr, wrPath("compose_yaml"), wrLines("CACHE_PASSWORD: ${REDIS_DEFAULT_GROW_CACHE_PASSWORD}", "DB_PASSWORD: ${POSTGRES_DEFAULT_GROW_DB_PASSWORD}")),
-					wrUnknown(addr, wrPath("compose_env")),
+					expectKnownAtPlan(addr, attrPath("compose_yaml"), yamlLines("CACHE_PASSWORD: ${REDIS_DEFAULT_GROW_CACHE_PASSWORD}", "DB_PASSWORD: ${POSTGRES_DEFAULT_GROW_DB_PASSWORD}")),
+					expectUnknownAtPlan(addr, attrPath("compose_env")),
 				)
 			}
 			resource.ParallelTest(t, resource.TestCase{
@@ -1223,15 +1080,15 @@ func TestAccWorkloadResource_addResourceKeepsGenerated(t *testing.T) {
 				Steps: []resource.TestStep{
 					{
 						Config:            config("grow-1.score.yaml"),
-						ConfigStateChecks: []statecheck.StateCheck{password.AddStateValue(addr, wrPath("resource_outputs", "db", "secrets", "password"))},
+						ConfigStateChecks: []statecheck.StateCheck{password.AddStateValue(addr, attrPath("resource_outputs", "db", "secrets", "password"))},
 					},
 					{
 						Config:           config("grow-2.score.yaml"),
 						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: checks},
 						ConfigStateChecks: []statecheck.StateCheck{
 							asPlanned,
-							password.AddStateValue(addr, wrPath("resource_outputs", "db", "secrets", "password")),
-							statecheck.ExpectKnownValue(addr, wrPath("resource_outputs", "cache", "secrets", "password"), wrRE(`^[A-Za-z0-9]{16,}$`)),
+							password.AddStateValue(addr, attrPath("resource_outputs", "db", "secrets", "password")),
+							statecheck.ExpectKnownValue(addr, attrPath("resource_outputs", "cache", "secrets", "password"), matchingString(`^[A-Za-z0-9]{16,}$`)),
 						},
 					},
 				},
@@ -1255,15 +1112,15 @@ provider "score" {
   target    = "kubernetes"
   namespace = terraform_data.namespace.output
 }
-` + wrWorkload("api", "  file = "+wrFile(t, "api.score.yaml")),
+` + workloadBlock("api", "  file = "+workloadFile(t, "api.score.yaml")),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-				wrUnknown(addr, wrPath("manifests")),
-				wrUnknown(addr, wrPath("service")),
+				expectUnknownAtPlan(addr, attrPath("manifests")),
+				expectUnknownAtPlan(addr, attrPath("service")),
 			}},
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(addr, wrPath("manifests"), knownvalue.MapExact(map[string]knownvalue.Check{
-					"apps/v1/Deployment/team-a/api": wrLines("name: api", "namespace: team-a"),
-					"core/v1/Service/team-a/api":    wrLines("name: api", "namespace: team-a"),
+				statecheck.ExpectKnownValue(addr, attrPath("manifests"), knownvalue.MapExact(map[string]knownvalue.Check{
+					"apps/v1/Deployment/team-a/api": yamlLines("name: api", "namespace: team-a"),
+					"core/v1/Service/team-a/api":    yamlLines("name: api", "namespace: team-a"),
 				})),
 			},
 		}},
