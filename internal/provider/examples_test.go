@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
@@ -154,36 +153,3 @@ provider "score" {
 	})
 }
 
-// TestAccExampleCompose applies examples/compose with the hashicorp/local provider (built from the
-// module proxy, served from a filesystem mirror) and checks the project it writes.
-func TestAccExampleCompose(t *testing.T) {
-	t.Setenv("TF_CLI_CONFIG_FILE", wrLocalProvider(t))
-	t.Setenv("TF_ACC_PROVIDER_NAMESPACE", "score-tf")
-	out := t.TempDir()
-	read := func(name string) string {
-		data, err := os.ReadFile(filepath.Join(out, name))
-		if err != nil {
-			t.Errorf("%s was not written: %v", name, err)
-		}
-		return string(data)
-	}
-	resource.Test(t, resource.TestCase{
-		Steps: []resource.TestStep{{
-			ProtoV6ProviderFactories: testProviderFactories,
-			ConfigDirectory:          config.StaticDirectory(exampleWith(t, "", "compose")),
-			ConfigVariables:          config.Variables{"out_dir": config.StringVariable(out)},
-			Check: func(*terraform.State) error {
-				compose, env := read("compose.yaml"), read(".env")
-				m := regexp.MustCompile(`CACHE_PASSWORD: \$\{([A-Z0-9_]+)\}`).FindStringSubmatch(compose)
-				if m == nil {
-					t.Errorf("compose.yaml does not refer to the password:\n%s", compose)
-					return nil
-				}
-				if !regexp.MustCompile(`(?m)^` + m[1] + `='[A-Za-z0-9]{16,}'$`).MatchString(env) {
-					t.Errorf(".env does not hold %s:\n%s", m[1], env)
-				}
-				return nil
-			},
-		}},
-	})
-}

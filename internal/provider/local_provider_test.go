@@ -17,11 +17,13 @@ import (
 	"time"
 
 	tfjson "github.com/hashicorp/terraform-json"
+	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"gopkg.in/yaml.v3"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -34,25 +36,25 @@ import (
 // filesystem mirror named by a CLI configuration file of this test's own.
 //
 // hashicorp/local's go.mod still declares its old module path, and the proxy only serves
-// pseudo-versions for it: wrLocalModuleVersion is what `go list -m
+// pseudo-versions for it: localModuleVersion is what `go list -m
 // github.com/terraform-providers/terraform-provider-local@latest` returned, which is the
-// release wrLocalVersion (its CHANGELOG's top entry). To move on, update both.
+// release localVersion (its CHANGELOG's top entry). To move on, update both.
 const (
-	wrLocalModule        = "github.com/terraform-providers/terraform-provider-local"
-	wrLocalModuleVersion = "v1.4.1-0.20260513075820-3561e410f9fe"
-	wrLocalVersion       = "2.9.0"
+	localModule        = "github.com/terraform-providers/terraform-provider-local"
+	localModuleVersion = "v1.4.1-0.20260513075820-3561e410f9fe"
+	localVersion       = "2.9.0"
 )
 
-// wrLocalProvider returns a CLI configuration file that installs hashicorp/local from a
+// localProviderConfig returns a CLI configuration file that installs hashicorp/local from a
 // filesystem mirror, building the provider first when the cache does not hold it. A failing
 // build fails the test: CI must not skip the chain silently.
-func wrLocalProvider(t *testing.T) string {
+func localProviderConfig(t *testing.T) string {
 	t.Helper()
 	cache, err := os.UserCacheDir()
 	if err != nil {
 		t.Fatalf("no user cache directory for the hashicorp/local build: %v", err)
 	}
-	binDir := filepath.Join(cache, "terraform-provider-score-test", "terraform-provider-local", wrLocalModuleVersion, runtime.GOOS+"_"+runtime.GOARCH)
+	binDir := filepath.Join(cache, "terraform-provider-score-test", "terraform-provider-local", localModuleVersion, runtime.GOOS+"_"+runtime.GOARCH)
 	bin := filepath.Join(binDir, "terraform-provider-local")
 	if _, err := os.Stat(bin); err != nil {
 		if err := os.MkdirAll(binDir, 0o755); err != nil {
@@ -66,7 +68,7 @@ func wrLocalProvider(t *testing.T) string {
 		}
 		defer os.RemoveAll(tmp)
 		start := time.Now()
-		cmd := exec.Command("go", "install", wrLocalModule+"@"+wrLocalModuleVersion)
+		cmd := exec.Command("go", "install", localModule+"@"+localModuleVersion)
 		cmd.Dir = tmp // outside any module: `go install pkg@version` builds it on its own
 		cmd.Env = append(os.Environ(), "GOBIN="+tmp, "CGO_ENABLED=0", "GOFLAGS=-buildvcs=false")
 		out, err := cmd.CombinedOutput()
@@ -77,20 +79,20 @@ func wrLocalProvider(t *testing.T) string {
 		if err := os.Rename(filepath.Join(tmp, "terraform-provider-local"), bin); err != nil {
 			t.Fatal(err)
 		}
-		t.Logf("built hashicorp/local %s (%s) from the module proxy in %s; cached at %s", wrLocalVersion, wrLocalModuleVersion, time.Since(start).Round(100*time.Millisecond), bin)
+		t.Logf("built hashicorp/local %s (%s) from the module proxy in %s; cached at %s", localVersion, localModuleVersion, time.Since(start).Round(100*time.Millisecond), bin)
 	}
 
 	// The unpacked mirror layout: <host>/<namespace>/<type>/<version>/<os>_<arch>/terraform-provider-<type>_v<version>,
 	// under both registry host names: OpenTofu resolves "hashicorp/local" to its own registry.
 	mirror := t.TempDir()
 	for _, host := range []string{"registry.terraform.io", "registry.opentofu.org"} {
-		dir := filepath.Join(mirror, host, "hashicorp", "local", wrLocalVersion, runtime.GOOS+"_"+runtime.GOARCH)
+		dir := filepath.Join(mirror, host, "hashicorp", "local", localVersion, runtime.GOOS+"_"+runtime.GOARCH)
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			t.Fatal(err)
 		}
-		dst := filepath.Join(dir, "terraform-provider-local_v"+wrLocalVersion)
+		dst := filepath.Join(dir, "terraform-provider-local_v"+localVersion)
 		if err := os.Link(bin, dst); err != nil {
-			wrCopyFile(t, bin, dst)
+			copyFile(t, bin, dst)
 		}
 	}
 	cliConfig := filepath.Join(t.TempDir(), "terraform.rc")
@@ -103,14 +105,14 @@ func wrLocalProvider(t *testing.T) string {
     exclude = ["registry.terraform.io/hashicorp/local", "registry.opentofu.org/hashicorp/local"]
   }
 }
-`, wrQuote(mirror))
+`, hclString(mirror))
 	if err := os.WriteFile(cliConfig, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return cliConfig
 }
 
-func wrCopyFile(t *testing.T, from, to string) {
+func copyFile(t *testing.T, from, to string) {
 	t.Helper()
 	in, err := os.Open(from)
 	if err != nil {
@@ -129,8 +131,8 @@ func wrCopyFile(t *testing.T, from, to string) {
 	}
 }
 
-// wrDirFiles lists the regular files under dir, relative and sorted.
-func wrDirFiles(dir string) ([]string, error) {
+// dirFiles lists the regular files under dir, relative and sorted.
+func dirFiles(dir string) ([]string, error) {
 	var out []string
 	err := filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
 		if err != nil || info.IsDir() {
@@ -150,10 +152,10 @@ func wrDirFiles(dir string) ([]string, error) {
 // process, whose last Configure would win (terraform-plugin-framework issue #490), so one
 // configuration cannot hold both targets in this harness.
 func TestAccLocalChain(t *testing.T) {
-	t.Setenv("TF_CLI_CONFIG_FILE", wrLocalProvider(t))
-	score := wrFile(t, "chain.score.yaml")
+	t.Setenv("TF_CLI_CONFIG_FILE", localProviderConfig(t))
+	score := workloadFile(t, "chain.score.yaml")
 	external := map[string]resource.ExternalProvider{
-		"local": {Source: "registry.terraform.io/hashicorp/local", VersionConstraint: wrLocalVersion},
+		"local": {Source: "registry.terraform.io/hashicorp/local", VersionConstraint: localVersion},
 	}
 
 	t.Run("kubernetes", func(t *testing.T) {
@@ -188,20 +190,20 @@ resource "local_sensitive_file" "secret_manifest" {
   filename = "${%[1]s}/${replace(local.secrets[count.index], "/", "_")}.yaml"
   content  = score_workload.k8s.secret_manifests[local.secrets[count.index]]
 }
-`, wrQuote(k8sDir), score)
-		onDisk := wrStateFunc(func(s *tfjson.State) error {
-			k8s, err := wrValues(s, "score_workload.k8s")
+`, hclString(k8sDir), score)
+		onDisk := stateCheckFunc(func(s *tfjson.State) error {
+			k8s, err := resourceValues(s, "score_workload.k8s")
 			if err != nil {
 				return err
 			}
-			password, err := wrString(s, "score_workload.k8s", "resource_outputs", "db", "secrets", "password")
+			password, err := stateString(s, "score_workload.k8s", "resource_outputs", "db", "secrets", "password")
 			if err != nil {
 				return err
 			}
 			// Every object is a file.
 			manifests, _ := k8s["manifests"].(map[string]any)
 			secretManifests, _ := k8s["secret_manifests"].(map[string]any)
-			files, err := wrDirFiles(k8sDir)
+			files, err := dirFiles(k8sDir)
 			if err != nil {
 				return err
 			}
@@ -265,7 +267,7 @@ resource "local_sensitive_file" "secret_manifest" {
 					return fmt.Errorf("%s is not a Kubernetes object: %v", f, err)
 				}
 			}
-			if _, err := read("gateway.networking.k8s.io_v1_HTTPRoute_shop_route-web-route-" + wrHash6("route.default#web.route") + ".yaml"); err != nil {
+			if _, err := read("gateway.networking.k8s.io_v1_HTTPRoute_shop_route-web-route-" + nameHash("route.default#web.route") + ".yaml"); err != nil {
 				return fmt.Errorf("the route's HTTPRoute was not written: %v", err)
 			}
 			return nil
@@ -325,12 +327,12 @@ resource "local_sensitive_file" "secret_files" {
   filename = "${%[1]s}/${local.secret_files[count.index]}"
   content  = score_workload.compose.secret_files[local.secret_files[count.index]]
 }
-`, wrQuote(composeDir), score)
-		onDisk := wrStateFunc(func(s *tfjson.State) error {
+`, hclString(composeDir), score)
+		onDisk := stateCheckFunc(func(s *tfjson.State) error {
 			read := func(name string) ([]byte, error) {
 				return os.ReadFile(filepath.Join(composeDir, filepath.FromSlash(name)))
 			}
-			password, err := wrString(s, "score_workload.compose", "resource_outputs", "db", "secrets", "password")
+			password, err := stateString(s, "score_workload.compose", "resource_outputs", "db", "secrets", "password")
 			if err != nil {
 				return err
 			}
@@ -353,7 +355,7 @@ resource "local_sensitive_file" "secret_files" {
 			if !regexp.MustCompile(`(?m)^POSTGRES_DEFAULT_WEB_DB_PASSWORD='` + regexp.QuoteMeta(password) + `'$`).Match(env) {
 				return fmt.Errorf(".env does not set POSTGRES_DEFAULT_WEB_DB_PASSWORD to the password (%d bytes)", len(env))
 			}
-			compose, err := wrValues(s, "score_workload.compose")
+			compose, err := resourceValues(s, "score_workload.compose")
 			if err != nil {
 				return err
 			}
@@ -382,7 +384,7 @@ resource "local_sensitive_file" "secret_files" {
 					return fmt.Errorf("secret file %s should hold exactly the password", name)
 				}
 			}
-			got, err := wrDirFiles(composeDir)
+			got, err := dirFiles(composeDir)
 			if err != nil {
 				return err
 			}
@@ -406,5 +408,39 @@ resource "local_sensitive_file" "secret_files" {
 				ConfigStateChecks: []statecheck.StateCheck{onDisk},
 			}},
 		})
+	})
+}
+
+// TestAccExampleCompose applies examples/compose with the hashicorp/local provider (built from the
+// module proxy, served from a filesystem mirror) and checks the project it writes.
+func TestAccExampleCompose(t *testing.T) {
+	t.Setenv("TF_CLI_CONFIG_FILE", localProviderConfig(t))
+	t.Setenv("TF_ACC_PROVIDER_NAMESPACE", "score-tf")
+	out := t.TempDir()
+	read := func(name string) string {
+		data, err := os.ReadFile(filepath.Join(out, name))
+		if err != nil {
+			t.Errorf("%s was not written: %v", name, err)
+		}
+		return string(data)
+	}
+	resource.Test(t, resource.TestCase{
+		Steps: []resource.TestStep{{
+			ProtoV6ProviderFactories: testProviderFactories,
+			ConfigDirectory:          config.StaticDirectory(exampleWith(t, "", "compose")),
+			ConfigVariables:          config.Variables{"out_dir": config.StringVariable(out)},
+			Check: func(*terraform.State) error {
+				compose, env := read("compose.yaml"), read(".env")
+				m := regexp.MustCompile(`CACHE_PASSWORD: \$\{([A-Z0-9_]+)\}`).FindStringSubmatch(compose)
+				if m == nil {
+					t.Errorf("compose.yaml does not refer to the password:\n%s", compose)
+					return nil
+				}
+				if !regexp.MustCompile(`(?m)^` + m[1] + `='[A-Za-z0-9]{16,}'$`).MatchString(env) {
+					t.Errorf(".env does not hold %s:\n%s", m[1], env)
+				}
+				return nil
+			},
+		}},
 	})
 }
