@@ -152,4 +152,3 @@ provider "score" {
 		},
 	})
 }
-

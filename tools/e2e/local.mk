@@ -1,5 +1,5 @@
 # Included by GNUmakefile. `make e2e-local`: the tests that chain hashicorp/local after this provider
-# (internal/provider/local_provider_test.go, TestAccLocalChain, and examples_test.go's
+# (internal/provider/local_provider_test.go: TestAccLocalChain and
 # TestAccExampleCompose), with real terraform. They carry the e2e build tag and are not part of
 # `make test`, because they build hashicorp/local from the Go module proxy (once; cached in
 # $${XDG_CACHE_HOME:-~/.cache}/terraform-provider-score-test/) and serve it to terraform from a
