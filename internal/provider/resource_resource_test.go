@@ -1027,7 +1027,7 @@ func TestReadStateFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Type != "postgres" || res.Class != "default" || res.ID != "web.db" || res.SourceWorkload != "web" || res.Guid != "" {
+	if res.Type != "postgres" || res.Class != "default" || res.ID != "web.db" || res.SourceWorkload != "web" || res.GUID != "" {
 		t.Errorf("compose resource = %+v", res)
 	}
 	if res.State["password"] != composeImportedPassword || res.State["username"] != "user-XyZwVuTs" {
@@ -1041,7 +1041,7 @@ func TestReadStateFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Guid != k8sImportedGUID || res.State["service"] != k8sImportedService || res.State["password"] != k8sImportedPassword {
+	if res.GUID != k8sImportedGUID || res.State["service"] != k8sImportedService || res.State["password"] != k8sImportedPassword {
 		t.Errorf("k8s resource = %+v", res)
 	}
 	if ann, _ := res.Metadata["annotations"].(map[string]any); ann["team"] != "platform" {

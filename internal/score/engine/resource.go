@@ -77,11 +77,11 @@ func ProvisionResource(ctx context.Context, s Settings, req ResourceRequest) (*R
 	}
 	uid := req.UID()
 	preq := s.baseRequest()
-	preq.Uid, preq.Type, preq.Class, preq.ID = string(uid), uid.Type(), uid.Class(), uid.Id()
+	preq.UID, preq.Type, preq.Class, preq.ID = string(uid), uid.Type(), uid.Class(), uid.Id()
 	preq.Params, preq.Metadata = req.Params, req.Metadata
 	preq.SourceWorkload, preq.WorkloadServices = req.SourceWorkload, req.WorkloadServices
 	preq.Prior, preq.Random = req.Prior, req.Random
-	def, err := s.library.Match(preq.Uid, preq.Type, preq.Class, preq.ID)
+	def, err := s.library.Match(preq.UID, preq.Type, preq.Class, preq.ID)
 	if err != nil {
 		return nil, &Error{Step: StepMatch, Err: err}
 	}
@@ -89,19 +89,19 @@ func ProvisionResource(ctx context.Context, s Settings, req ResourceRequest) (*R
 	if err != nil {
 		return nil, &Error{Step: StepProvision, Err: req.knownSecrets().HideError(err)}
 	}
-	rendered, err := render.RenderResource(preq.Uid, res, s.Target, s.Namespace)
+	rendered, err := render.RenderResource(preq.UID, res, s.Target, s.Namespace)
 	if err != nil {
 		known := req.knownSecrets()
 		for _, key := range res.SecretOutputs {
 			known.AddLeaves(res.Outputs[key])
 		}
-		return nil, &Error{Step: StepRender, Err: known.HideError(fmt.Errorf("provisioner %s for resource '%s': %w", def.URI, preq.Uid, err))}
+		return nil, &Error{Step: StepRender, Err: known.HideError(fmt.Errorf("provisioner %s for resource '%s': %w", def.URI, preq.UID, err))}
 	}
 	known := req.knownSecrets()
 	known.AddNamed(res.Stored.State)
 	known.Add(slices.Collect(maps.Values(rendered.Secrets))...)
 	return &Resource{
-		UID: preq.Uid, ProvisionerURI: def.URI, State: res.Stored, RenderedResource: *rendered,
+		UID: preq.UID, ProvisionerURI: def.URI, State: res.Stored, RenderedResource: *rendered,
 		Messages: hideAll(known, res.InfoLogs),
 	}, nil
 }

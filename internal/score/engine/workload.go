@@ -171,7 +171,7 @@ func resourceOutputs(res *resources.Result) (map[string]ResourceOutputs, error) 
 		if r.Provisioned == nil {
 			continue
 		}
-		ro := ResourceOutputs{UID: r.Uid, Outputs: map[string]string{}, Secrets: map[string]string{}}
+		ro := ResourceOutputs{UID: r.UID, Outputs: map[string]string{}, Secrets: map[string]string{}}
 		for k, v := range r.Outputs {
 			s, err := placeholder.Stringify(v)
 			if err != nil {

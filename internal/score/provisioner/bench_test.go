@@ -188,7 +188,7 @@ func benchProvision(b *testing.B, target provisioner.Target, text string) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		out, err := render.RenderResource(req.Uid, res, target, req.Namespace)
+		out, err := render.RenderResource(req.UID, res, target, req.Namespace)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -213,7 +213,7 @@ func benchProvision(b *testing.B, target provisioner.Target, text string) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := render.RenderResource(req.Uid, res, target, req.Namespace); err != nil {
+		if _, err := render.RenderResource(req.UID, res, target, req.Namespace); err != nil {
 			b.Fatal(err)
 		}
 	}

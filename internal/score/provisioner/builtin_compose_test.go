@@ -102,7 +102,7 @@ func composeDefinition(t *testing.T, typ string) *Definition {
 func composeRequest(typ string, params, metadata map[string]any, random io.Reader) Request {
 	httpPort := ServicePort{Name: "http", Port: 80, TargetPort: 8080, Protocol: "TCP"}
 	return Request{
-		Uid: typ + ".default#web.db", Type: typ, Class: "default", ID: "web.db",
+		UID: typ + ".default#web.db", Type: typ, Class: "default", ID: "web.db",
 		Params: params, Metadata: metadata, SourceWorkload: "web",
 		WorkloadServices: map[string]WorkloadService{
 			"web": {ServiceName: "web", Ports: map[string]ServicePort{"http": httpPort, "80": httpPort}},
@@ -600,7 +600,7 @@ func TestComposeBuiltinsSpecifics(t *testing.T) {
 
 	t.Run("shared id", func(t *testing.T) {
 		req := composeRequest("redis", nil, nil, composeSeeded(1))
-		req.Uid, req.ID = "redis.default#main-cache", "main-cache"
+		req.UID, req.ID = "redis.default#main-cache", "main-cache"
 		res, err := Provision(context.Background(), composeDefinition(t, "redis"), req, Options{Target: Compose})
 		if err != nil {
 			t.Fatal(err)
@@ -614,7 +614,7 @@ func TestComposeBuiltinsSpecifics(t *testing.T) {
 		id := "a-workload-with-a-rather-long-name.and-a-resource-with-an-even-longer-name"
 		for _, typ := range []string{"postgres", "mysql", "s3", "kafka-topic"} {
 			req := composeRequest(typ, nil, nil, composeSeeded(1))
-			req.Uid, req.ID = typ+".default#"+id, id
+			req.UID, req.ID = typ+".default#"+id, id
 			res, err := Provision(context.Background(), composeDefinition(t, typ), req, Options{Target: Compose})
 			if err != nil {
 				t.Fatalf("%s: %v", typ, err)

@@ -62,7 +62,7 @@ func k8sServices() map[string]WorkloadService {
 // k8sRequest is resource `db` of workload `web`.
 func k8sRequest(typ string, params map[string]any) Request {
 	return Request{
-		Uid: typ + ".default#web.db", Type: typ, Class: "default", ID: "web.db",
+		UID: typ + ".default#web.db", Type: typ, Class: "default", ID: "web.db",
 		Params: params, SourceWorkload: "web", WorkloadServices: k8sServices(),
 		Namespace: "team-a", Random: rand.Reader,
 	}
@@ -72,7 +72,7 @@ func k8sProvision(t *testing.T, req Request) *Result {
 	t.Helper()
 	res, err := Provision(context.Background(), k8sBuiltin(t, req.Type), req, Options{Target: Kubernetes})
 	if err != nil {
-		t.Fatalf("Provision(%s): %v", req.Uid, err)
+		t.Fatalf("Provision(%s): %v", req.UID, err)
 	}
 	return res
 }
@@ -725,7 +725,7 @@ func TestKubernetesBuiltinFailures(t *testing.T) {
 func TestKubernetesBuiltinNames(t *testing.T) {
 	name := func(uid, class, id string) string {
 		req := k8sRequest("postgres", nil)
-		req.Uid, req.Class, req.ID = uid, class, id
+		req.UID, req.Class, req.ID = uid, class, id
 		return k8sProvision(t, req).Outputs["host"].(string)
 	}
 	shared := name("postgres.default#main-db", "default", "main-db")
@@ -749,7 +749,7 @@ func TestKubernetesBuiltinNames(t *testing.T) {
 
 	// SQL identifiers: underscores, starting with a letter.
 	req := k8sRequest("postgres", nil)
-	req.Uid, req.ID, req.SourceWorkload = "postgres.default#9lives.main-db", "9lives.main-db", "9lives"
+	req.UID, req.ID, req.SourceWorkload = "postgres.default#9lives.main-db", "9lives.main-db", "9lives"
 	res := k8sProvision(t, req)
 	k8sWantOutputs(t, res, map[string]any{"database": "db_9lives_main_db", "username": "db_9lives_main_db"})
 }
@@ -757,7 +757,7 @@ func TestKubernetesBuiltinNames(t *testing.T) {
 // A score-k8s state.yaml adopted by terraform import keeps its names and passwords.
 func TestKubernetesBuiltinAdoptsScoreK8sState(t *testing.T) {
 	req := k8sRequest("postgres", nil)
-	req.Prior = Stored{Guid: "c2f51890-0787-40d8-0b1e-000000000000", State: map[string]any{
+	req.Prior = Stored{GUID: "c2f51890-0787-40d8-0b1e-000000000000", State: map[string]any{
 		"service": "pg-web-c2f51890", "database": "db-AbCdEfGh", "username": "user-AbCdEfGh", "password": "s3cret",
 	}}
 	res := k8sProvision(t, req)

@@ -94,14 +94,14 @@ func provisionCommand(ctx context.Context, def *Definition, req Request, target 
 	if err != nil {
 		return nil, err
 	}
-	guid := req.Prior.Guid
+	guid := req.Prior.GUID
 	if guid == "" {
 		if guid, err = NewGUID(req.Random); err != nil {
 			return nil, err
 		}
 	}
 	in := commandInput{
-		ResourceUid: req.Uid, ResourceType: req.Type, ResourceClass: req.Class, ResourceId: req.ID,
+		ResourceUid: req.UID, ResourceType: req.Type, ResourceClass: req.Class, ResourceId: req.ID,
 		ResourceParams: orEmpty(req.Params), ResourceMetadata: orEmpty(req.Metadata),
 		SourceWorkload: req.SourceWorkload, WorkloadServices: map[string]commandWorkload{},
 		ResourceState: orEmpty(req.Prior.State), SharedState: orEmpty(req.Prior.Shared),
@@ -141,7 +141,7 @@ func provisionCommand(ctx context.Context, def *Definition, req Request, target 
 		return nil, fmt.Errorf("command output is not the expected JSON: %v", err)
 	}
 	res := &Result{
-		Stored:  Stored{Guid: guid, State: orEmpty(out.ResourceState), Shared: mergePatch(orEmpty(cloneMap(req.Prior.Shared)), out.SharedState)},
+		Stored:  Stored{GUID: guid, State: orEmpty(out.ResourceState), Shared: mergePatch(orEmpty(cloneMap(req.Prior.Shared)), out.SharedState)},
 		Outputs: orEmpty(out.ResourceOutputs),
 	}
 	switch target {

@@ -55,7 +55,7 @@ func commandRequest() provisioner.Request {
 	req.WorkloadServices = map[string]provisioner.WorkloadService{"api": {ServiceName: "api-svc", Ports: map[string]provisioner.ServicePort{
 		"http": {Name: "http", Port: 80, TargetPort: 8080, Protocol: "TCP"},
 	}}}
-	req.Prior = provisioner.Stored{Guid: "prior-guid", State: map[string]any{"old": 1}, Shared: map[string]any{"drop": "me", "keep": "k"}}
+	req.Prior = provisioner.Stored{GUID: "prior-guid", State: map[string]any{"old": 1}, Shared: map[string]any{"drop": "me", "keep": "k"}}
 	return req
 }
 
@@ -102,8 +102,8 @@ func TestCommandProvisionerProtocol(t *testing.T) {
 			}
 			engEqualJSON(t, "state", res.Stored.State, `{"counter":1}`)
 			engEqualJSON(t, "shared is merge-patched", res.Stored.Shared, `{"keep":"k","add":{"x":1}}`)
-			if res.Stored.Guid != "prior-guid" {
-				t.Errorf("guid %q", res.Stored.Guid)
+			if res.Stored.GUID != "prior-guid" {
+				t.Errorf("guid %q", res.Stored.GUID)
 			}
 			if !reflect.DeepEqual(res.SecretOutputs, []string{"password"}) {
 				t.Errorf("SecretOutputs %v", res.SecretOutputs)
@@ -129,8 +129,8 @@ func TestCommandProvisionerNewGuidAndEmptyOutput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !guidPattern.MatchString(res.Stored.Guid) {
-		t.Errorf("guid %q", res.Stored.Guid)
+	if !guidPattern.MatchString(res.Stored.GUID) {
+		t.Errorf("guid %q", res.Stored.GUID)
 	}
 	engEqualJSON(t, "result", map[string]any{"outputs": res.Outputs, "state": res.Stored.State, "shared": res.Stored.Shared}, `{"outputs":{},"state":{},"shared":{}}`)
 }

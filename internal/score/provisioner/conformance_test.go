@@ -58,7 +58,7 @@ func conformanceRequest(typ string, seed uint64, d *provisioner.Definition) prov
 		id = *d.ID
 	}
 	req := provisioner.Request{
-		Uid: typ + "." + class + "#" + id, Type: typ, Class: class, ID: id,
+		UID: typ + "." + class + "#" + id, Type: typ, Class: class, ID: id,
 		SourceWorkload: "web", WorkloadMetadata: map[string]any{"name": "web"},
 		Metadata:  map[string]any{"annotations": map[string]any{"team": "a"}},
 		Namespace: "shop", ComposeProjectName: "proj", MountsDirectory: "./mounts",
@@ -147,7 +147,7 @@ func TestConformanceUpstreamProvisionerFiles(t *testing.T) {
 						}
 					}
 					// What the resource adds renders (Kubernetes objects encode and validate).
-					if _, err := render.RenderResource(req.Uid, res, c.target, req.Namespace); err != nil {
+					if _, err := render.RenderResource(req.UID, res, c.target, req.Namespace); err != nil {
 						t.Fatalf("RenderResource: %v", err)
 					}
 
@@ -193,7 +193,7 @@ func TestConformanceUpstreamComposeOutputLoads(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			rendered, err := render.RenderResource(req.Uid, res, provisioner.Compose, "")
+			rendered, err := render.RenderResource(req.UID, res, provisioner.Compose, "")
 			if err != nil {
 				t.Fatal(err)
 			}

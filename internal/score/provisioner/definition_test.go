@@ -48,7 +48,7 @@ func engOne(t testing.TB, target provisioner.Target, text string) *provisioner.D
 // engRequest is a typical request for a resource "db" of the workload "web".
 func engRequest(resType string, seed uint64) provisioner.Request {
 	return provisioner.Request{
-		Uid: resType + ".default#web.db", Type: resType, Class: "default", ID: "web.db",
+		UID: resType + ".default#web.db", Type: resType, Class: "default", ID: "web.db",
 		SourceWorkload: "web", Namespace: "shop", ComposeProjectName: "proj", MountsDirectory: "./mounts",
 		Random: engRandom(seed),
 	}

@@ -88,13 +88,13 @@ func fuzzSharedDir() string {
 func fuzzRequest() provisioner.Request {
 	port := provisioner.ServicePort{Name: "www", Port: 8080, TargetPort: 80, Protocol: "TCP"}
 	return provisioner.Request{
-		Uid: "x.default#web.db", Type: "x", Class: "default", ID: "web.db", SourceWorkload: "web",
+		UID: "x.default#web.db", Type: "x", Class: "default", ID: "web.db", SourceWorkload: "web",
 		Params:           map[string]any{"s": "str", "n": 3, "l": []any{1, "a"}, "m": map[string]any{"k": "v"}, "path": "/a", "host": "h"},
 		Metadata:         map[string]any{"annotations": map[string]any{"a": "b"}},
 		WorkloadMetadata: map[string]any{"name": "web"},
 		WorkloadServices: map[string]provisioner.WorkloadService{"web": {ServiceName: "web", Ports: map[string]provisioner.ServicePort{"www": port, "8080": port}}},
 		Namespace:        "ns", ComposeProjectName: "p", MountsDirectory: "./mounts",
-		Prior: provisioner.Stored{Guid: "11111111-2222-4333-8444-555555555555",
+		Prior: provisioner.Stored{GUID: "11111111-2222-4333-8444-555555555555",
 			State: map[string]any{"password": "pw", "n": 1}, Shared: map[string]any{"sk": map[string]any{"hosts": map[string]any{}}}},
 	}
 }

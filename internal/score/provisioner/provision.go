@@ -67,14 +67,14 @@ type ServicePort struct {
 // Stored is what a resource keeps between runs: what score-compose's and score-k8s's state.yaml
 // held for it. Generated values live here, so they are created once.
 type Stored struct {
-	Guid   string         `json:"guid"`
+	GUID   string         `json:"guid"`
 	State  map[string]any `json:"state"`
 	Shared map[string]any `json:"shared"`
 }
 
 // Request is one resource to provision.
 type Request struct {
-	Uid              string
+	UID              string
 	Type             string
 	Class            string
 	ID               string
@@ -145,14 +145,14 @@ func Provision(ctx context.Context, def *Definition, req Request, opts Options) 
 		err = fmt.Errorf("unsupported provisioner scheme %q", def.Scheme())
 	}
 	if err != nil {
-		return nil, fmt.Errorf("provisioner %s for resource '%s': %w", def.URI, req.Uid, err)
+		return nil, fmt.Errorf("provisioner %s for resource '%s': %w", def.URI, req.UID, err)
 	}
 	res.SecretOutputs = def.secretKeys(res.Outputs)
 	return res, nil
 }
 
 func provisionTemplate(ctx context.Context, def *Definition, req Request, target Target) (res *Result, err error) {
-	guid := req.Prior.Guid
+	guid := req.Prior.GUID
 	if guid == "" {
 		var err error
 		if guid, err = NewGUID(req.Random); err != nil {
@@ -160,7 +160,7 @@ func provisionTemplate(ctx context.Context, def *Definition, req Request, target
 		}
 	}
 	data := &Data{
-		Guid: guid, Uid: req.Uid, Type: req.Type, Class: req.Class, Id: req.ID,
+		Guid: guid, Uid: req.UID, Type: req.Type, Class: req.Class, Id: req.ID,
 		Params: orEmpty(req.Params), Metadata: orEmpty(req.Metadata),
 		Init: map[string]any{}, State: orEmpty(cloneMap(req.Prior.State)), Shared: orEmpty(cloneMap(req.Prior.Shared)),
 		SourceWorkload: req.SourceWorkload, WorkloadMetadata: orEmpty(req.WorkloadMetadata),
@@ -211,7 +211,7 @@ func provisionTemplate(ctx context.Context, def *Definition, req Request, target
 		return nil, err
 	}
 
-	res = &Result{Stored: Stored{Guid: guid, State: data.State, Shared: data.Shared}, Outputs: orEmpty(outputs)}
+	res = &Result{Stored: Stored{GUID: guid, State: data.State, Shared: data.Shared}, Outputs: orEmpty(outputs)}
 	switch target {
 	case Kubernetes:
 		v, err := b.execute("manifests", data)

@@ -106,7 +106,7 @@ func orderRequest(seed uint64) provisioner.Request {
 		}},
 	}
 	req.Prior = provisioner.Stored{
-		Guid:   "11111111-2222-4333-8444-555555555555",
+		GUID:   "11111111-2222-4333-8444-555555555555",
 		State:  map[string]any{"counter": 4, "old": "gone after state"},
 		Shared: map[string]any{"fromShared": map[string]any{"other.db": 9}, "keep": true},
 	}
@@ -145,8 +145,8 @@ func TestProvisionEvaluationOrderAndData(t *testing.T) {
 					"http":{"Name":"http","Port":80,"TargetPort":8080,"Protocol":"TCP"},
 					"80":{"Name":"http","Port":80,"TargetPort":8080,"Protocol":"TCP"}}}},
 				"Namespace":"shop","ComposeProjectName":"proj","MountsDirectory":"./mounts"}`)
-			if res.Stored.Guid != req.Prior.Guid {
-				t.Errorf("prior Guid not kept: %s", res.Stored.Guid)
+			if res.Stored.GUID != req.Prior.GUID {
+				t.Errorf("prior Guid not kept: %s", res.Stored.GUID)
 			}
 			// The target sections come last and see the final state and shared state.
 			var seen map[string]any
@@ -215,21 +215,21 @@ func TestProvisionEmptyDataIsNotNil(t *testing.T) {
     ws: {{ toJson .WorkloadServices }}
     missing: {{ .Params.missing | quote }}
     dug: {{ dig "a" "b" "fallback" .State }}
-`, provisioner.Request{Uid: "x.default#w.r", Type: "x", Class: "default", ID: "w.r", Random: engRandom(1)})
+`, provisioner.Request{UID: "x.default#w.r", Type: "x", Class: "default", ID: "w.r", Random: engRandom(1)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	engEqualJSON(t, "outputs", res.Outputs, `{"params":{},"metadata":{},"init":{},"state":{},"shared":{},"wm":{},"ws":{},"missing":null,"dug":"fallback"}`)
-	if !guidPattern.MatchString(res.Stored.Guid) {
-		t.Errorf("new Guid %q", res.Stored.Guid)
+	if !guidPattern.MatchString(res.Stored.GUID) {
+		t.Errorf("new Guid %q", res.Stored.GUID)
 	}
-	engEqualJSON(t, "stored", res.Stored, `{"guid":"`+res.Stored.Guid+`","state":{},"shared":{}}`)
+	engEqualJSON(t, "stored", res.Stored, `{"guid":"`+res.Stored.GUID+`","state":{},"shared":{}}`)
 }
 
 func TestProvisionStateReplacesPriorState(t *testing.T) {
 	const withState = "- uri: template://t/s\n  type: x\n  state: |\n    keep: {{ .State.keep }}\n    added: new\n"
 	req := engRequest("x", 1)
-	req.Prior = provisioner.Stored{Guid: "g", State: map[string]any{"keep": "k", "drop": "d"}}
+	req.Prior = provisioner.Stored{GUID: "g", State: map[string]any{"keep": "k", "drop": "d"}}
 	res, err := engProvision(t, provisioner.Compose, withState, req)
 	if err != nil {
 		t.Fatal(err)
@@ -295,7 +295,7 @@ func TestProvisionGuid(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		g := res.Stored.Guid
+		g := res.Stored.GUID
 		if !guidPattern.MatchString(g) {
 			t.Fatalf("Guid %q is not an RFC 4122 v4 UUID", g)
 		}
@@ -308,9 +308,9 @@ func TestProvisionGuid(t *testing.T) {
 		seen[g] = true
 	}
 	req := engRequest("x", 1)
-	req.Prior.Guid = "kept-as-is"
+	req.Prior.GUID = "kept-as-is"
 	res, err := engProvision(t, provisioner.Kubernetes, text, req)
-	if err != nil || res.Stored.Guid != "kept-as-is" || res.Outputs["guid"] != "kept-as-is" {
+	if err != nil || res.Stored.GUID != "kept-as-is" || res.Outputs["guid"] != "kept-as-is" {
 		t.Errorf("prior Guid not kept: %+v, %v", res, err)
 	}
 	for _, seed := range []uint64{1, 2, 3} {

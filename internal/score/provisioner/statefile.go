@@ -13,7 +13,7 @@ import (
 // ImportedResource is a resource entry of a score-compose or score-k8s state.yaml: what adopting
 // it needs to render again with the same generated values.
 type ImportedResource struct {
-	Guid           string
+	GUID           string
 	Type           string
 	Class          string
 	ID             string
@@ -36,7 +36,7 @@ func (r *ImportedResource) OwnedName() (string, bool) {
 
 // Prior is what the resource stored, as the next provisioning reads it.
 func (r *ImportedResource) Prior() Stored {
-	return Stored{Guid: r.Guid, State: r.State, Shared: r.Shared}
+	return Stored{GUID: r.GUID, State: r.State, Shared: r.Shared}
 }
 
 // MaxStateFileSize bounds the state file an import reads: a whole project's state.yaml, far more
@@ -69,7 +69,7 @@ func ReadStateFile(file, uid string) (*ImportedResource, error) {
 		return nil, fmt.Errorf("%s has no resource '%s' (it has: %s)", file, uid, strings.Join(known, ", "))
 	}
 	r := &ImportedResource{}
-	r.Guid, _ = entry["guid"].(string)
+	r.GUID, _ = entry["guid"].(string)
 	r.Type, _ = entry["type"].(string)
 	r.Class, _ = entry["class"].(string)
 	r.ID, _ = entry["id"].(string)

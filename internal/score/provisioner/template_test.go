@@ -180,7 +180,7 @@ func TestRandomFunctionsUseTheRequestSource(t *testing.T) {
 	// Without a random source, a random function is an error, not a panic.
 	req := engRequest("x", 1)
 	req.Random = nil
-	req.Prior.Guid = "00000000-0000-4000-8000-000000000000"
+	req.Prior.GUID = "00000000-0000-4000-8000-000000000000"
 	_, err := engProvision(t, provisioner.Kubernetes, text, req)
 	engWantAll(t, err, "outputs template, line 1", "no random source")
 }

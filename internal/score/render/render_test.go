@@ -34,7 +34,7 @@ func rrProvision(t testing.TB, target provisioner.Target, text string, seed uint
 	}
 	uid := defs[0].Type + ".default#web.db"
 	res, err := provisioner.Provision(context.Background(), defs[0], provisioner.Request{
-		Uid: uid, Type: defs[0].Type, Class: "default", ID: "web.db", SourceWorkload: "web",
+		UID: uid, Type: defs[0].Type, Class: "default", ID: "web.db", SourceWorkload: "web",
 		Namespace: "shop", ComposeProjectName: "proj", MountsDirectory: render.MountsDirectory, Random: rrRandom(seed),
 	}, provisioner.Options{Target: target})
 	if err != nil {

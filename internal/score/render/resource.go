@@ -126,7 +126,7 @@ func (r *Resource) composeArtifacts(uid string, res *provisioner.Result) error {
 func (r *Resource) composeSecrets(uid string) []compose.Secret {
 	var refs []compose.SecretRef
 	for k := range r.Secrets {
-		refs = append(refs, compose.SecretRef{Uid: uid, Key: k})
+		refs = append(refs, compose.SecretRef{UID: uid, Key: k})
 	}
 	var secrets []compose.Secret
 	for ref, variable := range compose.Variables(refs) {

@@ -88,10 +88,10 @@ func (r *Result) resolver() placeholder.Resolver {
 	return placeholder.Resolver{Metadata: r.Metadata, Resources: lookups}
 }
 
-// ByUid finds a resolved resource by uid (volume sources name resources by uid).
-func (r *Result) ByUid(uid string) *Resource {
+// ByUID finds a resolved resource by uid (volume sources name resources by uid).
+func (r *Result) ByUID(uid string) *Resource {
 	for _, res := range r.Resources {
-		if res.Uid == uid {
+		if res.UID == uid {
 			return res
 		}
 	}
@@ -117,7 +117,7 @@ func (r *Result) VolumeSource(source string) (*Resource, error) {
 		}
 		uid = value
 	}
-	if res := r.ByUid(uid); res != nil {
+	if res := r.ByUID(uid); res != nil {
 		return res, nil
 	}
 	return nil, fmt.Errorf("source: resource '%s' does not exist", uid)
@@ -139,7 +139,7 @@ func (r *Result) SecretOutputs() []SecretOutput {
 			if err != nil {
 				s = ""
 			}
-			out = append(out, SecretOutput{UID: res.Uid, Key: key, Value: s})
+			out = append(out, SecretOutput{UID: res.UID, Key: key, Value: s})
 		}
 	}
 	slices.SortFunc(out, func(a, b SecretOutput) int {

@@ -50,7 +50,7 @@ type Input struct {
 // Resource is one resolved resource.
 type Resource struct {
 	Name    string
-	Uid     string
+	UID     string
 	Type    string
 	Outputs map[string]any
 	// Secret tells which top-level output keys are secret.
@@ -159,7 +159,7 @@ func (res *Result) resolve(ctx context.Context, in Input, services map[string]pr
 		return problems
 	}
 	req := in.Base
-	req.Uid, req.Type, req.Class, req.ID = string(uid), uid.Type(), uid.Class(), uid.Id()
+	req.UID, req.Type, req.Class, req.ID = string(uid), uid.Type(), uid.Class(), uid.Id()
 	req.Params, req.Metadata = params, map[string]any(r.Metadata)
 	req.SourceWorkload, req.WorkloadMetadata, req.WorkloadServices = res.Workload, in.Workload.Spec.Metadata, services
 	req.Prior, req.Random = in.Prior[string(uid)], in.Random
@@ -193,15 +193,15 @@ func (res *Result) keep(rname, uid, resType, uri string, out *provisioner.Result
 		secret[k] = true
 	}
 	res.Resources[rname] = &Resource{
-		Name: rname, Uid: uid, Type: resType, Outputs: out.Outputs, Secret: secret,
+		Name: rname, UID: uid, Type: resType, Outputs: out.Outputs, Secret: secret,
 		Environment: out.Environment, Provisioned: out, ProvisionerURI: uri,
 	}
 }
 
 func bound(name string, uid framework.ResourceUid, resType string, b Binding) *Resource {
-	r := &Resource{Name: name, Uid: b.UID, Type: resType, Outputs: map[string]any{}, Secret: map[string]bool{}}
-	if r.Uid == "" {
-		r.Uid = string(uid)
+	r := &Resource{Name: name, UID: b.UID, Type: resType, Outputs: map[string]any{}, Secret: map[string]bool{}}
+	if r.UID == "" {
+		r.UID = string(uid)
 	}
 	for k, v := range b.Outputs {
 		r.Outputs[k] = decodeNested(v)

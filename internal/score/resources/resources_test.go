@@ -159,10 +159,10 @@ func TestResolveDependencyOrder(t *testing.T) {
 	}
 	for _, name := range res.Order {
 		r := res.Resources[name]
-		if r.Uid != "echo.default#web."+name || r.ProvisionerURI != "template://test/echo" || r.Provisioned == nil {
-			t.Errorf("%s: uid %s provisioner %s", name, r.Uid, r.ProvisionerURI)
+		if r.UID != "echo.default#web."+name || r.ProvisionerURI != "template://test/echo" || r.Provisioned == nil {
+			t.Errorf("%s: uid %s provisioner %s", name, r.UID, r.ProvisionerURI)
 		}
-		if s := res.Stored[r.Uid]; s.Guid == "" || s.Shared != nil {
+		if s := res.Stored[r.UID]; s.GUID == "" || s.Shared != nil {
 			t.Errorf("%s stored %+v: guid kept, shared state kept once (in Result.Shared)", name, s)
 		}
 	}
@@ -226,11 +226,11 @@ func TestResolveBindings(t *testing.T) {
 		"cache": {UID: "redis.large#main-cache", Outputs: map[string]string{"zones": `{"1":"eu-1"}`}},
 	}
 	res := wlResolve(t, in)
-	if res.Resources["db"].Uid != "postgres.default#web.db" || res.Resources["db"].Provisioned != nil {
+	if res.Resources["db"].UID != "postgres.default#web.db" || res.Resources["db"].Provisioned != nil {
 		t.Errorf("db = %+v: a bound resource gets the implied uid and is not provisioned", res.Resources["db"])
 	}
-	if res.Resources["cache"].Uid != "redis.large#main-cache" {
-		t.Errorf("cache uid %s", res.Resources["cache"].Uid)
+	if res.Resources["cache"].UID != "redis.large#main-cache" {
+		t.Errorf("cache uid %s", res.Resources["cache"].UID)
 	}
 	if len(res.Stored) != 1 {
 		t.Errorf("stored %v: only the provisioned resource keeps state", res.Stored)
@@ -370,7 +370,7 @@ func TestResolvePriorState(t *testing.T) {
 	if a, b := first.Resources["sec"].Outputs["token"], second.Resources["sec"].Outputs["token"]; a != b {
 		t.Errorf("token changed from %v to %v", a, b)
 	}
-	if first.Stored["secret.default#web.sec"].Guid != second.Stored["secret.default#web.sec"].Guid {
+	if first.Stored["secret.default#web.sec"].GUID != second.Stored["secret.default#web.sec"].GUID {
 		t.Errorf("guid changed")
 	}
 	if got := fmt.Sprint(second.Shared["order"]); got != "[earlier web.aa]" {

@@ -48,7 +48,7 @@ func VariableName(parts ...string) string {
 
 // SecretRef names one secret output: a resource uid and an output key.
 type SecretRef struct {
-	Uid string
+	UID string
 	Key string
 }
 
@@ -58,7 +58,7 @@ type SecretRef struct {
 func Variables(refs []SecretRef) map[SecretRef]string {
 	byName := map[string][]SecretRef{}
 	for _, r := range refs {
-		name := VariableName(r.Uid, r.Key)
+		name := VariableName(r.UID, r.Key)
 		byName[name] = append(byName[name], r)
 	}
 	out := make(map[SecretRef]string, len(refs))
@@ -72,7 +72,7 @@ func Variables(refs []SecretRef) map[SecretRef]string {
 				out[r] = name
 				continue
 			}
-			sum := sha256.Sum256([]byte(r.Uid + "\x00" + r.Key))
+			sum := sha256.Sum256([]byte(r.UID + "\x00" + r.Key))
 			out[r] = name + "_" + strings.ToUpper(hex.EncodeToString(sum[:3]))
 		}
 	}

@@ -132,7 +132,7 @@ func (r *workloadRenderer) addSecrets() {
 	outputs := r.in.Resources.SecretOutputs()
 	refs := make([]SecretRef, len(outputs))
 	for i, o := range outputs {
-		refs[i] = SecretRef{Uid: o.UID, Key: o.Key}
+		refs[i] = SecretRef{UID: o.UID, Key: o.Key}
 	}
 	r.secretVars = Variables(refs)
 	for i, o := range outputs {
@@ -326,7 +326,7 @@ func (r *workloadRenderer) containerEnv(cname string, c types.Container, svc map
 				r.environment[got.Value] = true
 				return "${" + got.Value + "}", nil
 			case got.Secret:
-				return "${" + r.secretVars[SecretRef{Uid: got.Resource.Uid, Key: got.Key}] + "}", nil
+				return "${" + r.secretVars[SecretRef{UID: got.Resource.UID, Key: got.Key}] + "}", nil
 			}
 			return escapeDollars(Redact(got.Value, r.secrets).(string)), nil
 		})
@@ -449,7 +449,7 @@ func (r *workloadRenderer) volumeMount(at []string, target string, v types.Conta
 	switch kind {
 	case "volume":
 		if source == "" {
-			r.problem(at, "resource '%s' has no source output naming the volume", res.Uid)
+			r.problem(at, "resource '%s' has no source output naming the volume", res.UID)
 			return nil
 		}
 		m["source"] = source
@@ -463,11 +463,11 @@ func (r *workloadRenderer) volumeMount(at []string, target string, v types.Conta
 		m["source"] = path.Join(source, sub)
 	case "tmpfs":
 		if sub != "" {
-			r.problem(at, "a tmpfs volume (resource '%s') cannot have a path", res.Uid)
+			r.problem(at, "a tmpfs volume (resource '%s') cannot have a path", res.UID)
 			return nil
 		}
 	default:
-		r.problem(at, "resource '%s' has volume type %q; expected volume, bind or tmpfs", res.Uid, kind)
+		r.problem(at, "resource '%s' has volume type %q; expected volume, bind or tmpfs", res.UID, kind)
 		return nil
 	}
 	return m

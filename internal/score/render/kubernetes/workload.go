@@ -478,12 +478,12 @@ func (r *workloadRenderer) volumeMount(path []string, target string, v types.Con
 		r.expansionProblem(path, err)
 		return nil
 	}
-	vol := "vol-" + shortHash(res.Uid)
+	vol := "vol-" + shortHash(res.UID)
 	switch {
 	case res.Outputs["source"] != nil:
 		src, ok := res.Outputs["source"].(map[string]any)
 		if !ok {
-			r.problem(path, "resource '%s' output source must be a Kubernetes volume source object, like {emptyDir: {}}", res.Uid)
+			r.problem(path, "resource '%s' output source must be a Kubernetes volume source object, like {emptyDir: {}}", res.UID)
 			return nil
 		}
 		entry := map[string]any{"name": vol}
@@ -491,12 +491,12 @@ func (r *workloadRenderer) volumeMount(path []string, target string, v types.Con
 		volumes[vol] = entry
 	case res.Outputs["claimSpec"] != nil:
 		if kind != "StatefulSet" {
-			r.problem(path, "resource '%s' provides a volume claim template (claimSpec), which only a StatefulSet can use: set the annotation %s: StatefulSet", res.Uid, KindAnnotation)
+			r.problem(path, "resource '%s' provides a volume claim template (claimSpec), which only a StatefulSet can use: set the annotation %s: StatefulSet", res.UID, KindAnnotation)
 			return nil
 		}
 		r.claims = append(r.claims, map[string]any{"metadata": map[string]any{"name": vol}, "spec": res.Outputs["claimSpec"]})
 	default:
-		r.problem(path, "resource '%s' has neither a source nor a claimSpec output, so it cannot be mounted", res.Uid)
+		r.problem(path, "resource '%s' has neither a source nor a claimSpec output, so it cannot be mounted", res.UID)
 		return nil
 	}
 	mount := map[string]any{"name": vol, "mountPath": target}

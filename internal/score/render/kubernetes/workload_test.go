@@ -31,7 +31,7 @@ func wlLoad(t *testing.T, score string) *loader.Workload {
 
 // wlRes is a resolved resource; secret lists its secret output keys.
 func wlRes(name, uid string, outputs map[string]any, secret ...string) *resources.Resource {
-	r := &resources.Resource{Name: name, Uid: uid, Outputs: outputs, Secret: map[string]bool{}}
+	r := &resources.Resource{Name: name, UID: uid, Outputs: outputs, Secret: map[string]bool{}}
 	for _, k := range secret {
 		r.Secret[k] = true
 	}
