@@ -278,6 +278,8 @@ func priorResourceState(state types.String) (engine.ResourceState, error) {
 // ModifyPlan provisions the resource once per plan variant: whatever comes out the same does
 // not depend on values generated now, so it is known at plan; the rest is unknown.
 func (r *resourceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	ctx, cancel := engine.WithProvisioningBudget(ctx)
+	defer cancel()
 	if req.Plan.Raw.IsNull() || r.provider == nil {
 		return
 	}
@@ -362,6 +364,8 @@ func (r *resourceResource) Update(ctx context.Context, req resource.UpdateReques
 
 // apply provisions for real: generated values come from crypto/rand.
 func (r *resourceResource) apply(ctx context.Context, m *resourceResourceModel, prior engine.ResourceState) diag.Diagnostics {
+	ctx, cancel := engine.WithProvisioningBudget(ctx)
+	defer cancel()
 	preq, known, diags := m.request(ctx)
 	if diags.HasError() {
 		return diags

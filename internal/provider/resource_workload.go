@@ -300,6 +300,8 @@ func priorWorkloadState(state types.String) (engine.WorkloadState, error) {
 // ModifyPlan renders the workload twice, with different random sources and different stand-ins
 // for unknown bindings: what agrees is known at plan, the rest is unknown.
 func (r *workloadResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	ctx, cancel := engine.WithProvisioningBudget(ctx)
+	defer cancel()
 	if req.Plan.Raw.IsNull() {
 		return
 	}
@@ -453,6 +455,8 @@ func (r *workloadResource) Update(ctx context.Context, req resource.UpdateReques
 
 // apply renders for real: generated values come from crypto/rand.
 func (r *workloadResource) apply(ctx context.Context, m *workloadResourceModel, prior engine.WorkloadState) diag.Diagnostics {
+	ctx, cancel := engine.WithProvisioningBudget(ctx)
+	defer cancel()
 	in, diags := r.renderInput(ctx, m, prior, "apply", crand.Reader)
 	if diags.HasError() {
 		return diags

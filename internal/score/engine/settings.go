@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"context"
 	"fmt"
+	"time"
 
 	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
 	"github.com/score-tf/terraform-provider-score/internal/score/render"
@@ -93,4 +95,15 @@ func (s Settings) baseRequest() provisioner.Request {
 	return provisioner.Request{
 		Namespace: s.Namespace, ComposeProjectName: s.ComposeProjectName, MountsDirectory: render.MountsDirectory,
 	}
+}
+
+// ProvisioningBudget bounds the time one plan or one apply of a resource may spend provisioning,
+// over every render it makes (a plan renders twice, and each render runs every provisioner): a
+// hanging cmd:// program or a slow template cannot hold a Terraform run past it, whatever each
+// run's own limit (CommandTimeout, TemplateRunTimeout).
+const ProvisioningBudget = 5 * time.Minute
+
+// WithProvisioningBudget is ctx limited to ProvisioningBudget: call it once per plan or apply.
+func WithProvisioningBudget(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, ProvisioningBudget)
 }

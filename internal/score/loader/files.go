@@ -84,8 +84,9 @@ func readFiles(doc map[string]any, in Input, loc locator, budget *placeholder.Bu
 	return out
 }
 
-// MaxScoreFileSize bounds the score file itself, read by ReadFile (the provider's `file`). Real
-// score files are a few kilobytes; this is the size a provisioner's output may reach too.
+// MaxScoreFileSize bounds the score file itself, whether read by ReadFile (the provider's `file`)
+// or given as text (`content`). Real score files are a few kilobytes; this is the size a
+// provisioner's output may reach too.
 const MaxScoreFileSize = 4 << 20
 
 // systemTrees hold the kernel's and devices' pseudo-files: /proc/self/environ is the process's

@@ -5,6 +5,7 @@
 package loader
 
 import (
+	"fmt"
 	"sort"
 
 	"github.com/score-spec/score-go/framework"
@@ -88,6 +89,9 @@ type Problems struct {
 
 // Load parses, overrides, upgrades and validates in.Content. On failure the error is *Problems.
 func Load(in Input) (*Workload, error) {
+	if len(in.Content) > MaxScoreFileSize {
+		return nil, &Problems{List: problem.List{{Message: fmt.Sprintf("the score file is %d bytes, more than the limit of %d bytes (%d MiB)", len(in.Content), MaxScoreFileSize, MaxScoreFileSize>>20)}}}
+	}
 	value, root, p := parseDocument(in.Content)
 	if p != nil {
 		return nil, &Problems{List: problem.List{*p}}
