@@ -145,17 +145,10 @@ func serviceOf(w *loader.Workload, t target.Target) Service {
 	return Service{Name: w.Name(), Hostname: resources.ServiceName(w, t), Ports: ServicePorts(w)}
 }
 
-// ServicePorts are the workload's service ports by name, defaults filled in (see
-// provisioner.WorkloadService.AddPort, which also indexes them by number for templates).
+// ServicePorts are the workload's service ports by name, with Score's defaults (the data source
+// shows them).
 func ServicePorts(w *loader.Workload) map[string]ServicePort {
-	own := resources.OwnService(w, "")
-	ports := map[string]ServicePort{}
-	if w.Spec.Service != nil {
-		for pname := range w.Spec.Service.Ports {
-			ports[pname] = own.Ports[pname]
-		}
-	}
-	return ports
+	return resources.ServicePorts(w)
 }
 
 // resourceOutputs are the outputs of the resources provisioned inside the workload, as text.

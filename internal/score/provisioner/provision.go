@@ -43,12 +43,7 @@ type WorkloadService struct {
 // AddPort adds a service port, indexed by its name and by its number as text; a zero target port
 // defaults to the port and an empty protocol to TCP.
 func (ws *WorkloadService) AddPort(p ServicePort) {
-	if p.TargetPort == 0 {
-		p.TargetPort = p.Port
-	}
-	if p.Protocol == "" {
-		p.Protocol = "TCP"
-	}
+	p = p.WithDefaults()
 	if ws.Ports == nil {
 		ws.Ports = map[string]ServicePort{}
 	}
@@ -62,6 +57,18 @@ type ServicePort struct {
 	Port       int
 	TargetPort int
 	Protocol   string
+}
+
+// WithDefaults is the port as Score defines it: a zero target port is the port, an empty
+// protocol TCP.
+func (p ServicePort) WithDefaults() ServicePort {
+	if p.TargetPort == 0 {
+		p.TargetPort = p.Port
+	}
+	if p.Protocol == "" {
+		p.Protocol = "TCP"
+	}
+	return p
 }
 
 // Stored is what a resource keeps between runs: what score-compose's and score-k8s's state.yaml

@@ -230,8 +230,18 @@ func decodeNested(s string) any {
 // OwnService is the workload's service as other workloads and templates see it.
 func OwnService(w *loader.Workload, target provisioner.Target) provisioner.WorkloadService {
 	ws := provisioner.WorkloadService{ServiceName: ServiceName(w, target), Ports: map[string]provisioner.ServicePort{}}
+	for _, p := range ServicePorts(w) {
+		ws.AddPort(p)
+	}
+	return ws
+}
+
+// ServicePorts are the ports the workload's service declares, by name, with Score's defaults:
+// the one reading of `service.ports`.
+func ServicePorts(w *loader.Workload) map[string]provisioner.ServicePort {
+	out := map[string]provisioner.ServicePort{}
 	if w.Spec.Service == nil {
-		return ws
+		return out
 	}
 	for pname, p := range w.Spec.Service.Ports {
 		sp := provisioner.ServicePort{Name: pname, Port: p.Port}
@@ -241,9 +251,9 @@ func OwnService(w *loader.Workload, target provisioner.Target) provisioner.Workl
 		if p.Protocol != nil {
 			sp.Protocol = string(*p.Protocol)
 		}
-		ws.AddPort(sp)
+		out[pname] = sp.WithDefaults()
 	}
-	return ws
+	return out
 }
 
 // ServiceNameAnnotation overrides the Kubernetes Service name (score-k8s's annotation).

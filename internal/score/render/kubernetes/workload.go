@@ -262,25 +262,11 @@ func service(name string, labels map[string]any, spec map[string]any) map[string
 }
 
 func (r *workloadRenderer) servicePorts() []any {
-	if r.spec.Service == nil {
-		return nil
-	}
-	names := make([]string, 0, len(r.spec.Service.Ports))
-	for n := range r.spec.Service.Ports {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	ports := resources.ServicePorts(r.in.Workload)
 	var out []any
-	for _, n := range names {
-		p := r.spec.Service.Ports[n]
-		target, protocol := p.Port, "TCP"
-		if p.TargetPort != nil {
-			target = *p.TargetPort
-		}
-		if p.Protocol != nil {
-			protocol = string(*p.Protocol)
-		}
-		out = append(out, map[string]any{"name": n, "port": p.Port, "targetPort": target, "protocol": protocol})
+	for _, n := range slices.Sorted(maps.Keys(ports)) {
+		p := ports[n]
+		out = append(out, map[string]any{"name": n, "port": p.Port, "targetPort": p.TargetPort, "protocol": p.Protocol})
 	}
 	return out
 }
