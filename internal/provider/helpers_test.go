@@ -357,10 +357,11 @@ func expectMapKeys(addr, attr string, keys ...string) plancheck.PlanCheck {
 	})
 }
 
-// expectFullyKnown checks that the attributes are not null and hold nothing unknown at plan.
-func expectFullyKnown(addr string, attrs ...string) plancheck.PlanCheck {
+// expectFullyKnown checks that the attributes of resourceAddr are not null and hold nothing
+// unknown at plan.
+func expectFullyKnown(attrs ...string) plancheck.PlanCheck {
 	return planCheckFunc(func(plan *tfjson.Plan) error {
-		rc, err := resourceChange(plan, addr)
+		rc, err := resourceChange(plan, resourceAddr)
 		if err != nil {
 			return err
 		}

@@ -1,9 +1,9 @@
 package provider
 
 import (
+	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 )
@@ -18,8 +18,7 @@ var allowedEngineImports = map[string]bool{
 }
 
 func TestProviderImportsOnlyTheEngineFrontDoor(t *testing.T) {
-	goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
-	out, err := exec.Command(goBin, "list", "-f", `{{join .Imports "\n"}}`, ".").CombinedOutput()
+	out, err := exec.Command(goCommand(t), "list", "-f", `{{join .Imports "\n"}}`, ".").CombinedOutput()
 	if err != nil {
 		t.Fatalf("go list: %v\n%s", err, out)
 	}
@@ -29,4 +28,18 @@ func TestProviderImportsOnlyTheEngineFrontDoor(t *testing.T) {
 			t.Errorf("internal/provider imports %s; reach it through internal/score/engine", imp)
 		}
 	}
+}
+
+// goCommand is the go command to run: the one on PATH, where `go test` puts its own GOROOT/bin
+// first, or else $GOROOT/bin/go.
+func goCommand(t *testing.T) string {
+	t.Helper()
+	if p, err := exec.LookPath("go"); err == nil {
+		return p
+	}
+	if root := os.Getenv("GOROOT"); root != "" {
+		return filepath.Join(root, "bin", "go")
+	}
+	t.Fatal("no go command: none on PATH and GOROOT is not set")
+	return ""
 }

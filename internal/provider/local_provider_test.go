@@ -66,7 +66,11 @@ func localProviderConfig(t *testing.T) string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer os.RemoveAll(tmp)
+		t.Cleanup(func() {
+			if err := os.RemoveAll(tmp); err != nil {
+				t.Error(err)
+			}
+		})
 		start := time.Now()
 		cmd := exec.Command("go", "install", localModule+"@"+localModuleVersion)
 		cmd.Dir = tmp // outside any module: `go install pkg@version` builds it on its own
@@ -118,7 +122,7 @@ func copyFile(t *testing.T, from, to string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer in.Close()
+	defer func() { _ = in.Close() }() // read only: a failing Close cannot lose what was copied
 	out, err := os.OpenFile(to, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o755)
 	if err != nil {
 		t.Fatal(err)

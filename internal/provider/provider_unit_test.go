@@ -435,8 +435,8 @@ func TestWorkloadConfigValidators(t *testing.T) {
 }
 
 // configuredDataSource returns the data source configured by the provider, as terraform would: the
-// provider's Configure with the given provider arguments (others null).
-func configuredDataSource(t *testing.T, providerValues map[string]tftypes.Value) datasource.DataSource {
+// provider's Configure with every provider argument null.
+func configuredDataSource(t *testing.T) datasource.DataSource {
 	t.Helper()
 	ctx := context.Background()
 	p := New("test")()
@@ -445,11 +445,7 @@ func configuredDataSource(t *testing.T, providerValues map[string]tftypes.Value)
 	typ := sresp.Schema.Type().TerraformType(ctx).(tftypes.Object)
 	attrs := map[string]tftypes.Value{}
 	for name, at := range typ.AttributeTypes {
-		if v, ok := providerValues[name]; ok {
-			attrs[name] = v
-		} else {
-			attrs[name] = tftypes.NewValue(at, nil)
-		}
+		attrs[name] = tftypes.NewValue(at, nil)
 	}
 	var cresp provider.ConfigureResponse
 	p.Configure(ctx, provider.ConfigureRequest{Config: tfsdk.Config{Schema: sresp.Schema, Raw: tftypes.NewValue(typ, attrs)}}, &cresp)
@@ -473,7 +469,7 @@ func readDataSource(t *testing.T, ds datasource.DataSource, values map[string]tf
 }
 
 func TestWorkloadReadSetsState(t *testing.T) {
-	ds := configuredDataSource(t, nil)
+	ds := configuredDataSource(t)
 	resp, panicked := readDataSource(t, ds, map[string]tftypes.Value{
 		"file":  tfString(testdataPath(t, "workload", "score.yaml")),
 		"image": tfString(sidecarImage),
@@ -526,7 +522,7 @@ containers:
 			if len(diags) != 1 || diags[0].Summary() != "Invalid override" || !diags[0].(diag.DiagnosticWithPath).Path().Equal(want) {
 				t.Fatalf("want one Invalid override error on %s:%s", want, describeDiags(diags))
 			}
-			resp, panicked := readDataSource(t, configuredDataSource(t, nil), values)
+			resp, panicked := readDataSource(t, configuredDataSource(t), values)
 			if panicked != nil {
 				t.Fatalf("Read panicked (the provider would crash): %v", panicked)
 			}
@@ -561,7 +557,7 @@ func TestWorkloadNullOverrideValue(t *testing.T) {
 		}
 	}
 	checkDiags("ValidateConfig", validateWorkload(t, values))
-	resp, panicked := readDataSource(t, configuredDataSource(t, nil), values)
+	resp, panicked := readDataSource(t, configuredDataSource(t), values)
 	if panicked != nil {
 		t.Fatalf("Read panicked: %v", panicked)
 	}
@@ -583,7 +579,7 @@ func TestWorkloadValidateDoesNotReadExternalSources(t *testing.T) {
 		}
 	}
 	// Read, with the default provider configuration, refuses the source without reading it.
-	resp, _ := readDataSource(t, configuredDataSource(t, nil), map[string]tftypes.Value{
+	resp, _ := readDataSource(t, configuredDataSource(t), map[string]tftypes.Value{
 		"file": tfString(testdataPath(t, "external", "app", "leak.yaml")),
 	})
 	if !resp.Diagnostics.HasError() {

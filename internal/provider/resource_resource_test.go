@@ -39,9 +39,9 @@ func postgresBlock(lines ...string) string {
 		"  " + strings.Join(lines, "\n  ") + "\n}\n"
 }
 
-// resourceBlock is a score_resource block with the given attribute lines.
-func resourceBlock(name string, lines ...string) string {
-	return "resource \"score_resource\" \"" + name + "\" {\n  " + strings.Join(lines, "\n  ") + "\n}\n"
+// resourceBlock is the score_resource block `x` with the given attribute lines.
+func resourceBlock(lines ...string) string {
+	return "resource \"score_resource\" \"x\" {\n  " + strings.Join(lines, "\n  ") + "\n}\n"
 }
 
 // k8sPostgresName is the name the built-in kubernetes postgres gives its objects: pg-<id as a DNS
@@ -331,7 +331,7 @@ func TestAccResource_planKnown(t *testing.T) {
 			plancheck.ExpectKnownValue(resourceAddr, attrPath("provisioner_uri"), exactString("template://score-tf/postgres")),
 			plancheck.ExpectKnownValue(resourceAddr, attrPath("outputs", "port"), exactString("5432")),
 			plancheck.ExpectKnownValue(resourceAddr, attrPath("outputs", "username"), exactString("web_db")),
-			expectFullyKnown(resourceAddr, "outputs"),
+			expectFullyKnown("outputs"),
 			expectMapKeys(resourceAddr, "secrets", "password", "url"),
 			plancheck.ExpectUnknownValue(resourceAddr, attrPath("secrets", "password")),
 			plancheck.ExpectUnknownValue(resourceAddr, attrPath("secrets", "url")),
@@ -344,7 +344,7 @@ func TestAccResource_planKnown(t *testing.T) {
 			checks = append(checks,
 				plancheck.ExpectKnownValue(resourceAddr, attrPath("outputs", "host"), exactString(name)),
 				expectMapKeys(resourceAddr, "manifests", sts, svc),
-				expectFullyKnown(resourceAddr, "manifests"),
+				expectFullyKnown("manifests"),
 				plancheck.ExpectKnownValue(resourceAddr, attrPath("manifests", sts), matchingString(`(?s)kind: StatefulSet\n.*name: `+name+`\n`)),
 				plancheck.ExpectKnownValue(resourceAddr, attrPath("manifests", svc), matchingString(`(?s)kind: Service\n.*name: `+name+`\n`)),
 				expectMapKeys(resourceAddr, "secret_manifests", secret),
@@ -355,7 +355,7 @@ func TestAccResource_planKnown(t *testing.T) {
 		case "compose":
 			checks = append(checks,
 				plancheck.ExpectKnownValue(resourceAddr, attrPath("outputs", "host"), exactString("pg-web-db")),
-				expectFullyKnown(resourceAddr, "compose_yaml", "files", "secret_files"),
+				expectFullyKnown("compose_yaml", "files", "secret_files"),
 				plancheck.ExpectKnownValue(resourceAddr, attrPath("compose_yaml"), matchingString(`\$\{POSTGRES_DEFAULT_WEB_DB_PASSWORD\}`)),
 				plancheck.ExpectUnknownValue(resourceAddr, attrPath("compose_env")),
 				plancheck.ExpectKnownValue(resourceAddr, attrPath("manifests"), knownvalue.Null()),
@@ -709,7 +709,7 @@ func TestAccResource_secretsOnlySensitive(t *testing.T) {
 					plancheck.ExpectResourceAction(resourceAddr, plancheck.ResourceActionUpdate),
 					plancheck.ExpectSensitiveValue(resourceAddr, attrPath("secrets")),
 					expectSecretsOnlySensitive(resourceAddr, sensitive, plain),
-					expectFullyKnown(resourceAddr, known...),
+					expectFullyKnown(known...),
 				}},
 			},
 		)
@@ -737,7 +737,7 @@ source_workload = "web"`),
 				ExpectError: errorMatching("Provisioning failed", "provisioner template://custom/failing for resource 'failing.default#web.db'", "outputs template, line 2", "boom"),
 			},
 			resource.TestStep{
-				Config:      providerBlock(target) + resourceBlock("x", `type = "nosuch"`, `id = "x"`),
+				Config:      providerBlock(target) + resourceBlock(`type = "nosuch"`, `id = "x"`),
 				ExpectError: errorMatching("No provisioner for this resource", "resource 'nosuch.default#x'", "not supported by any provisioner for the "+target+" target", "available types:", "postgres", "redis", "volume"),
 			},
 			resource.TestStep{
@@ -749,23 +749,23 @@ source_workload = "web"`),
 				ExpectError: errorMatching("Provider target not set", "score_resource needs the provider's `target` (`kubernetes` or `compose`)"),
 			},
 			resource.TestStep{
-				Config:      providerBlock(target) + resourceBlock("x", `type = "postgres"`, `name = "db"`),
+				Config:      providerBlock(target) + resourceBlock(`type = "postgres"`, `name = "db"`),
 				ExpectError: errorMatching("Invalid Attribute Combination", `Attribute "source_workload" must be specified when "name" is specified`),
 			},
 			resource.TestStep{
-				Config:      providerBlock(target) + resourceBlock("x", `type = "postgres"`),
+				Config:      providerBlock(target) + resourceBlock(`type = "postgres"`),
 				ExpectError: errorMatching("Missing Attribute Configuration", "At least one of these attributes must be configured: [id,name]"),
 			},
 			resource.TestStep{
-				Config:      providerBlock(target) + resourceBlock("x", `type = "postgres"`, `id = "x"`, `params = "not an object"`),
+				Config:      providerBlock(target) + resourceBlock(`type = "postgres"`, `id = "x"`, `params = "not an object"`),
 				ExpectError: errorMatching("Invalid params", "params must be an object"),
 			},
 			resource.TestStep{
-				Config:      providerBlock(target) + resourceBlock("x", `type = "postgres"`, `id = "x"`, `params = ["a", "b"]`),
+				Config:      providerBlock(target) + resourceBlock(`type = "postgres"`, `id = "x"`, `params = ["a", "b"]`),
 				ExpectError: errorMatching("Invalid params", "params must be an object"),
 			},
 			resource.TestStep{
-				Config:      providerBlock(target) + resourceBlock("x", `type = "post_gres"`, `id = "Bad_ID"`),
+				Config:      providerBlock(target) + resourceBlock(`type = "post_gres"`, `id = "Bad_ID"`),
 				ExpectError: errorMatching("must be a Score resource type", "must be a Score resource id"),
 			},
 		)
@@ -1122,7 +1122,7 @@ resource "score_resource" "db" {
 		runTest(t,
 			resource.TestStep{
 				Config:            cfg("api", `"web"`),
-				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{expectFullyKnown(resourceAddr, "outputs")}},
+				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{expectFullyKnown("outputs")}},
 				ConfigStateChecks: outputs("api", want),
 			},
 			resource.TestStep{Config: cfg("api", `80`), ConfigStateChecks: outputs("api", want)},

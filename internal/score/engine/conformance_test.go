@@ -95,10 +95,10 @@ func (e *wlExample) render(file string, bindings map[string]resources.Binding) *
 	return r
 }
 
-// renderError renders file and returns its problems, failing when it renders.
-func (e *wlExample) renderError(file string, bindings map[string]resources.Binding) problem.List {
+// renderError renders file without bindings and returns its problems, failing when it renders.
+func (e *wlExample) renderError(file string) problem.List {
 	e.t.Helper()
-	out, err := wlRenderCall(e.input(e.load(file), bindings))
+	out, err := wlRenderCall(e.input(e.load(file), nil))
 	if err == nil {
 		e.t.Fatalf("%s renders for %s, want an error:\n%s", file, e.target, wlText(out))
 	}
@@ -309,7 +309,7 @@ var wlExampleChecks = map[string]func(t *testing.T, e *wlExample){
 			// The built-in kubernetes environment provisioner's outputs are its params (nothing is
 			// read from the machine running Terraform); this example gives none, so NAME is an
 			// unknown key. With the param given, it resolves.
-			wlWantProblem(t, e.renderError("score.yaml", nil), []string{"containers", "hello", "variables", "NAME"}, "resources.env.NAME", "'NAME' not found")
+			wlWantProblem(t, e.renderError("score.yaml"), []string{"containers", "hello", "variables", "NAME"}, "resources.env.NAME", "'NAME' not found")
 			w := wlLoadFile(t, filepath.Join(e.dir, "score.yaml"), "")
 			w.Spec.Resources["env"] = wlWithParams(w.Spec.Resources["env"], map[string]any{"NAME": "World"})
 			out := wlRender(t, wlInput(t, w, e.target, wlRandom(1)))
@@ -402,8 +402,8 @@ var wlExampleChecks = map[string]func(t *testing.T, e *wlExample){
 	},
 	"06-resource-provisioning": func(t *testing.T, e *wlExample) {
 		// A shared resource (id main-cache) is never provisioned inside a workload.
-		wlWantProblem(t, e.renderError("score.yaml", nil), []string{"resources", "cache-a"}, "main-cache", "declare one score_resource", "bind it")
-		list := e.renderError("score2.yaml", nil)
+		wlWantProblem(t, e.renderError("score.yaml"), []string{"resources", "cache-a"}, "main-cache", "declare one score_resource", "bind it")
+		list := e.renderError("score2.yaml")
 		wlWantProblem(t, list, []string{"resources", "cache-b"}, "main-cache", "declare one score_resource")
 		for _, p := range list {
 			if problem.FormatPath(p.Path) == "resources.cache-c" {
@@ -450,7 +450,7 @@ var wlExampleChecks = map[string]func(t *testing.T, e *wlExample){
 	},
 	"08-service-port-resource": func(t *testing.T, e *wlExample) {
 		// Without workload-a's service, the service-port resource says what is missing.
-		wlWantProblem(t, e.renderError("scoreB.yaml", nil), []string{"resources", "dependency"}, `"workload-a"`)
+		wlWantProblem(t, e.renderError("scoreB.yaml"), []string{"resources", "dependency"}, `"workload-a"`)
 		a := e.render("scoreA.yaml", nil)
 		if p := a.out.Service.Ports["web"]; p.Port != 8080 || p.TargetPort != 80 || p.Protocol != "TCP" {
 			t.Errorf("workload-a service port web = %+v", p)

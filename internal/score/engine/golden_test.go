@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-// update regenerates the golden files: go test ./internal/score/engine/ -run TestWorkloadGolden -update
+// update regenerates the golden files (`go test ./internal/score/engine/ -run TestWorkloadGolden -update`).
 var update = flag.Bool("update", false, "rewrite testdata/golden/*.yaml with the current output")
 
 // TestWorkloadGolden renders every testdata/workloads/*.yaml for both targets (built-in library,

@@ -48,8 +48,11 @@ func hostileFiles(t *testing.T, dir string) map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	if err := f.Truncate(1 << 40); err != nil {
+	err = f.Truncate(1 << 40)
+	if cerr := f.Close(); cerr != nil {
+		t.Fatal(cerr)
+	}
+	if err != nil {
 		delete(files, "sparse huge")
 	}
 	return files

@@ -362,7 +362,9 @@ func (w *valueExpander) value(v any, path []string) any {
 	switch t := v.(type) {
 	case string:
 		out, err := w.expand(t)
-		if err != nil && !(w.reported && errors.Is(err, ErrBudgetSpent)) {
+		// A spent budget is reported only as v's first problem (see ExpandValue).
+		repeatsBudget := w.reported && errors.Is(err, ErrBudgetSpent)
+		if err != nil && !repeatsBudget {
 			w.problems.Add(path, err.Error())
 			w.reported = true
 		}

@@ -341,7 +341,9 @@ func TestComposeBuiltins(t *testing.T) {
 			if got := composeSortedKeys(res.Outputs); !reflect.DeepEqual(got, composeSorted(c.outputs)) {
 				t.Errorf("output keys %v, want %v", got, composeSorted(c.outputs))
 			}
-			if !reflect.DeepEqual(res.SecretOutputs, composeSorted(c.secrets)) && !(len(res.SecretOutputs) == 0 && len(c.secrets) == 0) {
+			// Empty is empty, whether nil or not.
+			bothEmpty := len(res.SecretOutputs) == 0 && len(c.secrets) == 0
+			if !bothEmpty && !reflect.DeepEqual(res.SecretOutputs, composeSorted(c.secrets)) {
 				t.Errorf("secret outputs %v, want %v", res.SecretOutputs, composeSorted(c.secrets))
 			}
 			if res.Environment != (c.typ == "environment") {

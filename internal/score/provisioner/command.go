@@ -205,7 +205,9 @@ func runCommand(ctx context.Context, bin string, args []string, stdin []byte) ([
 		return stdout.buf.Bytes(), nil
 	}
 	// A failed run leaves nothing behind (a successful one may have started a daemon on purpose).
-	killGroup(cmd)
+	// Best effort: usually the group is already gone (os.ErrProcessDone), and otherwise there is
+	// nothing more to try; the run's own failure is what the caller must hear about.
+	_ = killGroup(cmd)
 	switch {
 	case stdout.full:
 		return nil, fmt.Errorf("command %w", errTooLarge)

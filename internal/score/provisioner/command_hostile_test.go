@@ -54,8 +54,16 @@ func engWantGone(t *testing.T, pid int) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	syscall.Kill(pid, syscall.SIGKILL)
+	engKill(t, pid)
 	t.Errorf("process %d outlived the command", pid)
+}
+
+// engKill kills pid, which may have exited meanwhile.
+func engKill(t *testing.T, pid int) {
+	t.Helper()
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil && !errors.Is(err, syscall.ESRCH) {
+		t.Errorf("killing process %d: %v", pid, err)
+	}
 }
 
 // engRunTimed runs d and fails if it does not return within limit + hostileSlack.
@@ -116,7 +124,7 @@ func TestCommandProvisionerChildLeavesTheGroup(t *testing.T) {
 	script := `cat >/dev/null; /usr/bin/setsid sleep 1000 & echo $! >"$1"; sleep 1000`
 	err := engRunTimed(t, context.Background(), engCommand(t, provisioner.Compose, script, pidFile), commandTestTimeout+commandTestWaitDelay)
 	pid := engChildPid(t, pidFile)
-	t.Cleanup(func() { syscall.Kill(pid, syscall.SIGKILL) })
+	t.Cleanup(func() { engKill(t, pid) })
 	engWantAll(t, err, "command timed out after 500ms")
 }
 

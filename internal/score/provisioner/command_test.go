@@ -198,8 +198,10 @@ func TestCommandProvisionerRefusedByDefault(t *testing.T) {
 		}
 	}
 	if _, err := os.Stat("should-not-exist"); err == nil {
-		os.Remove("should-not-exist")
 		t.Error("the command ran although commands are not allowed")
+		if err := os.Remove("should-not-exist"); err != nil {
+			t.Error(err)
+		}
 	}
 }
 

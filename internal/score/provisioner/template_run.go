@@ -87,9 +87,8 @@ func (r *run) enter() error {
 	return r.step()
 }
 
-func (r *run) leave() error {
+func (r *run) leave() {
 	r.depth--
-	return nil
 }
 
 // charge counts a function's result against MaxTemplateValue and MaxTemplateAllocation.
@@ -213,7 +212,7 @@ func (b *binding) funcs() template.FuncMap {
 	}
 	fm[stepFunc] = func() (bool, error) { return true, b.run.step() }
 	fm[enterFunc] = func() (bool, error) { return true, b.run.enter() }
-	fm[leaveFunc] = func() (bool, error) { return true, b.run.leave() }
+	fm[leaveFunc] = func() bool { b.run.leave(); return true }
 	return fm
 }
 

@@ -19,14 +19,16 @@ import (
 	"github.com/score-tf/terraform-provider-score/internal/score/target"
 )
 
-func rrRandom(seed uint64) io.Reader {
+// rrRandom is the random source of every provisioning here: a fixed seed, so that provisioning
+// (and rendering what it made) is deterministic.
+func rrRandom() io.Reader {
 	var key [32]byte
-	key[0] = byte(seed)
+	key[0] = 1
 	return rand.NewChaCha8(key)
 }
 
-// provision runs the only definition of text for the resource "db" of workload "web".
-func rrProvision(t testing.TB, target provisioner.Target, text string, seed uint64) (*provisioner.Result, string) {
+// rrProvision runs the only definition of text for the resource "db" of workload "web".
+func rrProvision(t testing.TB, target provisioner.Target, text string) (*provisioner.Result, string) {
 	t.Helper()
 	defs, err := provisioner.ParseFile([]byte(text), target, "test")
 	if err != nil {
@@ -35,7 +37,7 @@ func rrProvision(t testing.TB, target provisioner.Target, text string, seed uint
 	uid := defs[0].Type + ".default#web.db"
 	res, err := provisioner.Provision(context.Background(), defs[0], provisioner.Request{
 		UID: uid, Type: defs[0].Type, Class: "default", ID: "web.db", SourceWorkload: "web",
-		Namespace: "shop", ComposeProjectName: "proj", MountsDirectory: render.MountsDirectory, Random: rrRandom(seed),
+		Namespace: "shop", ComposeProjectName: "proj", MountsDirectory: render.MountsDirectory, Random: rrRandom(),
 	}, provisioner.Options{Target: target})
 	if err != nil {
 		t.Fatal(err)
@@ -98,7 +100,7 @@ const kubernetesPostgres = `
 `
 
 func TestRenderResourceKubernetes(t *testing.T) {
-	res, uid := rrProvision(t, provisioner.Kubernetes, kubernetesPostgres, 1)
+	res, uid := rrProvision(t, provisioner.Kubernetes, kubernetesPostgres)
 	out, err := render.RenderResource(uid, res, provisioner.Kubernetes, "shop")
 	if err != nil {
 		t.Fatal(err)
@@ -130,7 +132,7 @@ func TestRenderResourceKubernetes(t *testing.T) {
 	}
 
 	// Rendering is deterministic.
-	res2, _ := rrProvision(t, provisioner.Kubernetes, kubernetesPostgres, 1)
+	res2, _ := rrProvision(t, provisioner.Kubernetes, kubernetesPostgres)
 	out2, err := render.RenderResource(uid, res2, provisioner.Kubernetes, "shop")
 	if err != nil || !reflect.DeepEqual(out, out2) {
 		t.Errorf("not deterministic: %v", err)
@@ -147,7 +149,7 @@ func TestRenderResourceKubernetesErrors(t *testing.T) {
       metadata: {name: web}
       spec:
         replicaz: 1
-`, 1)
+`)
 	_, err := render.RenderResource(uid, res, provisioner.Kubernetes, "")
 	if err == nil || !strings.Contains(err.Error(), "replicaz") {
 		t.Errorf("invalid Deployment: %v", err)
@@ -193,7 +195,7 @@ const composeRedis = `
 `
 
 func TestRenderResourceCompose(t *testing.T) {
-	res, uid := rrProvision(t, provisioner.Compose, composeRedis, 1)
+	res, uid := rrProvision(t, provisioner.Compose, composeRedis)
 	out, err := render.RenderResource(uid, res, provisioner.Compose, "")
 	if err != nil {
 		t.Fatal(err)
@@ -247,7 +249,7 @@ func TestRenderResourceCompose(t *testing.T) {
 		t.Errorf("volumes %+v", svc.Volumes)
 	}
 
-	res2, _ := rrProvision(t, provisioner.Compose, composeRedis, 1)
+	res2, _ := rrProvision(t, provisioner.Compose, composeRedis)
 	out2, err := render.RenderResource(uid, res2, provisioner.Compose, "")
 	if err != nil || !reflect.DeepEqual(out, out2) {
 		t.Errorf("not deterministic: %v", err)
@@ -335,7 +337,7 @@ func TestRenderResourceComposeNumericSecret(t *testing.T) {
       image: busybox
       environment:
         PIN: {{ .State.pin }}
-`, 1)
+`)
 	out, err := render.RenderResource(uid, res, provisioner.Compose, "")
 	if err != nil {
 		t.Fatal(err)
@@ -366,7 +368,7 @@ func TestRenderResourceComposeSecretNamesCollide(t *testing.T) {
       environment:
         ONE: first-secret-value
         TWO: second-secret-value
-`, 1)
+`)
 	out, err := render.RenderResource(uid, res, provisioner.Compose, "")
 	if err != nil {
 		t.Fatal(err)
@@ -404,7 +406,7 @@ func TestRenderResourceComposeSecretNamesCollide(t *testing.T) {
       environment:
         ONE: first-secret-value
         TWO: second-secret-value
-`, 1)
+`)
 		out2, err := render.RenderResource(uid, again, provisioner.Compose, "")
 		if err != nil || !reflect.DeepEqual(out, out2) {
 			t.Fatalf("not deterministic: %v", err)
@@ -431,7 +433,7 @@ func TestRenderResourceDatesKeepTheirText(t *testing.T) {
         name: dates
       data:
         released: 2024-01-15
-`, 1)
+`)
 	out, err := render.RenderResource(uid, res, provisioner.Kubernetes, "")
 	if err != nil {
 		t.Fatal(err)

@@ -135,11 +135,13 @@ func wlList(v any) []any {
 	return l
 }
 
-func wlPod(t *testing.T, out kubernetes.Rendered, kind, name string) map[string]any {
+// wlPod decodes the object of kind (Deployment or StatefulSet) that runs the workload: every
+// workload these tests render is named app, in namespace demo.
+func wlPod(t *testing.T, out kubernetes.Rendered, kind string) map[string]any {
 	t.Helper()
-	doc, ok := out.Manifests["apps/v1/"+kind+"/demo/"+name]
+	doc, ok := out.Manifests["apps/v1/"+kind+"/demo/app"]
 	if !ok {
-		t.Fatalf("no %s %s: %v", kind, name, wlKeys(out.Manifests))
+		t.Fatalf("no %s app: %v", kind, wlKeys(out.Manifests))
 	}
 	return wlDecode(t, doc)
 }
@@ -218,7 +220,7 @@ resources:
 		"password": "pa55word-secret", "host": "db.internal", "meta": map[string]any{"zone": "eu-1"},
 	}, "password")
 	out := wlRender(t, score, vault, db)
-	c := wlContainer(t, wlPod(t, out, "Deployment", "app"), "containers", "main")
+	c := wlContainer(t, wlPod(t, out, "Deployment"), "containers", "main")
 	env, order := wlEnv(c)
 
 	if env["TOKEN"] != "ref:vault-creds/token" {
@@ -307,7 +309,7 @@ resources:
 	vault := wlRes("vault", "vault.default#app.vault", map[string]any{"token": provisioner.EncodeSecretRef("vault-creds", "token")})
 	db := wlRes("db", "postgres.default#app.db", map[string]any{"password": "pa55word-secret", "host": "db.internal"}, "password")
 	out := wlRender(t, score, vault, db)
-	dep := wlPod(t, out, "Deployment", "app")
+	dep := wlPod(t, out, "Deployment")
 	c := wlContainer(t, dep, "containers", "main")
 	volumes := map[string]map[string]any{}
 	for _, v := range wlList(wlDig(dep, "spec", "template", "spec", "volumes")) {
@@ -419,7 +421,7 @@ func TestWorkloadVolumes(t *testing.T) {
 		out := wlRender(t, score,
 			vol("pvc", map[string]any{"source": map[string]any{"persistentVolumeClaim": map[string]any{"claimName": "shared-data"}}}),
 			vol("tmp", map[string]any{"source": map[string]any{"emptyDir": map[string]any{"medium": "Memory"}}}))
-		dep := wlPod(t, out, "Deployment", "app")
+		dep := wlPod(t, out, "Deployment")
 		mounts := map[string]map[string]any{}
 		for _, m := range wlList(wlContainer(t, dep, "containers", "main")["volumeMounts"]) {
 			mounts[fmt.Sprint(wlDig(m, "mountPath"))] = m.(map[string]any)
@@ -444,7 +446,7 @@ func TestWorkloadVolumes(t *testing.T) {
 	t.Run("claimSpec on a StatefulSet", func(t *testing.T) {
 		score := "apiVersion: score.dev/v1b1\nmetadata:\n  name: app\n  annotations:\n    k8s.score.dev/kind: StatefulSet\ncontainers:\n  main:\n    image: busybox\n    volumes:\n      /data:\n        source: ${resources.data}\nresources:\n  data:\n    type: volume\n"
 		out := wlRender(t, score, vol("data", claim))
-		sts := wlPod(t, out, "StatefulSet", "app")
+		sts := wlPod(t, out, "StatefulSet")
 		claims := wlList(wlDig(sts, "spec", "volumeClaimTemplates"))
 		mount := wlList(wlContainer(t, sts, "containers", "main")["volumeMounts"])[0]
 		if len(claims) != 1 || wlDig(claims[0], "metadata", "name") != wlDig(mount, "name") {
@@ -491,7 +493,7 @@ func TestWorkloadKinds(t *testing.T) {
 		t.Run(kind, func(t *testing.T) {
 			score := fmt.Sprintf("apiVersion: score.dev/v1b1\nmetadata:\n  name: app\n  annotations:\n    k8s.score.dev/kind: %s\n    team: a\ncontainers:\n  main:\n    image: busybox\nservice:\n  ports:\n    http:\n      port: 80\n", kind)
 			out := wlRender(t, score)
-			obj := wlPod(t, out, kind, "app")
+			obj := wlPod(t, out, kind)
 			ann := wlDig(obj, "spec", "template", "metadata", "annotations").(map[string]any)
 			if ann["team"] != "a" || ann["k8s.score.dev/kind"] != nil || ann["k8s.score.dev/workload-name"] != "app" {
 				t.Errorf("pod annotations %v", ann)
@@ -532,7 +534,7 @@ func TestWorkloadQuantitiesAndProbes(t *testing.T) {
         command: [ready, "$HOME"]
 `
 	out := wlRender(t, score)
-	c := wlContainer(t, wlPod(t, out, "Deployment", "app"), "containers", "main")
+	c := wlContainer(t, wlPod(t, out, "Deployment"), "containers", "main")
 	if got := fmt.Sprint(c["resources"]); got != "map[limits:map[cpu:500m memory:1536Mi] requests:map[cpu:1 memory:500M]]" {
 		t.Errorf("resources = %s: quantities must be canonical, as the API server writes them back", got)
 	}
@@ -563,7 +565,7 @@ func TestWorkloadBeforeContainers(t *testing.T) {
     image: busybox
 `
 	out := wlRender(t, score)
-	dep := wlPod(t, out, "Deployment", "app")
+	dep := wlPod(t, out, "Deployment")
 	if c := wlContainer(t, dep, "initContainers", "init"); c["readinessProbe"] != nil || c["restartPolicy"] != nil {
 		t.Errorf("init container %v: Kubernetes allows no probes on a plain init container", c)
 	}
@@ -631,7 +633,7 @@ func TestWorkloadResourceManifestSecretReference(t *testing.T) {
 func TestWorkloadEnvEscapedDollarParen(t *testing.T) {
 	score := wlHead + "containers:\n  main:\n    image: busybox\n    variables:\n      A_HOST: db\n      LITERAL: \"$$(A_HOST) and $(A_HOST)\"\n"
 	out := wlRender(t, score)
-	env, _ := wlEnv(wlContainer(t, wlPod(t, out, "Deployment", "app"), "containers", "main"))
+	env, _ := wlEnv(wlContainer(t, wlPod(t, out, "Deployment"), "containers", "main"))
 	if want := "$$(A_HOST) and $$(A_HOST)"; env["LITERAL"] != want {
 		t.Errorf("LITERAL = %q, want %q (the container must see the text $(A_HOST) twice)", env["LITERAL"], want)
 	}
@@ -684,7 +686,7 @@ resources:
 `
 	db := wlRes("db", "custom.default#app.db", map[string]any{"cmd": "echo $(date)", "password": "pa$(ss)word"}, "password")
 	out := wlRender(t, score, db)
-	dep := wlPod(t, out, "Deployment", "app")
+	dep := wlPod(t, out, "Deployment")
 	env, _ := wlEnv(wlContainer(t, dep, "containers", "main"))
 	if env["PLAIN"] != "echo $$(date)" {
 		t.Errorf("PLAIN = %q: an env value is escaped for the kubelet", env["PLAIN"])
