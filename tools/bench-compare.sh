@@ -15,9 +15,11 @@ root="$(git rev-parse --show-toplevel)"
 work="$(mktemp -d)"
 trap 'git -C "$root" worktree remove --force "$work/base" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 
-# Packages holding benchmarks, found the way go test would run them.
-mapfile -t pkgs < <(cd "$root" && grep -rlE --include='*_test.go' '^func Benchmark' internal | xargs -n1 dirname | sort -u)
 git -C "$root" worktree add --quiet --detach "$work/base" "$base"
+# Packages holding benchmarks in either tree (a benchmark that moved package is compared by name).
+mapfile -t pkgs < <(for tree in "$root" "$work/base"; do
+	(cd "$tree" && grep -rlE --include='*_test.go' '^func Benchmark' internal | xargs -n1 dirname)
+done | sort -u)
 
 build() { # tree label
 	local tree="$1" label="$2" pkg
