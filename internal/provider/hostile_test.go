@@ -272,8 +272,8 @@ type hostileCase struct {
 	forbid []string
 	// fifo names the named pipe the case reads, fed after hostileBound so that a hang ends.
 	fifo string
-	// needsBoundedReads: the case would exhaust memory if `file` is read without bounds; it
-	// waits for the named-pipe cases and is not run when they hung.
+	// needsBoundedReads: the case would exhaust memory if `file` is read without bounds; it is
+	// not run when a named-pipe case hung (those run first).
 	needsBoundedReads bool
 	bound             time.Duration
 	skip              string
@@ -331,7 +331,8 @@ func hostileCases(canary string) []hostileCase {
 			source: content(hostileTemplateWorkload),
 			want:   hostileErrorRE("template://hostile/recursion", "outputs template", "stopped after||bytes in all")},
 		// 4. The score file is not a file to read.
-		{name: "file is a named pipe", kinds: hostileLoadKinds, targets: hostileK8s, fifo: "score.fifo",
+		// Not in parallel, and with a shorter bound: refusing a named pipe takes milliseconds.
+		{name: "file is a named pipe", kinds: hostileLoadKinds, targets: hostileK8s, fifo: "score.fifo", bound: 20 * time.Second,
 			source: func(t *testing.T, dir string) string {
 				return "file = " + hostileQuote(filepath.Join(dir, "score.fifo"))
 			},
@@ -367,16 +368,12 @@ func hostileCases(canary string) []hostileCase {
 	}
 }
 
-// hostileFileReads tells the cases that need bounded reads of `file` whether the named-pipe
-// cases found the reads blocking (and so, presumably, unbounded).
-type hostileFileReads struct {
-	fifos sync.WaitGroup
-	hung  atomic.Bool
-}
-
 func TestHostileInputs(t *testing.T) {
 	canary := hostileEnvironEntry(t)
-	var reads hostileFileReads
+	// hung is set when a named pipe as `file` hung: the named-pipe cases run first, one after
+	// the other, before the parallel ones start (waiting for them from a parallel case could
+	// take every parallel slot), and the cases needing bounded reads are not run after a hang.
+	var hung atomic.Bool
 	for _, tc := range hostileCases(canary) {
 		for _, kind := range tc.kinds {
 			for _, target := range tc.targets {
@@ -384,16 +381,11 @@ func TestHostileInputs(t *testing.T) {
 					if tc.skip != "" {
 						t.Skip(tc.skip)
 					}
-					if tc.fifo != "" {
-						reads.fifos.Add(1)
-						defer reads.fifos.Done()
+					if tc.fifo == "" {
+						t.Parallel()
 					}
-					t.Parallel()
-					if tc.needsBoundedReads {
-						reads.fifos.Wait()
-						if reads.hung.Load() {
-							t.Fatal("not run: a named pipe as `file` hung, so `file` is read without the checks that would refuse /dev/zero; reading it would take all memory")
-						}
+					if tc.needsBoundedReads && hung.Load() {
+						t.Fatal("not run: a named pipe as `file` hung, so `file` is read without the checks that would refuse /dev/zero; reading it would take all memory")
 					}
 					dir := t.TempDir()
 					var fed atomic.Bool
@@ -402,14 +394,13 @@ func TestHostileInputs(t *testing.T) {
 						if err := syscall.Mkfifo(fifo, 0o600); err != nil {
 							t.Fatal(err)
 						}
-						stop := hostileFeedFIFO(fifo, hostileBound, &fed)
-						// Deferred (resource.Test may end the test with Fatal), and before
-						// reads.fifos.Done: the cases waiting on it must see hung.
+						stop := hostileFeedFIFO(fifo, tc.bound, &fed)
+						// Deferred: resource.Test may end the test with Fatal.
 						defer func() {
 							stop()
 							if fed.Load() {
-								reads.hung.Store(true)
-								t.Errorf("the provider waited on the named pipe until the test wrote to it after %v", hostileBound)
+								hung.Store(true)
+								t.Errorf("the provider waited on the named pipe until the test wrote to it after %v", tc.bound)
 							}
 						}()
 					}
