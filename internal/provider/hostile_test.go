@@ -1,3 +1,5 @@
+//go:build linux
+
 package provider
 
 import (
@@ -27,6 +29,7 @@ import (
 // hostileHeapLimit. Acceptance tests: TF_ACC=1 and TF_ACC_TERRAFORM_PATH, like the others here.
 //
 // Helpers carry a hostile prefix: other files of this package are written at the same time.
+// Linux only: the cases read /proc/self/environ and make a named pipe.
 
 const (
 	// hostileBound is generous: terraform itself takes seconds per run, and the cases share two
@@ -369,6 +372,9 @@ func hostileCases(canary string) []hostileCase {
 }
 
 func TestHostileInputs(t *testing.T) {
+	if os.Getenv(resource.EnvTfAcc) == "" {
+		t.Skip("acceptance test: set TF_ACC=1") // before reading /proc, as resource.Test would
+	}
 	canary := hostileEnvironEntry(t)
 	// hung is set when a named pipe as `file` hung: the named-pipe cases run first, one after
 	// the other, before the parallel ones start (waiting for them from a parallel case could
