@@ -5,7 +5,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/score-tf/terraform-provider-score/internal/score/engine"
-	"github.com/score-tf/terraform-provider-score/internal/score/target"
+	"github.com/score-tf/terraform-provider-score/internal/score/targets"
 )
 
 // artifactsModel holds what the target consumes; score_resource and score_workload share it.
@@ -59,17 +59,17 @@ func artifactsAttributes(content artifactsContent) map[string]schema.Attribute {
 }
 
 // artifactsKnownIfEqual builds the target's attributes; those of the other target are null.
-func artifactsKnownIfEqual(a, b engine.Artifacts, t target.Target) artifactsModel {
+func artifactsKnownIfEqual(a, b engine.Artifacts, t targets.Target) artifactsModel {
 	m := artifactsModel{
 		Manifests: types.MapNull(types.StringType), SecretManifests: types.MapNull(types.StringType),
 		ComposeYAML: types.StringNull(), ComposeEnv: types.StringNull(),
 		Files: types.MapNull(types.StringType), SecretFiles: types.MapNull(types.StringType),
 	}
 	switch t {
-	case target.Kubernetes:
+	case targets.Kubernetes:
 		m.Manifests = mapKnownIfEqual(a.Manifests, b.Manifests)
 		m.SecretManifests = mapKnownIfEqual(a.SecretManifests, b.SecretManifests)
-	case target.Compose:
+	case targets.Compose:
 		m.ComposeYAML = knownIfEqual(a.ComposeYAML, b.ComposeYAML)
 		m.ComposeEnv = knownIfEqual(a.ComposeEnv, b.ComposeEnv)
 		m.Files = mapKnownIfEqual(a.Files, b.Files)

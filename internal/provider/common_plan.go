@@ -8,7 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/score-tf/terraform-provider-score/internal/score/engine"
-	"github.com/score-tf/terraform-provider-score/internal/score/target"
+	"github.com/score-tf/terraform-provider-score/internal/score/targets"
 )
 
 // Plans render twice, once per planVariant: a value that differs between two renders with two
@@ -62,7 +62,7 @@ func mapKnownIfEqual(a, b map[string]string) types.Map {
 }
 
 // mergeRendered builds a provisioned resource's rendered attributes.
-func mergeRendered(a, b *engine.RenderedResource, t target.Target) renderedModel {
+func mergeRendered(a, b *engine.RenderedResource, t targets.Target) renderedModel {
 	return renderedModel{
 		Outputs: mapKnownIfEqual(a.Outputs, b.Outputs), Secrets: mapKnownIfEqual(a.Secrets, b.Secrets),
 		artifactsModel: artifactsKnownIfEqual(a.Artifacts, b.Artifacts, t),

@@ -6,9 +6,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
 	"github.com/score-tf/terraform-provider-score/internal/score/render"
-	scoretarget "github.com/score-tf/terraform-provider-score/internal/score/target"
+	"github.com/score-tf/terraform-provider-score/internal/score/targets"
+	scoretarget "github.com/score-tf/terraform-provider-score/internal/score/targets"
 )
 
 // Unit tests for the plan helpers: what two renders agree on is known, the rest unknown.
@@ -98,7 +98,7 @@ func TestPlanValues_mergeRendered(t *testing.T) {
 	a, b := renderedPostgres("pw-a"), renderedPostgres("pw-b")
 
 	t.Run("kubernetes", func(t *testing.T) {
-		m := mergeRendered(a, b, provisioner.Kubernetes)
+		m := mergeRendered(a, b, targets.Kubernetes)
 		wantStringMap(t, "outputs", m.Outputs, map[string]attr.Value{"host": types.StringValue("pg-web-db"), "port": types.StringValue("5432")})
 		wantStringMap(t, "secrets", m.Secrets, map[string]attr.Value{"password": types.StringUnknown()})
 		wantStringMap(t, "manifests", m.Manifests, map[string]attr.Value{"apps/v1/StatefulSet/_/pg": types.StringValue("kind: StatefulSet\n")})
@@ -108,7 +108,7 @@ func TestPlanValues_mergeRendered(t *testing.T) {
 		}
 	})
 	t.Run("compose", func(t *testing.T) {
-		m := mergeRendered(a, b, provisioner.Compose)
+		m := mergeRendered(a, b, targets.Compose)
 		wantStringMap(t, "outputs", m.Outputs, map[string]attr.Value{"host": types.StringValue("pg-web-db"), "port": types.StringValue("5432")})
 		wantStringMap(t, "secrets", m.Secrets, map[string]attr.Value{"password": types.StringUnknown()})
 		if !m.ComposeYAML.Equal(types.StringValue("services:\n  pg: {}\n")) {
@@ -138,10 +138,10 @@ func TestPlanValues_mergeRendered(t *testing.T) {
 					t.Errorf("%s: %s is not fully known: %s", target, name, v)
 				}
 			}
-			if target == provisioner.Kubernetes && !m.SecretManifests.Equal(stringMapValue(t, map[string]attr.Value{"core/v1/Secret/_/pg": types.StringValue("kind: Secret\ndata: pw-a\n")})) {
+			if target == targets.Kubernetes && !m.SecretManifests.Equal(stringMapValue(t, map[string]attr.Value{"core/v1/Secret/_/pg": types.StringValue("kind: Secret\ndata: pw-a\n")})) {
 				t.Errorf("secret_manifests = %s", m.SecretManifests)
 			}
-			if target == provisioner.Compose && !m.ComposeEnv.Equal(types.StringValue("PW='pw-a'\n")) {
+			if target == targets.Compose && !m.ComposeEnv.Equal(types.StringValue("PW='pw-a'\n")) {
 				t.Errorf("compose_env = %s", m.ComposeEnv)
 			}
 		}
@@ -158,7 +158,7 @@ func TestPlanValues_mergeRendered(t *testing.T) {
 	t.Run("different manifest keys: whole map unknown", func(t *testing.T) {
 		c := renderedPostgres("pw-a")
 		c.Manifests = map[string]string{"apps/v1/StatefulSet/_/other": "kind: StatefulSet\n"}
-		m := mergeRendered(a, c, provisioner.Kubernetes)
+		m := mergeRendered(a, c, targets.Kubernetes)
 		if !m.Manifests.IsUnknown() {
 			t.Errorf("manifests = %s, want unknown", m.Manifests)
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
+	"github.com/score-tf/terraform-provider-score/internal/score/targets"
 )
 
 // Acceptance tests for the score_provisioners data source (TF_ACC=1).
@@ -75,7 +76,7 @@ var customProvisionerChecks = []knownvalue.Check{
 // builtinProvisionerChecks are the built-in provisioners of target, in library order.
 func builtinProvisionerChecks(t *testing.T, target string) []knownvalue.Check {
 	t.Helper()
-	defs, err := provisioner.Builtins(provisioner.Target(target))
+	defs, err := provisioner.Builtins(targets.Target(target))
 	if err != nil {
 		t.Fatal(err)
 	}

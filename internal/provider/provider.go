@@ -17,7 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/score-tf/terraform-provider-score/internal/score/engine"
-	"github.com/score-tf/terraform-provider-score/internal/score/target"
+	"github.com/score-tf/terraform-provider-score/internal/score/targets"
 )
 
 var _ provider.Provider = (*scoreProvider)(nil)
@@ -57,9 +57,9 @@ func (p *scoreProvider) Metadata(_ context.Context, _ provider.MetadataRequest, 
 }
 
 func (p *scoreProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
-	targets := make([]string, len(target.All))
-	for i, t := range target.All {
-		targets[i] = string(t)
+	targetNames := make([]string, len(targets.All))
+	for i, t := range targets.All {
+		targetNames[i] = string(t)
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The Score provider implements the [Score](https://score.dev) workload " +
@@ -72,7 +72,7 @@ func (p *scoreProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 					"Compose project). One target per provider configuration; use an alias for the other. " +
 					"Required by `score_resource`; the `score_workload` data source does not need it.",
 				Optional:   true,
-				Validators: []validator.String{stringvalidator.OneOf(targets...)},
+				Validators: []validator.String{stringvalidator.OneOf(targetNames...)},
 			},
 			"namespace": schema.StringAttribute{
 				MarkdownDescription: "Kubernetes namespace set on every namespaced object rendered, and seen by " +
@@ -130,7 +130,7 @@ func (p *scoreProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	}
 	if known {
 		// Without a known configuration nothing is provisioned: resources plan unknown outputs.
-		cfg.Target = target.Target(config.Target.ValueString())
+		cfg.Target = targets.Target(config.Target.ValueString())
 	}
 	data := &providerData{known: known, settings: engine.NewSettings(cfg)}
 	if data.settings.CanProvision() {

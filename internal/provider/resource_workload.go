@@ -16,7 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/score-tf/terraform-provider-score/internal/score/engine"
-	"github.com/score-tf/terraform-provider-score/internal/score/target"
+	"github.com/score-tf/terraform-provider-score/internal/score/targets"
 )
 
 var (
@@ -362,12 +362,12 @@ func (m *workloadResourceModel) setUnknown() {
 }
 
 // setRendered sets the computed attributes from two renders (the same one twice at apply).
-func (m *workloadResourceModel) setRendered(a, b *engine.Workload, t target.Target) diag.Diagnostics {
+func (m *workloadResourceModel) setRendered(a, b *engine.Workload, t targets.Target) diag.Diagnostics {
 	var diags diag.Diagnostics
 	m.Name = knownIfEqual(a.Name, b.Name)
 	m.artifactsModel = artifactsKnownIfEqual(a.Artifacts, b.Artifacts, t)
 	m.BinaryFiles = types.MapNull(types.StringType)
-	if t == target.Compose {
+	if t == targets.Compose {
 		m.BinaryFiles = mapKnownIfEqual(a.BinaryFiles, b.BinaryFiles)
 	}
 	m.Service = serviceValue(a.Service, b.Service)

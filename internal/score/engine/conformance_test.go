@@ -17,6 +17,7 @@ import (
 	"github.com/score-tf/terraform-provider-score/internal/score/problem"
 	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
 	"github.com/score-tf/terraform-provider-score/internal/score/resources"
+	"github.com/score-tf/terraform-provider-score/internal/score/targets"
 )
 
 // Conformance: every score file of score-compose's examples (../shared/conformance, next to the
@@ -59,7 +60,7 @@ type wlRendered struct {
 type wlExample struct {
 	t        *testing.T
 	dir      string
-	target   provisioner.Target
+	target   targets.Target
 	services map[string]provisioner.WorkloadService
 }
 
@@ -83,7 +84,7 @@ func (e *wlExample) render(file string, bindings map[string]resources.Binding) *
 		e.t.Fatalf("%s does not render for %s: %v", file, e.target, err)
 	}
 	r := &wlRendered{workload: w, out: out}
-	if e.target == provisioner.Compose {
+	if e.target == targets.Compose {
 		r.project = wlCheckCompose(e.t, out, wlComposeEnvironment)
 	} else {
 		wlCheckKubernetes(e.t, out)
@@ -108,7 +109,7 @@ func (e *wlExample) renderError(file string) problem.List {
 // wlConformanceChecks are the structural checks every rendered example passes: images, every
 // placeholder resolved, mounts for every file and volume, service ports, before as depends_on,
 // secrets only in sensitive outputs.
-func wlConformanceChecks(t *testing.T, target provisioner.Target, r *wlRendered) {
+func wlConformanceChecks(t *testing.T, target targets.Target, r *wlRendered) {
 	t.Helper()
 	spec, out := r.workload.Spec, r.out
 	for _, s := range wlSecretValues(t, out) {
@@ -133,7 +134,7 @@ func wlConformanceChecks(t *testing.T, target provisioner.Target, r *wlRendered)
 			}
 		}
 	}
-	if target == provisioner.Kubernetes {
+	if target == targets.Kubernetes {
 		obj := wlWorkloadObject(t, out)
 		for cname, c := range spec.Containers {
 			kc := wlContainer(t, obj, cname, r.workload.StartsFirst(cname) != "")
@@ -285,7 +286,7 @@ func wlWantProblem(t *testing.T, list problem.List, path []string, parts ...stri
 var wlExampleChecks = map[string]func(t *testing.T, e *wlExample){
 	"01-hello": func(t *testing.T, e *wlExample) {
 		r := e.render("score.yaml", nil)
-		if e.target == provisioner.Compose {
+		if e.target == targets.Compose {
 			svc := r.project.Services["hello-world-hello"]
 			if fmt.Sprint(svc.Entrypoint, svc.Command) != "[/bin/sh] [-c while true; do echo Hello World!; sleep 5; done]" {
 				t.Errorf("entrypoint/command = %v %v", svc.Entrypoint, svc.Command)
@@ -305,7 +306,7 @@ var wlExampleChecks = map[string]func(t *testing.T, e *wlExample){
 		}
 	},
 	"02-environment": func(t *testing.T, e *wlExample) {
-		if e.target == provisioner.Kubernetes {
+		if e.target == targets.Kubernetes {
 			// The built-in kubernetes environment provisioner's outputs are its params (nothing is
 			// read from the machine running Terraform); this example gives none, so NAME is an
 			// unknown key. With the param given, it resolves.
@@ -344,7 +345,7 @@ var wlExampleChecks = map[string]func(t *testing.T, e *wlExample){
 		r := e.render("score.yaml", nil)
 		want := map[string]string{"/fileA.txt": "This is fileA.\n", "/fileB.txt": "I am hello-world\n", "/fileC.bin": "hello world"}
 		got := map[string]string{}
-		if e.target == provisioner.Compose {
+		if e.target == targets.Compose {
 			svc := r.project.Services["hello-world-hello"]
 			for _, c := range svc.Configs {
 				got[c.Target] = r.project.Configs[c.Source].Content
@@ -361,7 +362,7 @@ var wlExampleChecks = map[string]func(t *testing.T, e *wlExample){
 	"04-multiple-workloads": func(t *testing.T, e *wlExample) {
 		one := e.render("score.yaml", nil)
 		two := e.render("score2.yaml", nil)
-		if e.target == provisioner.Compose {
+		if e.target == targets.Compose {
 			for svc, port := range map[*composetypes.Project]map[string]string{
 				one.project: {"hello-world-first": "8080", "hello-world-second": "8081"},
 				two.project: {"hello-world-2-first": "8080"},
@@ -383,7 +384,7 @@ var wlExampleChecks = map[string]func(t *testing.T, e *wlExample){
 	},
 	"05-volume-mounts": func(t *testing.T, e *wlExample) {
 		r := e.render("score.yaml", nil)
-		if e.target == provisioner.Compose {
+		if e.target == targets.Compose {
 			svc := r.project.Services["hello-world-first"]
 			if len(svc.Volumes) != 1 || svc.Volumes[0].Type != "volume" || svc.Volumes[0].Target != "/data" || svc.Volumes[0].Source != r.out.ResourceOutputs["data"].Outputs["source"] {
 				t.Errorf("volumes = %+v", svc.Volumes)
@@ -422,7 +423,7 @@ var wlExampleChecks = map[string]func(t *testing.T, e *wlExample){
 			t.Errorf("workload-two provisions %v, want only cache-c", wlSortedKeys(two.out.ResourceOutputs))
 		}
 		wantURL := "redis://default:main-cache-password-0123456789@redis-main-cache:6379"
-		if e.target == provisioner.Compose {
+		if e.target == targets.Compose {
 			for r, key := range map[*wlRendered][2]string{one: {"workload-one-example", "CONNECTION"}, two: {"workload-two-example", "CONNECTION_A"}} {
 				if got := wlComposeValue(r.project.Services[key[0]], key[1]); got != wantURL {
 					t.Errorf("%s %s = %q, want %q", key[0], key[1], got, wantURL)
@@ -442,7 +443,7 @@ var wlExampleChecks = map[string]func(t *testing.T, e *wlExample){
 	},
 	"07-overrides": func(t *testing.T, e *wlExample) {
 		r := e.render("score.yaml", nil)
-		if e.target == provisioner.Compose {
+		if e.target == targets.Compose {
 			if r.project.Services["hello-world-web"].Image != "nginx" {
 				t.Errorf("no hello-world-web nginx service")
 			}
@@ -456,7 +457,7 @@ var wlExampleChecks = map[string]func(t *testing.T, e *wlExample){
 			t.Errorf("workload-a service port web = %+v", p)
 		}
 		b := e.render("scoreB.yaml", nil)
-		if e.target == provisioner.Compose {
+		if e.target == targets.Compose {
 			hc := a.project.Services["workload-a-example"].HealthCheck
 			if hc == nil || fmt.Sprint(hc.Test) != "[CMD /usr/bin/curl -f -m 5 http://localhost]" {
 				t.Errorf("workload-a healthcheck = %+v", hc)
@@ -479,7 +480,7 @@ var wlExampleChecks = map[string]func(t *testing.T, e *wlExample){
 		r := e.render("score.yaml", nil)
 		host := r.out.ResourceOutputs["dns"].Outputs["host"]
 		files := map[string]string{}
-		if e.target == provisioner.Compose {
+		if e.target == targets.Compose {
 			for _, c := range r.project.Services["hello-world-web"].Configs {
 				files[c.Target] = r.project.Configs[c.Source].Content
 			}
@@ -538,7 +539,7 @@ var wlExampleChecks = map[string]func(t *testing.T, e *wlExample){
 			"ECS_HOST": ecs.Outputs["host"], "ECS_PORT": ecs.Outputs["port"], "ECS_USER": ecs.Outputs["username"], "ECS_PASS": ecs.Secrets["password"],
 		})
 		arg := "curl --cacert /tmp/ca.crt -u $ECS_USER:$ECS_PASS https://$ECS_HOST:$ECS_PORT"
-		if e.target == provisioner.Compose {
+		if e.target == targets.Compose {
 			if got := r.project.Services["example-hello"].Command; len(got) != 2 || got[1] != arg {
 				t.Errorf("command = %q, want the args verbatim", got)
 			}
@@ -588,9 +589,9 @@ func wlOutputsURL(ro ResourceOutputs, pattern string) string {
 
 // wlWantURLs checks the final values of a container's variables: for compose after the env file
 // is applied, for Kubernetes by following secretKeyRefs into the Secrets.
-func wlWantURLs(t *testing.T, target provisioner.Target, r *wlRendered, container string, want map[string]string) {
+func wlWantURLs(t *testing.T, target targets.Target, r *wlRendered, container string, want map[string]string) {
 	t.Helper()
-	if target == provisioner.Compose {
+	if target == targets.Compose {
 		svc := r.project.Services[r.out.Name+"-"+container]
 		for k, v := range want {
 			if got := wlComposeValue(svc, k); got != v {

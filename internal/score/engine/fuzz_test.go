@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/score-tf/terraform-provider-score/internal/score/loader"
-	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
+	"github.com/score-tf/terraform-provider-score/internal/score/targets"
 )
 
 // FuzzRenderWorkload renders every score file that loads, for both targets with the built-in
@@ -29,7 +29,7 @@ func FuzzRenderWorkload(f *testing.F) {
 		}
 		f.Add(string(raw))
 	}
-	settings := map[provisioner.Target]Settings{}
+	settings := map[targets.Target]Settings{}
 	for _, target := range wlTargets {
 		settings[target] = wlSettings(f, target, "")
 	}

@@ -12,7 +12,7 @@ import (
 
 	"github.com/score-tf/terraform-provider-score/internal/score/loader"
 	"github.com/score-tf/terraform-provider-score/internal/score/problem"
-	"github.com/score-tf/terraform-provider-score/internal/score/target"
+	"github.com/score-tf/terraform-provider-score/internal/score/targets"
 )
 
 // Hostile placeholder use, end to end (load, then render for each target): every case must end
@@ -114,7 +114,7 @@ func (tc hostileCase) score() []byte {
 }
 
 // run loads and renders tc for target, returning the problems found.
-func (tc hostileCase) run(tg target.Target) (problem.List, error) {
+func (tc hostileCase) run(tg targets.Target) (problem.List, error) {
 	w, err := loader.Load(loader.Input{Content: tc.score()})
 	if err == nil {
 		settings := NewSettings(Config{Target: tg, Namespace: "demo", ComposeProjectName: "demo"})
@@ -140,8 +140,8 @@ func (tc hostileCase) run(tg target.Target) (problem.List, error) {
 
 func TestRenderHostilePlaceholders(t *testing.T) {
 	for _, tc := range hostileCases() {
-		for _, tg := range target.All {
-			if tc.atLoad && tg == target.Compose {
+		for _, tg := range targets.All {
+			if tc.atLoad && tg == targets.Compose {
 				continue // loading fails the same way for both targets
 			}
 			t.Run(tc.name+"/"+string(tg), func(t *testing.T) {

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
 	"github.com/score-tf/terraform-provider-score/internal/score/secret"
+	"github.com/score-tf/terraform-provider-score/internal/score/targets"
 )
 
 // A provisioner whose check quotes a param: the shape of every built-in `fail` that names the
@@ -66,7 +66,7 @@ func TestRenderWorkloadErrorsHideSecrets(t *testing.T) {
 
 // Bound secrets are hidden too, and so are the values a failing template generated itself.
 func TestRenderWorkloadErrorsHideBoundAndGeneratedSecrets(t *testing.T) {
-	s := wlSettings(t, provisioner.Compose, quotingProvisioner)
+	s := wlSettings(t, targets.Compose, quotingProvisioner)
 	w := wlLoadText(t, secretsWorkload(`  check:
     type: checker
     params:
@@ -96,7 +96,7 @@ resources:
 
 // score_resource's provisioning hides what the resource stored.
 func TestProvisionResourceErrorsHideStoredSecrets(t *testing.T) {
-	s := wlSettings(t, provisioner.Kubernetes, quotingProvisioner)
+	s := wlSettings(t, targets.Kubernetes, quotingProvisioner)
 	req := ResourceRequest{Type: "self-quoting", Name: "own", SourceWorkload: "web", Random: wlRandom(5),
 		Prior: ResourceState{State: map[string]any{"password": "stored-pa55word"}}}
 	_, err := ProvisionResource(context.Background(), s, req)
@@ -118,7 +118,7 @@ func wantHidden(t *testing.T, err error, value string) {
 
 // info_logs reach the caller as messages, in provisioning order, with every secret hidden.
 func TestRenderWorkloadMessagesHideSecrets(t *testing.T) {
-	s := wlSettings(t, provisioner.Compose, `
+	s := wlSettings(t, targets.Compose, `
 - uri: template://test/chatty
   type: chatty
   state: |

@@ -7,7 +7,7 @@ import (
 
 	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
 	"github.com/score-tf/terraform-provider-score/internal/score/render"
-	"github.com/score-tf/terraform-provider-score/internal/score/target"
+	"github.com/score-tf/terraform-provider-score/internal/score/targets"
 )
 
 // DefaultComposeProjectName is the compose project name templates see when none is configured.
@@ -17,7 +17,7 @@ const DefaultComposeProjectName = "score"
 // Config is the provider configuration the engine obeys.
 type Config struct {
 	// Target is what resources and workloads render for; empty means nothing can be provisioned.
-	Target target.Target
+	Target targets.Target
 	// Namespace is set on every namespaced Kubernetes object; templates see it as .Namespace.
 	Namespace string
 	// ComposeProjectName is what templates see as .ComposeProjectName; empty means the default.

@@ -18,7 +18,7 @@ import (
 	"github.com/score-tf/terraform-provider-score/internal/score/render/compose"
 	"github.com/score-tf/terraform-provider-score/internal/score/render/kubernetes"
 	"github.com/score-tf/terraform-provider-score/internal/score/resources"
-	"github.com/score-tf/terraform-provider-score/internal/score/target"
+	"github.com/score-tf/terraform-provider-score/internal/score/targets"
 )
 
 // The values callers exchange with the engine, under the engine's name so callers import only it.
@@ -119,13 +119,13 @@ func RenderWorkload(ctx context.Context, s Settings, req WorkloadRequest) (*Work
 // renderTarget sets the target's artifacts of out.
 func renderTarget(s Settings, w *loader.Workload, res *resources.Result, out *Workload) error {
 	switch s.Target {
-	case target.Kubernetes:
+	case targets.Kubernetes:
 		objs, err := kubernetes.RenderWorkload(kubernetes.WorkloadInput{Workload: w, Resources: res, Namespace: s.Namespace})
 		if err != nil {
 			return err
 		}
 		out.Manifests, out.SecretManifests = objs.Manifests, objs.Secrets
-	case target.Compose:
+	case targets.Compose:
 		project, err := compose.RenderWorkload(compose.WorkloadInput{
 			Workload: w, Resources: res, ComposeProjectName: s.ComposeProjectName, MountsDirectory: render.MountsDirectory,
 		})
@@ -141,7 +141,7 @@ func renderTarget(s Settings, w *loader.Workload, res *resources.Result, out *Wo
 }
 
 // serviceOf is the workload's service as other workloads see it.
-func serviceOf(w *loader.Workload, t target.Target) Service {
+func serviceOf(w *loader.Workload, t targets.Target) Service {
 	return Service{Name: w.Name(), Hostname: resources.ServiceName(w, t), Ports: ServicePorts(w)}
 }
 

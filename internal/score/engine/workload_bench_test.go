@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/score-tf/terraform-provider-score/internal/score/loader"
-	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
+	"github.com/score-tf/terraform-provider-score/internal/score/targets"
 )
 
 // wlTypical is a typical workload: two containers, postgres, redis and a volume, files and probes.
@@ -62,7 +62,7 @@ resources:
     type: volume
 `
 
-func wlBenchmarkRender(b *testing.B, target provisioner.Target) {
+func wlBenchmarkRender(b *testing.B, target targets.Target) {
 	settings := wlSettings(b, target, "")
 	content := []byte(wlTypical)
 	dir := b.TempDir()
@@ -81,10 +81,10 @@ func wlBenchmarkRender(b *testing.B, target provisioner.Target) {
 }
 
 // BenchmarkRenderWorkloadKubernetes is load → provision → render of a typical workload.
-func BenchmarkRenderWorkloadKubernetes(b *testing.B) { wlBenchmarkRender(b, provisioner.Kubernetes) }
+func BenchmarkRenderWorkloadKubernetes(b *testing.B) { wlBenchmarkRender(b, targets.Kubernetes) }
 
 // BenchmarkRenderWorkloadCompose is load → provision → render of a typical workload.
-func BenchmarkRenderWorkloadCompose(b *testing.B) { wlBenchmarkRender(b, provisioner.Compose) }
+func BenchmarkRenderWorkloadCompose(b *testing.B) { wlBenchmarkRender(b, targets.Compose) }
 
 // wlSizes is the byte size of everything a render outputs, and of its state as JSON.
 func wlSizes(out *Workload) (rendered, state int) {

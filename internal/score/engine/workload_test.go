@@ -30,6 +30,7 @@ import (
 	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
 	"github.com/score-tf/terraform-provider-score/internal/score/render/kubernetes"
 	"github.com/score-tf/terraform-provider-score/internal/score/resources"
+	"github.com/score-tf/terraform-provider-score/internal/score/targets"
 )
 
 // ---------------------------------------------------------------------------------------------
@@ -42,7 +43,7 @@ const (
 	wlProject   = "demo"
 )
 
-var wlTargets = []provisioner.Target{provisioner.Kubernetes, provisioner.Compose}
+var wlTargets = []targets.Target{targets.Kubernetes, targets.Compose}
 
 // wlRandom is a deterministic random source: ChaCha8 seeded from n.
 func wlRandom(n uint64) io.Reader {
@@ -54,7 +55,7 @@ func wlRandom(n uint64) io.Reader {
 
 // wlSettings are the settings the tests use: extra provisioners (if any) before the built-in
 // library of target, namespace and project "demo".
-func wlSettings(tb testing.TB, target provisioner.Target, extra string) Settings {
+func wlSettings(tb testing.TB, target targets.Target, extra string) Settings {
 	tb.Helper()
 	s := NewSettings(Config{Target: target, Namespace: wlNamespace, ComposeProjectName: wlProject})
 	if extra != "" {
@@ -119,7 +120,7 @@ func wlServicesOf(out *Workload) map[string]provisioner.WorkloadService {
 }
 
 // wlInput is the render input the tests use: built-in library, namespace and project "demo".
-func wlInput(tb testing.TB, w *loader.Workload, target provisioner.Target, random io.Reader) wlCall {
+func wlInput(tb testing.TB, w *loader.Workload, target targets.Target, random io.Reader) wlCall {
 	return wlCall{
 		Settings:        wlSettings(tb, target, ""),
 		WorkloadRequest: WorkloadRequest{Workload: w, WorkloadServices: wlBackendServices(), Random: random},
@@ -470,9 +471,9 @@ func wlCheckCompose(tb testing.TB, out *Workload, env map[string]string) *compos
 }
 
 // wlCheckTarget runs the target's structural check.
-func wlCheckTarget(tb testing.TB, target provisioner.Target, out *Workload, env map[string]string) {
+func wlCheckTarget(tb testing.TB, target targets.Target, out *Workload, env map[string]string) {
 	tb.Helper()
-	if target == provisioner.Kubernetes {
+	if target == targets.Kubernetes {
 		wlCheckKubernetes(tb, out)
 	} else {
 		wlCheckCompose(tb, out, env)
@@ -659,7 +660,7 @@ func TestWorkloadSecretsStayInSensitiveOutputs(t *testing.T) {
 						if !uses {
 							continue
 						}
-						if target == provisioner.Kubernetes {
+						if target == targets.Kubernetes {
 							obj := wlWorkloadObject(t, out)
 							for _, e := range wlContainer(t, obj, cname, w.StartsFirst(cname) != "")["env"].([]any) {
 								m := e.(map[string]any)
@@ -730,7 +731,7 @@ func wlMapValues(m map[string]string) []string {
 // ${VAR} references whose values are in compose_env.
 func TestWorkloadSecretReferences(t *testing.T) {
 	t.Run("kubernetes", func(t *testing.T) {
-		out := wlRender(t, wlInput(t, wlFixture(t, "web"), provisioner.Kubernetes, wlRandom(3)))
+		out := wlRender(t, wlInput(t, wlFixture(t, "web"), targets.Kubernetes, wlRandom(3)))
 		dep := wlDecodeManifest(t, "deployment", out.Manifests["apps/v1/Deployment/demo/web"])
 		app := wlContainer(t, dep, "app", false)
 		env := map[string]map[string]any{}
@@ -772,7 +773,7 @@ func TestWorkloadSecretReferences(t *testing.T) {
 		}
 	})
 	t.Run("compose", func(t *testing.T) {
-		out := wlRender(t, wlInput(t, wlFixture(t, "web"), provisioner.Compose, wlRandom(3)))
+		out := wlRender(t, wlInput(t, wlFixture(t, "web"), targets.Compose, wlRandom(3)))
 		project := wlCheckCompose(t, out, nil)
 		env := wlComposeEnv(t, out)
 		var raw struct {
@@ -861,7 +862,7 @@ func wlContainer(tb testing.TB, obj map[string]any, name string, init bool) map[
 // ---------------------------------------------------------------------------------------------
 
 func TestWorkloadWebKubernetes(t *testing.T) {
-	out := wlRender(t, wlInput(t, wlFixture(t, "web"), provisioner.Kubernetes, wlRandom(5)))
+	out := wlRender(t, wlInput(t, wlFixture(t, "web"), targets.Kubernetes, wlRandom(5)))
 	wlCheckKubernetes(t, out)
 	for _, key := range []string{
 		"apps/v1/Deployment/demo/web", "core/v1/Service/demo/web-svc", "core/v1/ConfigMap/demo/web-app-files",
@@ -995,7 +996,7 @@ func TestWorkloadWebKubernetes(t *testing.T) {
 }
 
 func TestWorkloadWebCompose(t *testing.T) {
-	out := wlRender(t, wlInput(t, wlFixture(t, "web"), provisioner.Compose, wlRandom(5)))
+	out := wlRender(t, wlInput(t, wlFixture(t, "web"), targets.Compose, wlRandom(5)))
 	project := wlCheckCompose(t, out, nil)
 	app, ok := project.Services["web-app"]
 	if !ok {
@@ -1101,7 +1102,7 @@ func TestWorkloadWebCompose(t *testing.T) {
 // ---------------------------------------------------------------------------------------------
 
 func TestWorkloadStatefulSet(t *testing.T) {
-	out := wlRender(t, wlInput(t, wlFixture(t, "ledger"), provisioner.Kubernetes, wlRandom(1)))
+	out := wlRender(t, wlInput(t, wlFixture(t, "ledger"), targets.Kubernetes, wlRandom(1)))
 	wlCheckKubernetes(t, out)
 	sts, ok := out.Manifests["apps/v1/StatefulSet/demo/ledger"]
 	if !ok {
@@ -1126,7 +1127,7 @@ func TestWorkloadStatefulSet(t *testing.T) {
 }
 
 func TestWorkloadBeforeKubernetes(t *testing.T) {
-	out := wlRender(t, wlInput(t, wlFixture(t, "jobs"), provisioner.Kubernetes, wlRandom(1)))
+	out := wlRender(t, wlInput(t, wlFixture(t, "jobs"), targets.Kubernetes, wlRandom(1)))
 	wlCheckKubernetes(t, out)
 	dep := wlDecodeManifest(t, "dep", out.Manifests["apps/v1/Deployment/demo/jobs"])
 	var inits []string
@@ -1149,7 +1150,7 @@ func TestWorkloadBeforeKubernetes(t *testing.T) {
 }
 
 func TestWorkloadBeforeCompose(t *testing.T) {
-	out := wlRender(t, wlInput(t, wlFixture(t, "jobs"), provisioner.Compose, wlRandom(1)))
+	out := wlRender(t, wlInput(t, wlFixture(t, "jobs"), targets.Compose, wlRandom(1)))
 	project := wlCheckCompose(t, out, nil)
 	worker := project.Services["jobs-worker"]
 	for dep, cond := range map[string]string{
@@ -1183,7 +1184,7 @@ func TestWorkloadBeforeCompose(t *testing.T) {
 
 func TestWorkloadServicePortAndEnvironment(t *testing.T) {
 	t.Run("kubernetes", func(t *testing.T) {
-		out := wlRender(t, wlInput(t, wlFixture(t, "client"), provisioner.Kubernetes, wlRandom(1)))
+		out := wlRender(t, wlInput(t, wlFixture(t, "client"), targets.Kubernetes, wlRandom(1)))
 		wlCheckKubernetes(t, out)
 		dep := wlDecodeManifest(t, "dep", out.Manifests["apps/v1/Deployment/demo/client"])
 		env := map[string]any{}
@@ -1201,7 +1202,7 @@ func TestWorkloadServicePortAndEnvironment(t *testing.T) {
 		}
 	})
 	t.Run("compose", func(t *testing.T) {
-		out := wlRender(t, wlInput(t, wlFixture(t, "client"), provisioner.Compose, wlRandom(1)))
+		out := wlRender(t, wlInput(t, wlFixture(t, "client"), targets.Compose, wlRandom(1)))
 		var raw struct {
 			Services map[string]struct {
 				Environment map[string]string `yaml:"environment"`
@@ -1236,7 +1237,7 @@ func TestWorkloadLegacyArrays(t *testing.T) {
 	if len(w.Upgrades) == 0 {
 		t.Errorf("no upgrades recorded")
 	}
-	k := wlRender(t, wlInput(t, w, provisioner.Kubernetes, wlRandom(1)))
+	k := wlRender(t, wlInput(t, w, targets.Kubernetes, wlRandom(1)))
 	wlCheckKubernetes(t, k)
 	dep := wlDecodeManifest(t, "dep", k.Manifests["apps/v1/Deployment/demo/legacy"])
 	var paths []string
@@ -1246,7 +1247,7 @@ func TestWorkloadLegacyArrays(t *testing.T) {
 	if fmt.Sprint(paths) != "[/usr/share/nginx/html/a/index.html /usr/share/nginx/html/b/index.html /usr/share/nginx/html/index.html /var/cache/nginx]" {
 		t.Errorf("mounts = %v", paths)
 	}
-	c := wlRender(t, wlInput(t, wlFixture(t, "legacy"), provisioner.Compose, wlRandom(1)))
+	c := wlRender(t, wlInput(t, wlFixture(t, "legacy"), targets.Compose, wlRandom(1)))
 	project := wlCheckCompose(t, c, nil)
 	contents := map[string]string{}
 	for _, cfg := range project.Services["legacy-main"].Configs {
@@ -1303,7 +1304,7 @@ func TestWorkloadBadInputs(t *testing.T) {
 	const head = "apiVersion: score.dev/v1b1\nmetadata:\n  name: bad\n"
 	cases := []struct {
 		name     string
-		targets  []provisioner.Target
+		targets  []targets.Target
 		score    string
 		bindings map[string]resources.Binding
 		extra    string // provisioners matched before the built-ins
@@ -1320,12 +1321,12 @@ func TestWorkloadBadInputs(t *testing.T) {
 		path:     []string{"containers", "main", "variables", "X"}, message: []string{"resources.db.nosuch", "'nosuch' not found"},
 	}, {
 		name:    "unknown workload kind",
-		targets: []provisioner.Target{provisioner.Kubernetes},
+		targets: []targets.Target{targets.Kubernetes},
 		score:   "apiVersion: score.dev/v1b1\nmetadata:\n  name: bad\n  annotations:\n    k8s.score.dev/kind: DaemonSet\ncontainers:\n  main:\n    image: busybox\n",
 		path:    []string{"metadata", "annotations", "k8s.score.dev/kind"}, message: []string{`"DaemonSet"`, "Deployment or StatefulSet"},
 	}, {
 		name:    "claimSpec volume on a Deployment",
-		targets: []provisioner.Target{provisioner.Kubernetes},
+		targets: []targets.Target{targets.Kubernetes},
 		extra:   wlClaimProvisioner,
 		score:   head + "containers:\n  main:\n    image: busybox\n    volumes:\n      /data:\n        source: ${resources.data}\nresources:\n  data:\n    type: volume\n    class: claim\n",
 		path:    []string{"containers", "main", "volumes", "/data"}, message: []string{"claimSpec", "StatefulSet"},
@@ -1335,18 +1336,18 @@ func TestWorkloadBadInputs(t *testing.T) {
 		path:  []string{"containers", "main", "volumes", "/data"}, message: []string{"volume.default#nowhere.data", "does not exist"},
 	}, {
 		name:    "healthy before without a probe",
-		targets: []provisioner.Target{provisioner.Compose},
+		targets: []targets.Target{targets.Compose},
 		score:   head + "containers:\n  first:\n    image: busybox\n    before:\n      second:\n        ready: healthy\n  second:\n    image: busybox\n",
 		path:    []string{"containers", "first", "before", "second"}, message: []string{"healthy", "probe"},
 	}, {
 		name:    "secret reference mixed with text in a file",
-		targets: []provisioner.Target{provisioner.Kubernetes},
+		targets: []targets.Target{targets.Kubernetes},
 		extra:   wlSecretRefProvisioner,
 		score:   head + "containers:\n  main:\n    image: busybox\n    files:\n      /etc/token:\n        content: \"token=${resources.vault.token}\"\nresources:\n  vault:\n    type: vault\n",
 		path:    []string{"containers", "main", "files", "/etc/token"}, message: []string{"mixes a secret reference with other text"},
 	}, {
 		name:    "environment resource in a file",
-		targets: []provisioner.Target{provisioner.Compose},
+		targets: []targets.Target{targets.Compose},
 		score:   head + "containers:\n  main:\n    image: busybox\n    files:\n      /etc/region:\n        content: \"${resources.env.REGION}\"\nresources:\n  env:\n    type: environment\n",
 		path:    []string{"containers", "main", "files", "/etc/region"}, message: []string{"resources.env.REGION", "environment"},
 	}, {
@@ -1356,7 +1357,7 @@ func TestWorkloadBadInputs(t *testing.T) {
 		path:     []string{"resources", "ghost"}, message: []string{`"ghost"`, "does not declare"},
 	}, {
 		name:    "environment resource in resource params",
-		targets: []provisioner.Target{provisioner.Compose},
+		targets: []targets.Target{targets.Compose},
 		score:   head + "containers:\n  main:\n    image: busybox\nresources:\n  env:\n    type: environment\n  dns:\n    type: dns\n    params:\n      domain: ${resources.env.DOMAIN}\n",
 		path:    []string{"resources", "dns", "params", "domain"}, message: []string{"resources.env.DOMAIN", "environment"},
 	}, {
@@ -1369,7 +1370,7 @@ func TestWorkloadBadInputs(t *testing.T) {
 		path:  []string{"resources", "dep"}, message: []string{"nowhere"},
 	}, {
 		name:    "environment resource on kubernetes without the key",
-		targets: []provisioner.Target{provisioner.Kubernetes},
+		targets: []targets.Target{targets.Kubernetes},
 		score:   head + "containers:\n  main:\n    image: busybox\n    variables:\n      R: ${resources.env.REGION}\nresources:\n  env:\n    type: environment\n",
 		path:    []string{"containers", "main", "variables", "R"}, message: []string{"resources.env.REGION", "'REGION' not found"},
 	}}
@@ -1434,7 +1435,7 @@ func TestWorkloadSharedResourceBound(t *testing.T) {
 				t.Errorf("the nested lookup ${resources.cache.meta.zone} did not resolve:\n%s", text)
 			}
 			sensitive := strings.Join(wlMapValues(wlSensitive(out)), "\n")
-			if target == provisioner.Compose {
+			if target == targets.Compose {
 				if !strings.Contains(out.ComposeEnv, "bound-secret-password") || !strings.Contains(out.ComposeYAML, "${REDIS_DEFAULT_MAIN_CACHE_PASSWORD}") {
 					t.Errorf("compose does not refer to the bound secret through the env file:\n%s\n%s", out.ComposeYAML, out.ComposeEnv)
 				}
@@ -1572,7 +1573,7 @@ resources:
 						t.Errorf("the secret is in files[%s]", k)
 					}
 				}
-				if target == provisioner.Kubernetes {
+				if target == targets.Kubernetes {
 					wlCheckKubernetes(t, out)
 					obj := wlWorkloadObject(t, out)
 					for _, e := range wlContainer(t, obj, "main", false)["env"].([]any) {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
 	"github.com/score-tf/terraform-provider-score/internal/score/render"
+	"github.com/score-tf/terraform-provider-score/internal/score/targets"
 )
 
 // benchPostgresKubernetes resembles a real postgres provisioner for Kubernetes: a Secret, a
@@ -174,7 +175,7 @@ const benchPostgresCompose = `
         retries: 15
 `
 
-func benchProvision(b *testing.B, target provisioner.Target, text string) {
+func benchProvision(b *testing.B, target targets.Target, text string) {
 	defs, err := provisioner.ParseFile([]byte(text), target, "bench")
 	if err != nil {
 		b.Fatal(err)
@@ -198,10 +199,10 @@ func benchProvision(b *testing.B, target provisioner.Target, text string) {
 	if len(out.Outputs) != 5 || len(out.Secrets) != 1 {
 		b.Fatalf("outputs %v secrets %v", out.Outputs, out.Secrets)
 	}
-	if target == provisioner.Kubernetes && (len(out.Manifests) != 2 || len(out.SecretManifests) != 1) {
+	if target == targets.Kubernetes && (len(out.Manifests) != 2 || len(out.SecretManifests) != 1) {
 		b.Fatalf("manifests %v / %v", out.Manifests, out.SecretManifests)
 	}
-	if target == provisioner.Compose && (out.ComposeYAML == "" || out.ComposeEnv == "" || len(out.SecretFiles) != 1) {
+	if target == targets.Compose && (out.ComposeYAML == "" || out.ComposeEnv == "" || len(out.SecretFiles) != 1) {
 		b.Fatalf("compose %+v", out)
 	}
 
@@ -220,9 +221,9 @@ func benchProvision(b *testing.B, target provisioner.Target, text string) {
 }
 
 func BenchmarkProvisionPostgresKubernetes(b *testing.B) {
-	benchProvision(b, provisioner.Kubernetes, benchPostgresKubernetes)
+	benchProvision(b, targets.Kubernetes, benchPostgresKubernetes)
 }
 
 func BenchmarkProvisionPostgresCompose(b *testing.B) {
-	benchProvision(b, provisioner.Compose, benchPostgresCompose)
+	benchProvision(b, targets.Compose, benchPostgresCompose)
 }

@@ -3,12 +3,14 @@ package provisioner
 import (
 	"context"
 	"testing"
+
+	"github.com/score-tf/terraform-provider-score/internal/score/targets"
 )
 
 // What a provisioning pays to bind a definition's templates: a fresh clone with its functions
 // wrapped (the cost the pool saves) against a binding taken from the pool.
 func BenchmarkBindPostgres(b *testing.B) {
-	defs, err := Builtins(Kubernetes)
+	defs, err := Builtins(targets.Kubernetes)
 	if err != nil {
 		b.Fatal(err)
 	}

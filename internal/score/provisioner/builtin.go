@@ -5,16 +5,16 @@ import (
 	"fmt"
 	"sync"
 
-	"github.com/score-tf/terraform-provider-score/internal/score/target"
+	"github.com/score-tf/terraform-provider-score/internal/score/targets"
 )
 
 //go:embed builtin/*.yaml
 var builtinFiles embed.FS
 
 // builtins parses the built-in library of each target once per process.
-var builtins = sync.OnceValues(func() (map[Target][]*Definition, error) {
-	out := map[Target][]*Definition{}
-	for _, t := range target.All {
+var builtins = sync.OnceValues(func() (map[targets.Target][]*Definition, error) {
+	out := map[targets.Target][]*Definition{}
+	for _, t := range targets.All {
 		name := "builtin/" + string(t) + ".yaml"
 		data, err := builtinFiles.ReadFile(name)
 		if err != nil {
@@ -30,7 +30,7 @@ var builtins = sync.OnceValues(func() (map[Target][]*Definition, error) {
 })
 
 // Builtins returns the built-in provisioners for target, in match order.
-func Builtins(target Target) ([]*Definition, error) {
+func Builtins(target targets.Target) ([]*Definition, error) {
 	all, err := builtins()
 	if err != nil {
 		return nil, err

@@ -15,6 +15,8 @@ import (
 	"github.com/compose-spec/compose-go/v2/loader"
 	"github.com/compose-spec/compose-go/v2/types"
 	"gopkg.in/yaml.v3"
+
+	"github.com/score-tf/terraform-provider-score/internal/score/targets"
 )
 
 // The built-in compose library: every type provisions with the output keys score-compose gives
@@ -87,11 +89,11 @@ var composeCases = []composeCase{
 
 func composeDefinition(t *testing.T, typ string) *Definition {
 	t.Helper()
-	defs, err := Builtins(Compose)
+	defs, err := Builtins(targets.Compose)
 	if err != nil {
 		t.Fatalf("Builtins(Compose): %v", err)
 	}
-	lib := &Library{Target: Compose, Provisioners: defs}
+	lib := &Library{Target: targets.Compose, Provisioners: defs}
 	d, err := lib.Match(typ+".default#web.db", typ, "default", "web.db")
 	if err != nil {
 		t.Fatalf("no built-in compose provisioner for %s: %v", typ, err)
@@ -119,7 +121,7 @@ func provisionCompose(t *testing.T, c composeCase, prior Stored, random io.Reade
 	t.Helper()
 	req := composeRequest(c.typ, c.params, nil, random)
 	req.Prior = prior
-	res, err := Provision(context.Background(), composeDefinition(t, c.typ), req, Options{Target: Compose})
+	res, err := Provision(context.Background(), composeDefinition(t, c.typ), req, Options{Target: targets.Compose})
 	if err != nil {
 		t.Fatalf("Provision(%s): %v", c.typ, err)
 	}
@@ -288,7 +290,7 @@ func loadComposeProject(t *testing.T, r *Result) *types.Project {
 }
 
 func TestComposeBuiltinsDefinitions(t *testing.T) {
-	defs, err := Builtins(Compose)
+	defs, err := Builtins(targets.Compose)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -563,7 +565,7 @@ func TestComposeBuiltinsSpecifics(t *testing.T) {
 			"compose.score.dev/publish-port":                "9090",
 			"compose.score.dev/route-provisioner-path-type": "Exact",
 		}}, composeSeeded(1))
-		res, err := Provision(context.Background(), composeDefinition(t, "route"), req, Options{Target: Compose})
+		res, err := Provision(context.Background(), composeDefinition(t, "route"), req, Options{Target: targets.Compose})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -582,7 +584,7 @@ func TestComposeBuiltinsSpecifics(t *testing.T) {
 			"amqp": 5672, "s3": 9000, "kafka-topic": 9094, "mssql": 1433, "elasticsearch": 9200,
 		} {
 			req := composeRequest(typ, nil, map[string]any{"annotations": map[string]any{"compose.score.dev/publish-port": "15000"}}, composeSeeded(1))
-			res, err := Provision(context.Background(), composeDefinition(t, typ), req, Options{Target: Compose})
+			res, err := Provision(context.Background(), composeDefinition(t, typ), req, Options{Target: targets.Compose})
 			if err != nil {
 				t.Fatalf("%s: %v", typ, err)
 			}
@@ -603,7 +605,7 @@ func TestComposeBuiltinsSpecifics(t *testing.T) {
 	t.Run("shared id", func(t *testing.T) {
 		req := composeRequest("redis", nil, nil, composeSeeded(1))
 		req.UID, req.ID = "redis.default#main-cache", "main-cache"
-		res, err := Provision(context.Background(), composeDefinition(t, "redis"), req, Options{Target: Compose})
+		res, err := Provision(context.Background(), composeDefinition(t, "redis"), req, Options{Target: targets.Compose})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -617,7 +619,7 @@ func TestComposeBuiltinsSpecifics(t *testing.T) {
 		for _, typ := range []string{"postgres", "mysql", "s3", "kafka-topic"} {
 			req := composeRequest(typ, nil, nil, composeSeeded(1))
 			req.UID, req.ID = typ+".default#"+id, id
-			res, err := Provision(context.Background(), composeDefinition(t, typ), req, Options{Target: Compose})
+			res, err := Provision(context.Background(), composeDefinition(t, typ), req, Options{Target: targets.Compose})
 			if err != nil {
 				t.Fatalf("%s: %v", typ, err)
 			}
@@ -671,7 +673,7 @@ func TestComposeBuiltinsFailures(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			req := composeRequest(c.typ, c.params, c.metadata, composeSeeded(1))
-			_, err := Provision(context.Background(), composeDefinition(t, c.typ), req, Options{Target: Compose})
+			_, err := Provision(context.Background(), composeDefinition(t, c.typ), req, Options{Target: targets.Compose})
 			if err == nil {
 				t.Fatalf("no error, want %q", c.want)
 			}
@@ -687,14 +689,14 @@ func TestComposeBuiltinsFailures(t *testing.T) {
 	// A route without a source workload.
 	req0 := composeRequest("route", map[string]any{"host": "web.localhost", "path": "/", "port": "http"}, nil, composeSeeded(1))
 	req0.SourceWorkload = ""
-	if _, err := Provision(context.Background(), composeDefinition(t, "route"), req0, Options{Target: Compose}); err == nil || !strings.Contains(err.Error(), "no source workload") {
+	if _, err := Provision(context.Background(), composeDefinition(t, "route"), req0, Options{Target: targets.Compose}); err == nil || !strings.Contains(err.Error(), "no source workload") {
 		t.Errorf("route without a source workload: %v", err)
 	}
 
 	// A route for a workload without service ports.
 	req := composeRequest("route", map[string]any{"host": "web.localhost", "path": "/", "port": "http"}, nil, composeSeeded(1))
 	req.SourceWorkload = "worker"
-	if _, err := Provision(context.Background(), composeDefinition(t, "route"), req, Options{Target: Compose}); err == nil || !strings.Contains(err.Error(), `workload "worker" has no service to route to`) {
+	if _, err := Provision(context.Background(), composeDefinition(t, "route"), req, Options{Target: targets.Compose}); err == nil || !strings.Contains(err.Error(), `workload "worker" has no service to route to`) {
 		t.Errorf("route for a workload without a service: %v", err)
 	}
 }

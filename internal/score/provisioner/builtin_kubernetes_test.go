@@ -20,6 +20,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/score-tf/terraform-provider-score/internal/score/kube"
+	"github.com/score-tf/terraform-provider-score/internal/score/targets"
 )
 
 // The built-in kubernetes library: one entry per type, in this order.
@@ -30,7 +31,7 @@ var k8sBuiltinTypes = []string{
 
 func k8sBuiltin(t *testing.T, typ string) *Definition {
 	t.Helper()
-	defs, err := Builtins(Kubernetes)
+	defs, err := Builtins(targets.Kubernetes)
 	if err != nil {
 		t.Fatalf("Builtins(Kubernetes): %v", err)
 	}
@@ -70,7 +71,7 @@ func k8sRequest(typ string, params map[string]any) Request {
 
 func k8sProvision(t *testing.T, req Request) *Result {
 	t.Helper()
-	res, err := Provision(context.Background(), k8sBuiltin(t, req.Type), req, Options{Target: Kubernetes})
+	res, err := Provision(context.Background(), k8sBuiltin(t, req.Type), req, Options{Target: targets.Kubernetes})
 	if err != nil {
 		t.Fatalf("Provision(%s): %v", req.UID, err)
 	}
@@ -203,7 +204,7 @@ var k8sCases = []k8sCase{
 }
 
 func TestKubernetesBuiltinLibrary(t *testing.T) {
-	defs, err := Builtins(Kubernetes)
+	defs, err := Builtins(targets.Kubernetes)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -709,7 +710,7 @@ func TestKubernetesBuiltinFailures(t *testing.T) {
 			if tc.services != nil {
 				req.WorkloadServices = tc.services
 			}
-			res, err := Provision(context.Background(), k8sBuiltin(t, tc.typ), req, Options{Target: Kubernetes})
+			res, err := Provision(context.Background(), k8sBuiltin(t, tc.typ), req, Options{Target: targets.Kubernetes})
 			if err == nil {
 				t.Fatalf("want an error containing %q, got outputs %v and manifests %s", tc.want, res.Outputs, k8sJSON(res.Manifests))
 			}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/score-tf/terraform-provider-score/internal/score/secret"
+	"github.com/score-tf/terraform-provider-score/internal/score/targets"
 )
 
 // CommandTimeout bounds one cmd:// provisioner run: then the program and every process it started
@@ -89,7 +90,7 @@ type commandOutput struct {
 	ComposeModels        map[string]any `json:"compose_models"`
 }
 
-func provisionCommand(ctx context.Context, def *Definition, req Request, target Target) (*Result, error) {
+func provisionCommand(ctx context.Context, def *Definition, req Request, target targets.Target) (*Result, error) {
 	bin, err := commandBinary(def.URI)
 	if err != nil {
 		return nil, err
@@ -115,14 +116,14 @@ func provisionCommand(ctx context.Context, def *Definition, req Request, target 
 	}
 	args := append([]string(nil), def.Args...)
 	switch target {
-	case Kubernetes:
+	case targets.Kubernetes:
 		in.ResourceGuid, in.WorkloadMetadata, in.Namespace = guid, orEmpty(req.WorkloadMetadata), req.Namespace
 		for i, a := range args {
 			if a == "<mode>" {
 				args[i] = "provision"
 			}
 		}
-	case Compose:
+	case targets.Compose:
 		in.ComposeProjectName, in.MountDirectoryPath = req.ComposeProjectName, req.MountsDirectory
 	}
 	stdin, err := json.Marshal(in)
@@ -145,9 +146,9 @@ func provisionCommand(ctx context.Context, def *Definition, req Request, target 
 		Outputs: orEmpty(out.ResourceOutputs),
 	}
 	switch target {
-	case Kubernetes:
+	case targets.Kubernetes:
 		res.Manifests = out.Manifests
-	case Compose:
+	case targets.Compose:
 		files, err := withDirectories(out.RelativeFileContents, out.RelativeDirectories)
 		if err != nil {
 			return nil, err

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
+	"github.com/score-tf/terraform-provider-score/internal/score/targets"
 )
 
 // Short limits, so a command that outlives them costs the suite well under a second each.
@@ -70,7 +71,7 @@ func engKill(t *testing.T, pid int) {
 func engRunTimed(t *testing.T, ctx context.Context, d *provisioner.Definition, limit time.Duration) error {
 	t.Helper()
 	start := time.Now()
-	res, err := provisioner.Provision(ctx, d, engRequest("thing", 1), provisioner.Options{Target: provisioner.Compose, AllowCommands: true})
+	res, err := provisioner.Provision(ctx, d, engRequest("thing", 1), provisioner.Options{Target: targets.Compose, AllowCommands: true})
 	took := time.Since(start)
 	t.Logf("returned after %s: %v", took.Round(time.Millisecond), err)
 	if took > limit+hostileSlack {
@@ -105,7 +106,7 @@ func TestCommandProvisionerHangs(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			pidFile := filepath.Join(t.TempDir(), "pid")
-			err := engRunTimed(t, context.Background(), engCommand(t, provisioner.Compose, c.script, pidFile), c.limit)
+			err := engRunTimed(t, context.Background(), engCommand(t, targets.Compose, c.script, pidFile), c.limit)
 			engWantAll(t, err, append([]string{"provisioner cmd://bash for resource 'thing.default#web.db'"}, c.wants...)...)
 			engWantGone(t, engChildPid(t, pidFile))
 		})
@@ -122,7 +123,7 @@ func TestCommandProvisionerChildLeavesTheGroup(t *testing.T) {
 	provisioner.SetCommandLimits(t, commandTestTimeout, commandTestWaitDelay)
 	pidFile := filepath.Join(t.TempDir(), "pid")
 	script := `cat >/dev/null; /usr/bin/setsid sleep 1000 & echo $! >"$1"; sleep 1000`
-	err := engRunTimed(t, context.Background(), engCommand(t, provisioner.Compose, script, pidFile), commandTestTimeout+commandTestWaitDelay)
+	err := engRunTimed(t, context.Background(), engCommand(t, targets.Compose, script, pidFile), commandTestTimeout+commandTestWaitDelay)
 	pid := engChildPid(t, pidFile)
 	t.Cleanup(func() { engKill(t, pid) })
 	engWantAll(t, err, "command timed out after 500ms")
@@ -133,7 +134,7 @@ func TestCommandProvisionerChildLeavesTheGroup(t *testing.T) {
 func TestCommandProvisionerCallerDeadline(t *testing.T) {
 	engNeedBash(t)
 	pidFile := filepath.Join(t.TempDir(), "pid")
-	d := engCommand(t, provisioner.Compose, `cat >/dev/null; sleep 1000 & echo $! >"$1"; wait`, pidFile)
+	d := engCommand(t, targets.Compose, `cat >/dev/null; sleep 1000 & echo $! >"$1"; wait`, pidFile)
 
 	ctx, cancel := context.WithTimeout(context.Background(), commandTestTimeout)
 	defer cancel()
@@ -171,8 +172,8 @@ func TestCommandProvisionerStderrHidesSecrets(t *testing.T) {
 		{"repeats a secret past the capture limit", `cat >/dev/null; for i in $(seq 70); do printf '%s' "$1" >&2; done; exit 1`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			d := engCommand(t, provisioner.Compose, c.script, long)
-			_, err := provisioner.Provision(context.Background(), d, req, provisioner.Options{Target: provisioner.Compose, AllowCommands: true})
+			d := engCommand(t, targets.Compose, c.script, long)
+			_, err := provisioner.Provision(context.Background(), d, req, provisioner.Options{Target: targets.Compose, AllowCommands: true})
 			engWantAll(t, err, "command failed: exit status 1", "(sensitive value)")
 			msg := err.Error()
 			for _, s := range secrets {

@@ -12,7 +12,7 @@ import (
 	"testing"
 
 	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
-	"github.com/score-tf/terraform-provider-score/internal/score/target"
+	"github.com/score-tf/terraform-provider-score/internal/score/targets"
 )
 
 func engNeedBash(t testing.TB) {
@@ -23,7 +23,7 @@ func engNeedBash(t testing.TB) {
 }
 
 // engCommand is a cmd://bash provisioner running script (with "$1" = the first extra arg).
-func engCommand(t testing.TB, target provisioner.Target, script string, extra ...string) *provisioner.Definition {
+func engCommand(t testing.TB, target targets.Target, script string, extra ...string) *provisioner.Definition {
 	t.Helper()
 	args := append([]string{"-c", script, "provisioner"}, extra...)
 	raw, err := json.Marshal(args)
@@ -33,7 +33,7 @@ func engCommand(t testing.TB, target provisioner.Target, script string, extra ..
 	return engOne(t, target, "- uri: cmd://bash\n  type: thing\n  args: "+string(raw)+"\n")
 }
 
-func engRunCommand(t testing.TB, d *provisioner.Definition, target provisioner.Target, req provisioner.Request) (*provisioner.Result, error) {
+func engRunCommand(t testing.TB, d *provisioner.Definition, target targets.Target, req provisioner.Request) (*provisioner.Result, error) {
 	t.Helper()
 	return provisioner.Provision(context.Background(), d, req, provisioner.Options{Target: target, AllowCommands: true})
 }
@@ -64,12 +64,12 @@ func TestCommandProvisionerProtocol(t *testing.T) {
 	common := []string{"resource_uid", "resource_type", "resource_class", "resource_id", "resource_params", "resource_metadata",
 		"source_workload", "workload_services", "resource_state", "shared_state"}
 	for _, c := range []struct {
-		target provisioner.Target
+		target targets.Target
 		extra  []string
 		mode   string
 	}{
-		{provisioner.Kubernetes, []string{"resource_guid", "workload_metadata", "namespace"}, "provision"},
-		{provisioner.Compose, []string{"compose_project_name", "mount_directory_path"}, "<mode>"},
+		{targets.Kubernetes, []string{"resource_guid", "workload_metadata", "namespace"}, "provision"},
+		{targets.Compose, []string{"compose_project_name", "mount_directory_path"}, "<mode>"},
 	} {
 		t.Run(string(c.target), func(t *testing.T) {
 			d := engCommand(t, c.target, echoScript, "<mode>")
@@ -92,7 +92,7 @@ func TestCommandProvisionerProtocol(t *testing.T) {
 				"resource_params":{"size":"large"},"resource_metadata":{"annotations":{"a":"b"}},"source_workload":"web",
 				"workload_services":{"api":{"ServiceName":"api-svc","ports":{"http":{"name":"http","port":80,"targetPort":8080,"protocol":"TCP"}}}},
 				"resource_state":{"old":1},"shared_state":{"drop":"me","keep":"k"}`
-			if c.target == provisioner.Kubernetes {
+			if c.target == targets.Kubernetes {
 				engEqualJSON(t, "input", in, `{`+base+`,"resource_guid":"prior-guid","workload_metadata":{"name":"web"},"namespace":"shop"}`)
 			} else {
 				engEqualJSON(t, "input", in, `{`+base+`,"compose_project_name":"proj","mount_directory_path":"./mounts"}`)
@@ -108,7 +108,7 @@ func TestCommandProvisionerProtocol(t *testing.T) {
 			if !reflect.DeepEqual(res.SecretOutputs, []string{"password"}) {
 				t.Errorf("SecretOutputs %v", res.SecretOutputs)
 			}
-			if c.target == provisioner.Kubernetes {
+			if c.target == targets.Kubernetes {
 				engEqualJSON(t, "manifests", res.Manifests, `[{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"},"data":{"a":"b"}}]`)
 				engEqualJSON(t, "no compose", res.Compose, `{"Services":null,"Volumes":null,"Networks":null,"Models":null,"Files":null}`)
 			} else {
@@ -124,8 +124,8 @@ func TestCommandProvisionerProtocol(t *testing.T) {
 
 func TestCommandProvisionerNewGuidAndEmptyOutput(t *testing.T) {
 	engNeedBash(t)
-	d := engCommand(t, provisioner.Kubernetes, `cat >/dev/null; echo '{}'`)
-	res, err := engRunCommand(t, d, provisioner.Kubernetes, engRequest("thing", 3))
+	d := engCommand(t, targets.Kubernetes, `cat >/dev/null; echo '{}'`)
+	res, err := engRunCommand(t, d, targets.Kubernetes, engRequest("thing", 3))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,8 +157,8 @@ func TestCommandProvisionerFailures(t *testing.T) {
 			[]string{"command failed", "signal: killed"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			d := engCommand(t, provisioner.Kubernetes, c.script)
-			res, err := engRunCommand(t, d, provisioner.Kubernetes, engRequest("thing", 1))
+			d := engCommand(t, targets.Kubernetes, c.script)
+			res, err := engRunCommand(t, d, targets.Kubernetes, engRequest("thing", 1))
 			engWantAll(t, err, c.wants...)
 			if res != nil {
 				t.Errorf("result with an error: %+v", res)
@@ -166,8 +166,8 @@ func TestCommandProvisionerFailures(t *testing.T) {
 		})
 	}
 	t.Run("stderr is bounded", func(t *testing.T) {
-		d := engCommand(t, provisioner.Compose, `head -c 1000000 /dev/zero | tr '\0' 'e' >&2; exit 1`)
-		_, err := engRunCommand(t, d, provisioner.Compose, engRequest("thing", 1))
+		d := engCommand(t, targets.Compose, `head -c 1000000 /dev/zero | tr '\0' 'e' >&2; exit 1`)
+		_, err := engRunCommand(t, d, targets.Compose, engRequest("thing", 1))
 		engWantAll(t, err, "command failed: exit status 1", "eeee")
 		if n := len(err.Error()); n > 70<<10 {
 			t.Errorf("message is %d bytes", n)
@@ -183,14 +183,14 @@ func TestCommandProvisionerFailures(t *testing.T) {
 // stdout writer hit errTooLarge first.
 func TestCommandProvisionerOutputTooLargeMessage(t *testing.T) {
 	engNeedBash(t)
-	d := engCommand(t, provisioner.Kubernetes, `head -c 5000000 /dev/zero | tr '\0' ' '`)
-	_, err := engRunCommand(t, d, provisioner.Kubernetes, engRequest("thing", 1))
+	d := engCommand(t, targets.Kubernetes, `head -c 5000000 /dev/zero | tr '\0' ' '`)
+	_, err := engRunCommand(t, d, targets.Kubernetes, engRequest("thing", 1))
 	engWantAll(t, err, "cmd://bash", "output exceeds 4194304 bytes")
 }
 
 func TestCommandProvisionerRefusedByDefault(t *testing.T) {
-	d := engOne(t, provisioner.Kubernetes, "- uri: cmd://bash\n  type: thing\n  args: [-c, 'touch should-not-exist']\n")
-	for _, target := range target.All {
+	d := engOne(t, targets.Kubernetes, "- uri: cmd://bash\n  type: thing\n  args: [-c, 'touch should-not-exist']\n")
+	for _, target := range targets.All {
 		res, err := provisioner.Provision(context.Background(), d, engRequest("thing", 1), provisioner.Options{Target: target})
 		engWantAll(t, err, "cmd://bash", "disabled", "allow_command_provisioners = true")
 		if res != nil {
@@ -222,8 +222,8 @@ func TestCommandProvisionerBinaryResolution(t *testing.T) {
 	t.Setenv("HOME", filepath.Join(dir, "home"))
 
 	run := func(uri string) (*provisioner.Result, error) {
-		d := engOne(t, provisioner.Compose, "- uri: "+uri+"\n  type: thing\n")
-		return engRunCommand(t, d, provisioner.Compose, engRequest("thing", 1))
+		d := engOne(t, targets.Compose, "- uri: "+uri+"\n  type: thing\n")
+		return engRunCommand(t, d, targets.Compose, engRequest("thing", 1))
 	}
 	for _, uri := range []string{"cmd://../bin/prov.sh", "cmd://~/bin/prov.sh"} {
 		res, err := run(uri)
@@ -268,8 +268,8 @@ func TestCommandProvisionerRelativeToWorkingDirectory(t *testing.T) {
 	}
 	t.Chdir(dir)
 	for _, uri := range []string{"cmd://./sub/prov.sh", "cmd://./prov.sh"} {
-		d := engOne(t, provisioner.Compose, "- uri: "+uri+"\n  type: thing\n")
-		res, err := engRunCommand(t, d, provisioner.Compose, engRequest("thing", 1))
+		d := engOne(t, targets.Compose, "- uri: "+uri+"\n  type: thing\n")
+		res, err := engRunCommand(t, d, targets.Compose, engRequest("thing", 1))
 		if err != nil {
 			t.Errorf("%s: %v", uri, err)
 			continue
@@ -283,7 +283,7 @@ func TestCommandProvisionerRelativeToWorkingDirectory(t *testing.T) {
 // The upstream example: `cmd://bash#example-provisioner` (a fragment names it) with -c args.
 func TestCommandProvisionerUpstreamExample(t *testing.T) {
 	engNeedBash(t)
-	d := engOne(t, provisioner.Kubernetes, `
+	d := engOne(t, targets.Kubernetes, `
 - uri: cmd://bash#example-provisioner
   type: example-provisioner-resource
   class: default
@@ -291,7 +291,7 @@ func TestCommandProvisionerUpstreamExample(t *testing.T) {
   args: ["-c", "echo '{\"resource_outputs\":{\"key\":\"value\",\"secret\":\"🔐💬mysecret_mykey💬🔐\"},\"manifests\":[]}'"]
   expected_outputs: [key, secret]
 `)
-	res, err := engRunCommand(t, d, provisioner.Kubernetes, engRequest("example-provisioner-resource", 1))
+	res, err := engRunCommand(t, d, targets.Kubernetes, engRequest("example-provisioner-resource", 1))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/score-tf/terraform-provider-score/internal/score/kube"
 	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
 	"github.com/score-tf/terraform-provider-score/internal/score/render"
+	"github.com/score-tf/terraform-provider-score/internal/score/targets"
 )
 
 // engSharedDir finds the shared conformance material: <repo root>/../shared, where the repository
@@ -81,11 +82,11 @@ func TestConformanceUpstreamProvisionerFiles(t *testing.T) {
 	dir := engSharedDir(t)
 	for _, c := range []struct {
 		file   string
-		target provisioner.Target
+		target targets.Target
 		count  int
 	}{
-		{"score-compose.default.provisioners.yaml", provisioner.Compose, 15},
-		{"score-k8s.default.provisioners.yaml", provisioner.Kubernetes, 15},
+		{"score-compose.default.provisioners.yaml", targets.Compose, 15},
+		{"score-k8s.default.provisioners.yaml", targets.Kubernetes, 15},
 	} {
 		t.Run(string(c.target), func(t *testing.T) {
 			data, err := os.ReadFile(filepath.Join(dir, c.file))
@@ -100,9 +101,9 @@ func TestConformanceUpstreamProvisionerFiles(t *testing.T) {
 				t.Errorf("%s: %d definitions, want %d", c.file, len(defs), c.count)
 			}
 			// The other target rejects each file: they use each other's sections.
-			other := provisioner.Compose
-			if c.target == provisioner.Compose {
-				other = provisioner.Kubernetes
+			other := targets.Compose
+			if c.target == targets.Compose {
+				other = targets.Kubernetes
 			}
 			if _, err := provisioner.ParseFile(data, other, c.file); err == nil {
 				t.Errorf("%s loads for the %s target too", c.file, other)
@@ -161,7 +162,7 @@ func TestConformanceUpstreamProvisionerFiles(t *testing.T) {
 					engEqualJSON(t, "outputs after re-provisioning", res2.Outputs, string(mustJSON(t, res.Outputs)))
 				})
 			}
-			if c.target == provisioner.Kubernetes && (knownKinds["Secret"] == 0 || knownKinds["StatefulSet"] == 0 || knownKinds["Service"] == 0) {
+			if c.target == targets.Kubernetes && (knownKinds["Secret"] == 0 || knownKinds["StatefulSet"] == 0 || knownKinds["Service"] == 0) {
 				t.Errorf("few manifests of registered kinds were validated: %v", knownKinds)
 			}
 		})
@@ -182,18 +183,18 @@ func TestConformanceUpstreamComposeOutputLoads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defs, err := provisioner.ParseFile(data, provisioner.Compose, "score-compose")
+	defs, err := provisioner.ParseFile(data, targets.Compose, "score-compose")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i, d := range defs {
 		t.Run(d.Type, func(t *testing.T) {
 			req := conformanceRequest(d.Type, uint64(i+1), d)
-			res, err := provisioner.Provision(context.Background(), d, req, provisioner.Options{Target: provisioner.Compose})
+			res, err := provisioner.Provision(context.Background(), d, req, provisioner.Options{Target: targets.Compose})
 			if err != nil {
 				t.Fatal(err)
 			}
-			rendered, err := render.RenderResource(req.UID, res, provisioner.Compose, "")
+			rendered, err := render.RenderResource(req.UID, res, targets.Compose, "")
 			if err != nil {
 				t.Fatal(err)
 			}

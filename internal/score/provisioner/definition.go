@@ -14,6 +14,8 @@ import (
 	"text/template"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/score-tf/terraform-provider-score/internal/score/targets"
 )
 
 // Definition is one provisioner entry.
@@ -96,13 +98,13 @@ func init() {
 // Sections in evaluation order: state first, then what each target renders.
 var (
 	stateSections    = []string{"init", "state", "shared", "outputs"}
-	targetSections   = map[Target][]string{Kubernetes: {"manifests"}, Compose: {"directories", "files", "networks", "volumes", "services", "models", "info_logs"}}
-	supportedSchemes = map[Target][]string{Kubernetes: {"template", "cmd"}, Compose: {"template", "cmd", "local-env"}}
+	targetSections   = map[targets.Target][]string{targets.Kubernetes: {"manifests"}, targets.Compose: {"directories", "files", "networks", "volumes", "services", "models", "info_logs"}}
+	supportedSchemes = map[targets.Target][]string{targets.Kubernetes: {"template", "cmd"}, targets.Compose: {"template", "cmd", "local-env"}}
 )
 
 // ParseFile reads a provisioners file: a YAML list of definitions. source names the file in
 // messages. Every entry is checked for the target; all problems are returned together.
-func ParseFile(data []byte, target Target, source string) ([]*Definition, error) {
+func ParseFile(data []byte, target targets.Target, source string) ([]*Definition, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, fmt.Errorf("%s: invalid YAML: %s", source, strings.TrimPrefix(err.Error(), "yaml: "))
@@ -130,7 +132,7 @@ func ParseFile(data []byte, target Target, source string) ([]*Definition, error)
 	return out, errors.Join(errs...)
 }
 
-func parseEntry(item *yaml.Node, target Target, source string) (*Definition, error) {
+func parseEntry(item *yaml.Node, target targets.Target, source string) (*Definition, error) {
 	uri := uriOf(item)
 	where := fmt.Sprintf("%s (line %d)", source, item.Line)
 	if uri != "" {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
+	"github.com/score-tf/terraform-provider-score/internal/score/targets"
 )
 
 // Helpers shared by this package's engine tests. Their names start with "eng" so they cannot
@@ -26,7 +27,7 @@ func engRandom(seed uint64) io.Reader {
 }
 
 // engParse parses a provisioners file that must be valid.
-func engParse(t testing.TB, target provisioner.Target, text string) []*provisioner.Definition {
+func engParse(t testing.TB, target targets.Target, text string) []*provisioner.Definition {
 	t.Helper()
 	defs, err := provisioner.ParseFile([]byte(text), target, engSource)
 	if err != nil {
@@ -36,7 +37,7 @@ func engParse(t testing.TB, target provisioner.Target, text string) []*provision
 }
 
 // engOne parses a provisioners file holding exactly one definition.
-func engOne(t testing.TB, target provisioner.Target, text string) *provisioner.Definition {
+func engOne(t testing.TB, target targets.Target, text string) *provisioner.Definition {
 	t.Helper()
 	defs := engParse(t, target, text)
 	if len(defs) != 1 {
@@ -55,7 +56,7 @@ func engRequest(resType string, seed uint64) provisioner.Request {
 }
 
 // engProvision provisions one request with the only definition of text.
-func engProvision(t testing.TB, target provisioner.Target, text string, req provisioner.Request) (*provisioner.Result, error) {
+func engProvision(t testing.TB, target targets.Target, text string, req provisioner.Request) (*provisioner.Result, error) {
 	t.Helper()
 	def := engOne(t, target, text)
 	return provisioner.Provision(context.Background(), def, req, provisioner.Options{Target: target})
@@ -78,95 +79,95 @@ func engWantAll(t testing.TB, err error, wants ...string) {
 // the user where (entry index, uri, line) and what is wrong.
 var badFiles = []struct {
 	name   string
-	target provisioner.Target
+	target targets.Target
 	text   string
 	wants  []string
 }{
-	{"not a list (mapping)", provisioner.Kubernetes, "uri: template://a/b\ntype: x\n",
+	{"not a list (mapping)", targets.Kubernetes, "uri: template://a/b\ntype: x\n",
 		[]string{"provisioners[0] (line 1)", "must be a list of provisioner definitions"}},
-	{"not a list (scalar)", provisioner.Compose, "just a string\n",
+	{"not a list (scalar)", targets.Compose, "just a string\n",
 		[]string{"provisioners[0] (line 1)", "must be a list"}},
-	{"entry is a scalar", provisioner.Kubernetes, "- uri: template://a/ok\n  type: x\n- hello\n",
+	{"entry is a scalar", targets.Kubernetes, "- uri: template://a/ok\n  type: x\n- hello\n",
 		[]string{"provisioners[0] entry 1 (line 3)", "must be a mapping"}},
-	{"entry is a list", provisioner.Compose, "- [uri, template://a/b]\n",
+	{"entry is a list", targets.Compose, "- [uri, template://a/b]\n",
 		[]string{"entry 0 (line 1)", "must be a mapping"}},
-	{"unknown field", provisioner.Kubernetes, "- uri: template://a/b\n  type: x\n  ouputs: |\n    a: b\n",
+	{"unknown field", targets.Kubernetes, "- uri: template://a/b\n  type: x\n  ouputs: |\n    a: b\n",
 		[]string{"entry 0 (template://a/b, line 1)", "line 3", `unknown field "ouputs"`}},
-	{"unknown field in second entry", provisioner.Compose, "- uri: template://a/ok\n  type: x\n\n- uri: template://a/bad\n  type: y\n  description: d\n  colour: red\n",
+	{"unknown field in second entry", targets.Compose, "- uri: template://a/ok\n  type: x\n\n- uri: template://a/bad\n  type: y\n  description: d\n  colour: red\n",
 		[]string{"entry 1 (template://a/bad, line 4)", "line 7", `unknown field "colour"`}},
-	{"missing uri", provisioner.Kubernetes, "- type: postgres\n  outputs: 'a: b'\n",
+	{"missing uri", targets.Kubernetes, "- type: postgres\n  outputs: 'a: b'\n",
 		[]string{"entry 0 (line 1)", "uri is required"}},
-	{"uri without scheme", provisioner.Kubernetes, "- uri: my-provisioners/postgres\n  type: postgres\n",
+	{"uri without scheme", targets.Kubernetes, "- uri: my-provisioners/postgres\n  type: postgres\n",
 		[]string{"entry 0 (my-provisioners/postgres, line 1)", "uri must have a scheme"}},
-	{"uri with colon but no //", provisioner.Compose, "- uri: 'template:x'\n  type: postgres\n",
+	{"uri with colon but no //", targets.Compose, "- uri: 'template:x'\n  type: postgres\n",
 		[]string{"entry 0 (template:x, line 1)", "uri must have a scheme"}},
-	{"unparsable uri", provisioner.Compose, "- uri: '%zz://x'\n  type: postgres\n",
+	{"unparsable uri", targets.Compose, "- uri: '%zz://x'\n  type: postgres\n",
 		[]string{"entry 0 (%zz://x, line 1)", "uri must have a scheme"}},
-	{"local-env on kubernetes", provisioner.Kubernetes, "- uri: local-env://x/env\n  type: environment\n",
+	{"local-env on kubernetes", targets.Kubernetes, "- uri: local-env://x/env\n  type: environment\n",
 		[]string{"entry 0 (local-env://x/env, line 1)", `unsupported provisioner scheme "local-env" for the kubernetes target`, "supported: template, cmd"}},
-	{"helm on kubernetes", provisioner.Kubernetes, "- uri: helm://charts/postgres\n  type: postgres\n",
+	{"helm on kubernetes", targets.Kubernetes, "- uri: helm://charts/postgres\n  type: postgres\n",
 		[]string{"entry 0 (helm://charts/postgres, line 1)", `unsupported provisioner scheme "helm"`}},
-	{"terraform on compose", provisioner.Compose, "- uri: terraform://mod/pg\n  type: postgres\n",
+	{"terraform on compose", targets.Compose, "- uri: terraform://mod/pg\n  type: postgres\n",
 		[]string{"entry 0 (terraform://mod/pg", `unsupported provisioner scheme "terraform" for the compose target`, "supported: template, cmd, local-env"}},
-	{"missing type", provisioner.Kubernetes, "- uri: template://a/b\n  outputs: 'a: b'\n",
+	{"missing type", targets.Kubernetes, "- uri: template://a/b\n  outputs: 'a: b'\n",
 		[]string{"entry 0 (template://a/b, line 1)", "type is required"}},
-	{"missing type on cmd", provisioner.Compose, "- uri: cmd://bash\n",
+	{"missing type on cmd", targets.Compose, "- uri: cmd://bash\n",
 		[]string{"entry 0 (cmd://bash, line 1)", "type is required"}},
-	{"manifests on compose", provisioner.Compose, "- uri: template://a/b\n  type: x\n  manifests: '- {}'\n",
+	{"manifests on compose", targets.Compose, "- uri: template://a/b\n  type: x\n  manifests: '- {}'\n",
 		[]string{"entry 0 (template://a/b, line 1)", "manifests is not supported for the compose target"}},
-	{"services on kubernetes", provisioner.Kubernetes, "- uri: template://a/b\n  type: x\n  services: 'a: {}'\n",
+	{"services on kubernetes", targets.Kubernetes, "- uri: template://a/b\n  type: x\n  services: 'a: {}'\n",
 		[]string{"entry 0 (template://a/b, line 1)", "services is not supported for the kubernetes target"}},
-	{"files on kubernetes", provisioner.Kubernetes, "- uri: template://a/b\n  type: x\n  files: 'a: b'\n  info_logs: '- hi'\n",
+	{"files on kubernetes", targets.Kubernetes, "- uri: template://a/b\n  type: x\n  files: 'a: b'\n  info_logs: '- hi'\n",
 		[]string{"files is not supported for the kubernetes target", "info_logs is not supported for the kubernetes target"}},
-	{"init on cmd", provisioner.Kubernetes, "- uri: cmd://bash\n  type: x\n  init: 'a: b'\n",
+	{"init on cmd", targets.Kubernetes, "- uri: cmd://bash\n  type: x\n  init: 'a: b'\n",
 		[]string{"entry 0 (cmd://bash, line 1)", "init is only supported by template:// provisioners"}},
-	{"outputs template on cmd", provisioner.Compose, "- uri: cmd://bash\n  type: x\n  outputs: 'a: b'\n  services: 'a: {}'\n",
+	{"outputs template on cmd", targets.Compose, "- uri: cmd://bash\n  type: x\n  outputs: 'a: b'\n  services: 'a: {}'\n",
 		[]string{"entry 0 (cmd://bash, line 1)", "outputs is only supported by template:// provisioners", "services is only supported by template:// provisioners"}},
-	{"state on local-env", provisioner.Compose, "- uri: local-env://x/env\n  state: 'a: b'\n",
+	{"state on local-env", targets.Compose, "- uri: local-env://x/env\n  state: 'a: b'\n",
 		[]string{"entry 0 (local-env://x/env, line 1)", "state is only supported by template:// provisioners"}},
-	{"args on template", provisioner.Kubernetes, "- uri: template://a/b\n  type: x\n  args: [-c, echo]\n",
+	{"args on template", targets.Kubernetes, "- uri: template://a/b\n  type: x\n  args: [-c, echo]\n",
 		[]string{"entry 0 (template://a/b, line 1)", "args is only supported by cmd:// provisioners"}},
-	{"outputs as a mapping", provisioner.Kubernetes, "- uri: template://a/b\n  type: x\n  outputs:\n    host: db\n",
+	{"outputs as a mapping", targets.Kubernetes, "- uri: template://a/b\n  type: x\n  outputs:\n    host: db\n",
 		[]string{"entry 0 (template://a/b, line 1)", "outputs must be a template string"}},
-	{"outputs as a list on a template", provisioner.Compose, "- uri: template://a/b\n  type: x\n  outputs: [host, port]\n",
+	{"outputs as a list on a template", targets.Compose, "- uri: template://a/b\n  type: x\n  outputs: [host, port]\n",
 		[]string{"entry 0 (template://a/b, line 1)", "outputs must be a template string"}},
-	{"type is a list", provisioner.Kubernetes, "- uri: template://a/b\n  type: [x, y]\n",
+	{"type is a list", targets.Kubernetes, "- uri: template://a/b\n  type: [x, y]\n",
 		[]string{"entry 0 (template://a/b, line 1)", "cannot unmarshal"}},
-	{"class is a mapping", provisioner.Compose, "- uri: template://a/b\n  type: x\n  class: {a: b}\n",
+	{"class is a mapping", targets.Compose, "- uri: template://a/b\n  type: x\n  class: {a: b}\n",
 		[]string{"entry 0 (template://a/b, line 1)", "line 3", "cannot unmarshal"}},
-	{"secret_outputs is a string", provisioner.Kubernetes, "- uri: template://a/b\n  type: x\n  secret_outputs: password\n",
+	{"secret_outputs is a string", targets.Kubernetes, "- uri: template://a/b\n  type: x\n  secret_outputs: password\n",
 		[]string{"entry 0 (template://a/b, line 1)", "cannot unmarshal"}},
-	{"init is a mapping", provisioner.Kubernetes, "- uri: template://a/b\n  type: x\n  init:\n    a: b\n",
+	{"init is a mapping", targets.Kubernetes, "- uri: template://a/b\n  type: x\n  init:\n    a: b\n",
 		[]string{"entry 0 (template://a/b, line 1)", "cannot unmarshal"}},
-	{"invalid YAML (bad indentation)", provisioner.Kubernetes, "- uri: template://a/b\n type: x\n",
+	{"invalid YAML (bad indentation)", targets.Kubernetes, "- uri: template://a/b\n type: x\n",
 		[]string{"provisioners[0]: invalid YAML", "line 1", "did not find expected '-' indicator"}},
-	{"invalid YAML (unclosed quote)", provisioner.Compose, "- uri: \"template://a/b\n  type: x\n",
+	{"invalid YAML (unclosed quote)", targets.Compose, "- uri: \"template://a/b\n  type: x\n",
 		[]string{"provisioners[0]: invalid YAML"}},
-	{"invalid YAML (tab indentation)", provisioner.Compose, "- uri: template://a/b\n\ttype: x\n",
+	{"invalid YAML (tab indentation)", targets.Compose, "- uri: template://a/b\n\ttype: x\n",
 		[]string{"provisioners[0]: invalid YAML"}},
-	{"duplicate key", provisioner.Kubernetes, "- uri: template://a/b\n  type: x\n  type: y\n",
+	{"duplicate key", targets.Kubernetes, "- uri: template://a/b\n  type: x\n  type: y\n",
 		[]string{"entry 0 (template://a/b, line 1)", "line 3", `mapping key "type" already defined at line 2`}},
-	{"template syntax error", provisioner.Kubernetes, "- uri: template://a/b\n  type: x\n  outputs: |\n    a: 1\n    b: 2\n    c: {{ if }}\n",
+	{"template syntax error", targets.Kubernetes, "- uri: template://a/b\n  type: x\n  outputs: |\n    a: 1\n    b: 2\n    c: {{ if }}\n",
 		[]string{"entry 0 (template://a/b, line 1)", "outputs template, line 3", "missing value for if"}},
-	{"template unclosed action", provisioner.Kubernetes, "- uri: template://a/b\n  type: x\n  outputs: |\n    a: 1\n    b: 2\n    c: {{ .Params.x\n",
+	{"template unclosed action", targets.Kubernetes, "- uri: template://a/b\n  type: x\n  outputs: |\n    a: 1\n    b: 2\n    c: {{ .Params.x\n",
 		[]string{"entry 0 (template://a/b, line 1)", "outputs template, line 4", "unclosed action started at outputs:3"}},
-	{"template syntax error in manifests", provisioner.Kubernetes, "- uri: template://a/b\n  type: x\n  manifests: |\n    - {{ end }}\n",
+	{"template syntax error in manifests", targets.Kubernetes, "- uri: template://a/b\n  type: x\n  manifests: |\n    - {{ end }}\n",
 		[]string{"entry 0 (template://a/b, line 1)", "manifests template, line 1", "unexpected {{end}}"}},
-	{"unknown function", provisioner.Compose, "- uri: template://a/b\n  type: x\n  init: |\n    a: {{ nosuchfunc 1 }}\n",
+	{"unknown function", targets.Compose, "- uri: template://a/b\n  type: x\n  init: |\n    a: {{ nosuchfunc 1 }}\n",
 		[]string{"entry 0 (template://a/b, line 1)", "init template, line 1", `function "nosuchfunc" not defined`}},
-	{"env is not available", provisioner.Kubernetes, "- uri: template://a/env\n  type: x\n  outputs: |\n    home: {{ env \"HOME\" }}\n",
+	{"env is not available", targets.Kubernetes, "- uri: template://a/env\n  type: x\n  outputs: |\n    home: {{ env \"HOME\" }}\n",
 		[]string{"entry 0 (template://a/env, line 1)", "outputs template, line 1", `function "env" not defined`}},
-	{"expandenv is not available", provisioner.Compose, "- uri: template://a/env\n  type: x\n  state: |\n    a: 1\n    home: {{ expandenv \"$HOME\" }}\n",
+	{"expandenv is not available", targets.Compose, "- uri: template://a/env\n  type: x\n  state: |\n    a: 1\n    home: {{ expandenv \"$HOME\" }}\n",
 		[]string{"state template, line 2", `function "expandenv" not defined`}},
-	{"getHostByName is not available", provisioner.Kubernetes, "- uri: template://a/dns\n  type: x\n  shared: |\n    ip: {{ getHostByName \"localhost\" }}\n",
+	{"getHostByName is not available", targets.Kubernetes, "- uri: template://a/dns\n  type: x\n  shared: |\n    ip: {{ getHostByName \"localhost\" }}\n",
 		[]string{"entry 0 (template://a/dns, line 1)", "shared template, line 1", `function "getHostByName" not defined`}},
-	{"now is not available", provisioner.Compose, "- uri: template://a/clock\n  type: x\n  services: |\n    a: {{ now }}\n",
+	{"now is not available", targets.Compose, "- uri: template://a/clock\n  type: x\n  services: |\n    a: {{ now }}\n",
 		[]string{"services template, line 1", `function "now" not defined`}},
-	{"ago is not available", provisioner.Kubernetes, "- uri: template://a/clock\n  type: x\n  outputs: '{{ ago 1 }}'\n",
+	{"ago is not available", targets.Kubernetes, "- uri: template://a/clock\n  type: x\n  outputs: '{{ ago 1 }}'\n",
 		[]string{"outputs template, line 1", `function "ago" not defined`}},
-	{"two errors in one entry", provisioner.Kubernetes, "- uri: template://a/b\n  services: 'a: {}'\n  args: [x]\n",
+	{"two errors in one entry", targets.Kubernetes, "- uri: template://a/b\n  services: 'a: {}'\n  args: [x]\n",
 		[]string{"type is required", "services is not supported for the kubernetes target", "args is only supported by cmd:// provisioners"}},
-	{"two bad entries are both reported", provisioner.Compose, "- uri: template://a/one\n- type: x\n- uri: template://a/three\n  type: x\n",
+	{"two bad entries are both reported", targets.Compose, "- uri: template://a/one\n- type: x\n- uri: template://a/three\n  type: x\n",
 		[]string{"entry 0 (template://a/one, line 1): type is required", "entry 1 (line 2): uri is required"}},
 }
 
@@ -190,7 +191,7 @@ func TestParseFileRejectsBadFiles(t *testing.T) {
 
 func TestParseFileGoodEntriesSurviveBadOnes(t *testing.T) {
 	text := "- uri: template://a/good\n  type: redis\n- uri: template://a/bad\n"
-	defs, err := provisioner.ParseFile([]byte(text), provisioner.Kubernetes, engSource)
+	defs, err := provisioner.ParseFile([]byte(text), targets.Kubernetes, engSource)
 	engWantAll(t, err, "entry 1 (template://a/bad, line 3): type is required")
 	if len(defs) != 1 || defs[0].URI != "template://a/good" {
 		t.Fatalf("want the good entry back, got %+v", defs)
@@ -199,13 +200,13 @@ func TestParseFileGoodEntriesSurviveBadOnes(t *testing.T) {
 
 func TestParseFileEmpty(t *testing.T) {
 	for _, text := range []string{"", "\n", "# only a comment\n"} {
-		defs, err := provisioner.ParseFile([]byte(text), provisioner.Compose, engSource)
+		defs, err := provisioner.ParseFile([]byte(text), targets.Compose, engSource)
 		if err != nil || len(defs) != 0 {
 			t.Errorf("%q: want no definitions and no error, got %v, %v", text, defs, err)
 		}
 	}
 	// An empty list is fine too.
-	defs, err := provisioner.ParseFile([]byte("[]"), provisioner.Kubernetes, engSource)
+	defs, err := provisioner.ParseFile([]byte("[]"), targets.Kubernetes, engSource)
 	if err != nil || len(defs) != 0 {
 		t.Errorf("[]: got %v, %v", defs, err)
 	}
@@ -217,7 +218,7 @@ func TestParseFileEmpty(t *testing.T) {
 // document without content but not for a document holding a null scalar.
 func TestParseFileNullDocumentIsEmpty(t *testing.T) {
 	for _, text := range []string{"---\n", "---\n# - uri: template://a/b\n#   type: x\n", "null\n", "~\n"} {
-		defs, err := provisioner.ParseFile([]byte(text), provisioner.Compose, engSource)
+		defs, err := provisioner.ParseFile([]byte(text), targets.Compose, engSource)
 		if err != nil || len(defs) != 0 {
 			t.Errorf("%q: want no definitions and no error, got %v, %v", text, defs, err)
 		}
@@ -248,7 +249,7 @@ func TestParseFileFields(t *testing.T) {
   outputs: [legacy, names]
   params: [legacy]
 `
-	defs := engParse(t, provisioner.Kubernetes, text)
+	defs := engParse(t, targets.Kubernetes, text)
 	if len(defs) != 3 {
 		t.Fatalf("want 3, got %d", len(defs))
 	}
@@ -293,18 +294,18 @@ func TestParseFileFields(t *testing.T) {
 }
 
 func TestParseFileLocalEnvDefaultsType(t *testing.T) {
-	d := engOne(t, provisioner.Compose, "- uri: local-env://x/env\n")
+	d := engOne(t, targets.Compose, "- uri: local-env://x/env\n")
 	if d.Type != "environment" || d.Scheme() != "local-env" {
 		t.Fatalf("got %+v", d)
 	}
-	res, err := provisioner.Provision(context.Background(), d, engRequest("environment", 1), provisioner.Options{Target: provisioner.Compose})
+	res, err := provisioner.Provision(context.Background(), d, engRequest("environment", 1), provisioner.Options{Target: targets.Compose})
 	if err != nil || !res.Environment || len(res.Outputs) != 0 {
 		t.Fatalf("local-env: %+v, %v", res, err)
 	}
 }
 
 func TestLibraryMatch(t *testing.T) {
-	defs := engParse(t, provisioner.Kubernetes, `
+	defs := engParse(t, targets.Kubernetes, `
 - uri: template://a/specific
   type: postgres
   class: default
@@ -317,7 +318,7 @@ func TestLibraryMatch(t *testing.T) {
 - uri: template://a/redis
   type: redis
 `)
-	lib := &provisioner.Library{Target: provisioner.Kubernetes, Provisioners: defs}
+	lib := &provisioner.Library{Target: targets.Kubernetes, Provisioners: defs}
 	for _, c := range []struct{ class, id, want string }{
 		{"default", "shared", "template://a/specific"},
 		{"large", "shared", "template://a/large"},
@@ -333,7 +334,7 @@ func TestLibraryMatch(t *testing.T) {
 	_, err := lib.Match("mysql.large#web.db", "mysql", "large", "web.db")
 	engWantAll(t, err, "resource 'mysql.large#web.db'", `type "mysql"`, `class "large"`, "kubernetes target", "available types: postgres, redis")
 
-	empty := &provisioner.Library{Target: provisioner.Compose}
+	empty := &provisioner.Library{Target: targets.Compose}
 	_, err = empty.Match("x.default#w.x", "x", "default", "w.x")
 	engWantAll(t, err, "resource 'x.default#w.x'", "compose target", "available types: ")
 }

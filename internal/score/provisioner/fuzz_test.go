@@ -10,14 +10,14 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
-	"github.com/score-tf/terraform-provider-score/internal/score/target"
+	"github.com/score-tf/terraform-provider-score/internal/score/targets"
 )
 
 // FuzzParseFile: any provisioners file text, for either target, gives definitions or an error,
 // never a panic; every definition it returns is usable.
 func FuzzParseFile(f *testing.F) {
 	for _, tc := range badFiles {
-		f.Add([]byte(tc.text), tc.target == provisioner.Kubernetes)
+		f.Add([]byte(tc.text), tc.target == targets.Kubernetes)
 	}
 	f.Add([]byte(passwordTemplate), true)
 	f.Add([]byte(passwordTemplate), false)
@@ -39,9 +39,9 @@ func FuzzParseFile(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte, k8s bool) {
-		target := provisioner.Compose
+		target := targets.Compose
 		if k8s {
-			target = provisioner.Kubernetes
+			target = targets.Kubernetes
 		}
 		defs, err := provisioner.ParseFile(data, target, "fuzz")
 		if err != nil && err.Error() == "" {
@@ -57,7 +57,7 @@ func FuzzParseFile(f *testing.F) {
 			switch d.Scheme() {
 			case "template", "cmd":
 			case "local-env":
-				if target != provisioner.Compose {
+				if target != targets.Compose {
 					t.Fatalf("local-env accepted for %s", target)
 				}
 			default:
@@ -156,7 +156,7 @@ func FuzzTemplate(f *testing.F) {
 		if err != nil {
 			return
 		}
-		for _, target := range target.All {
+		for _, target := range targets.All {
 			defs, err := provisioner.ParseFile(text, target, "fuzz")
 			if err != nil {
 				if len(defs) != 0 {

@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/score-tf/terraform-provider-score/internal/score/targets"
 )
 
 // Library is an ordered list of provisioners: the first match wins.
 type Library struct {
-	Target       Target
+	Target       targets.Target
 	Provisioners []*Definition
 }
 

@@ -11,6 +11,7 @@ import (
 	"strconv"
 
 	"github.com/score-tf/terraform-provider-score/internal/score/secret"
+	"github.com/score-tf/terraform-provider-score/internal/score/targets"
 )
 
 // Data is what templates see, with score-compose's and score-k8s's field names.
@@ -130,7 +131,7 @@ type ComposeArtifacts struct {
 
 // Options are the provider-level settings provisioning obeys.
 type Options struct {
-	Target        Target
+	Target        targets.Target
 	AllowCommands bool
 }
 
@@ -158,7 +159,7 @@ func Provision(ctx context.Context, def *Definition, req Request, opts Options) 
 	return res, nil
 }
 
-func provisionTemplate(ctx context.Context, def *Definition, req Request, target Target) (res *Result, err error) {
+func provisionTemplate(ctx context.Context, def *Definition, req Request, target targets.Target) (res *Result, err error) {
 	guid := req.Prior.GUID
 	if guid == "" {
 		var err error
@@ -220,7 +221,7 @@ func provisionTemplate(ctx context.Context, def *Definition, req Request, target
 
 	res = &Result{Stored: Stored{GUID: guid, State: data.State, Shared: data.Shared}, Outputs: orEmpty(outputs)}
 	switch target {
-	case Kubernetes:
+	case targets.Kubernetes:
 		v, err := b.execute("manifests", data)
 		if err != nil {
 			return nil, err
@@ -228,7 +229,7 @@ func provisionTemplate(ctx context.Context, def *Definition, req Request, target
 		if res.Manifests, err = manifestList(v); err != nil {
 			return nil, err
 		}
-	case Compose:
+	case targets.Compose:
 		var directories map[string]any
 		sections := []struct {
 			name string

@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
-	"github.com/score-tf/terraform-provider-score/internal/score/target"
+	"github.com/score-tf/terraform-provider-score/internal/score/targets"
 )
 
 // guidPattern is an RFC 4122 version 4 UUID with the RFC 4122 variant bits (10xx).
@@ -114,11 +114,11 @@ func orderRequest(seed uint64) provisioner.Request {
 }
 
 func TestProvisionEvaluationOrderAndData(t *testing.T) {
-	for _, target := range target.All {
+	for _, target := range targets.All {
 		t.Run(string(target), func(t *testing.T) {
 			text := orderTemplate
 			// Each target accepts only its own sections.
-			if target == provisioner.Compose {
+			if target == targets.Compose {
 				text = text[:indexOf(text, "  manifests: |")] + text[indexOf(text, "  services: |"):]
 			} else {
 				text = text[:indexOf(text, "  services: |")]
@@ -151,7 +151,7 @@ func TestProvisionEvaluationOrderAndData(t *testing.T) {
 			// The target sections come last and see the final state and shared state.
 			var seen map[string]any
 			switch target {
-			case provisioner.Kubernetes:
+			case targets.Kubernetes:
 				if len(res.Manifests) != 1 {
 					t.Fatalf("manifests: %v", res.Manifests)
 				}
@@ -160,7 +160,7 @@ func TestProvisionEvaluationOrderAndData(t *testing.T) {
 					t.Error("compose artifacts on kubernetes")
 				}
 				engEqualJSON(t, "manifests see init", jsonText(t, seen["init"]), `{"fromInit":"i","initSawState":{"counter":4,"old":"gone after state"},"initSawShared":{"fromShared":{"other.db":9},"keep":true}}`)
-			case provisioner.Compose:
+			case targets.Compose:
 				env := res.Compose.Services["svc"].(map[string]any)["environment"].(map[string]any)
 				seen = map[string]any{"state": env["STATE"], "shared": env["SHARED"]}
 				if len(res.Manifests) != 0 {
@@ -202,7 +202,7 @@ func jsonText(t testing.TB, v any) any {
 func TestProvisionEmptyDataIsNotNil(t *testing.T) {
 	// A bare request: every map the templates see is empty, not nil, so `.Params.x`, `dig` and
 	// `index` work, and missing keys print as upstream's.
-	res, err := engProvision(t, provisioner.Kubernetes, `
+	res, err := engProvision(t, targets.Kubernetes, `
 - uri: template://t/empty
   type: x
   outputs: |
@@ -230,21 +230,21 @@ func TestProvisionStateReplacesPriorState(t *testing.T) {
 	const withState = "- uri: template://t/s\n  type: x\n  state: |\n    keep: {{ .State.keep }}\n    added: new\n"
 	req := engRequest("x", 1)
 	req.Prior = provisioner.Stored{GUID: "g", State: map[string]any{"keep": "k", "drop": "d"}}
-	res, err := engProvision(t, provisioner.Compose, withState, req)
+	res, err := engProvision(t, targets.Compose, withState, req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	engEqualJSON(t, "state", res.Stored.State, `{"keep":"k","added":"new"}`)
 
 	// A state template that renders nothing leaves an empty state (it replaces).
-	res, err = engProvision(t, provisioner.Compose, "- uri: template://t/s\n  type: x\n  state: |\n    {{/* nothing */}}\n", req)
+	res, err = engProvision(t, targets.Compose, "- uri: template://t/s\n  type: x\n  state: |\n    {{/* nothing */}}\n", req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	engEqualJSON(t, "empty state", res.Stored.State, `{}`)
 
 	// Without a state template the prior state is kept.
-	res, err = engProvision(t, provisioner.Compose, "- uri: template://t/s\n  type: x\n  outputs: 'a: {{ .State.drop }}'\n", req)
+	res, err = engProvision(t, targets.Compose, "- uri: template://t/s\n  type: x\n  outputs: 'a: {{ .State.drop }}'\n", req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -272,7 +272,7 @@ func TestProvisionSharedIsAMergePatch(t *testing.T) {
 		"a": map[string]any{"x": 1, "y": 2, "deep": map[string]any{"n": map[string]any{"o": 2}}},
 		"b": 1, "c": 3, "list": []any{"old", "older"}, "scalar": "was a string",
 	}
-	res, err := engProvision(t, provisioner.Kubernetes, text, req)
+	res, err := engProvision(t, targets.Kubernetes, text, req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -280,7 +280,7 @@ func TestProvisionSharedIsAMergePatch(t *testing.T) {
 		`{"a":{"x":1,"z":3,"deep":{"n":{"o":2,"m":1}}},"c":3,"d":[1,2],"list":["new"],"e":{},"scalar":{"now":"object"}}`)
 
 	// No shared template: the prior shared state is kept as it was.
-	res, err = engProvision(t, provisioner.Kubernetes, "- uri: template://t/none\n  type: x\n", req)
+	res, err = engProvision(t, targets.Kubernetes, "- uri: template://t/none\n  type: x\n", req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -291,7 +291,7 @@ func TestProvisionGuid(t *testing.T) {
 	const text = "- uri: template://t/g\n  type: x\n  outputs: 'guid: {{ .Guid }}'\n"
 	seen := map[string]bool{}
 	for seed := uint64(0); seed < 200; seed++ {
-		res, err := engProvision(t, provisioner.Kubernetes, text, engRequest("x", seed))
+		res, err := engProvision(t, targets.Kubernetes, text, engRequest("x", seed))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -309,7 +309,7 @@ func TestProvisionGuid(t *testing.T) {
 	}
 	req := engRequest("x", 1)
 	req.Prior.GUID = "kept-as-is"
-	res, err := engProvision(t, provisioner.Kubernetes, text, req)
+	res, err := engProvision(t, targets.Kubernetes, text, req)
 	if err != nil || res.Stored.GUID != "kept-as-is" || res.Outputs["guid"] != "kept-as-is" {
 		t.Errorf("prior Guid not kept: %+v, %v", res, err)
 	}
@@ -341,7 +341,7 @@ const passwordTemplate = `
 `
 
 func TestProvisionKeepsGeneratedValues(t *testing.T) {
-	first, err := engProvision(t, provisioner.Compose, passwordTemplate, engRequest("postgres", 1))
+	first, err := engProvision(t, targets.Compose, passwordTemplate, engRequest("postgres", 1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -353,7 +353,7 @@ func TestProvisionKeepsGeneratedValues(t *testing.T) {
 	for seed := uint64(2); seed < 6; seed++ {
 		req := engRequest("postgres", seed)
 		req.Prior = prior
-		res, err := engProvision(t, provisioner.Compose, passwordTemplate, req)
+		res, err := engProvision(t, targets.Compose, passwordTemplate, req)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -365,7 +365,7 @@ func TestProvisionKeepsGeneratedValues(t *testing.T) {
 }
 
 func TestProvisionIsDeterministicPerSeed(t *testing.T) {
-	for _, target := range target.All {
+	for _, target := range targets.All {
 		a, err := engProvision(t, target, passwordTemplate, engRequest("postgres", 42))
 		if err != nil {
 			t.Fatal(err)
@@ -391,15 +391,15 @@ func TestProvisionIsDeterministicPerSeed(t *testing.T) {
 
 // The definition is parsed once and may serve many requests, also concurrently.
 func TestProvisionDefinitionIsReusable(t *testing.T) {
-	d := engOne(t, provisioner.Kubernetes, passwordTemplate)
-	want, err := provisioner.Provision(context.Background(), d, engRequest("postgres", 9), provisioner.Options{Target: provisioner.Kubernetes})
+	d := engOne(t, targets.Kubernetes, passwordTemplate)
+	want, err := provisioner.Provision(context.Background(), d, engRequest("postgres", 9), provisioner.Options{Target: targets.Kubernetes})
 	if err != nil {
 		t.Fatal(err)
 	}
 	errs := make(chan error, 16)
 	for range 16 {
 		go func() {
-			got, err := provisioner.Provision(context.Background(), d, engRequest("postgres", 9), provisioner.Options{Target: provisioner.Kubernetes})
+			got, err := provisioner.Provision(context.Background(), d, engRequest("postgres", 9), provisioner.Options{Target: targets.Kubernetes})
 			if err == nil && !reflect.DeepEqual(got, want) {
 				err = errorString("concurrent result differs")
 			}
@@ -418,7 +418,7 @@ type errorString string
 func (e errorString) Error() string { return string(e) }
 
 func TestSecretOutputClassification(t *testing.T) {
-	defs := engParse(t, provisioner.Kubernetes, `
+	defs := engParse(t, targets.Kubernetes, `
 - uri: template://t/listed
   type: a
   secret_outputs: [token2, host]
@@ -478,7 +478,7 @@ func TestSecretOutputClassification(t *testing.T) {
 		{guessed, []string{"DB_PASSWORD", "connection", "password"}},
 		{none, nil},
 	} {
-		res, err := provisioner.Provision(context.Background(), c.d, engRequest(c.d.Type, 1), provisioner.Options{Target: provisioner.Kubernetes})
+		res, err := provisioner.Provision(context.Background(), c.d, engRequest(c.d.Type, 1), provisioner.Options{Target: targets.Kubernetes})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -490,12 +490,12 @@ func TestSecretOutputClassification(t *testing.T) {
 
 func TestProvisionUnknownScheme(t *testing.T) {
 	d := &provisioner.Definition{URI: "helm://x", Type: "x"}
-	_, err := provisioner.Provision(context.Background(), d, engRequest("x", 1), provisioner.Options{Target: provisioner.Kubernetes})
+	_, err := provisioner.Provision(context.Background(), d, engRequest("x", 1), provisioner.Options{Target: targets.Kubernetes})
 	engWantAll(t, err, "helm://x", `unsupported provisioner scheme "helm"`)
 }
 
 func TestProvisionComposeSections(t *testing.T) {
-	res, err := engProvision(t, provisioner.Compose, `
+	res, err := engProvision(t, targets.Compose, `
 - uri: template://t/all
   type: x
   directories: |
@@ -531,7 +531,7 @@ func TestProvisionComposeSections(t *testing.T) {
 }
 
 func TestProvisionManifestsSkipNullItems(t *testing.T) {
-	res, err := engProvision(t, provisioner.Kubernetes, `
+	res, err := engProvision(t, targets.Kubernetes, `
 - uri: template://t/m
   type: x
   manifests: |
@@ -554,7 +554,7 @@ func TestProvisionManifestsSkipNullItems(t *testing.T) {
 // A directory a compose provisioner asks for is an empty .keep file in `files` (so writing the
 // files creates it); one to remove is refused, naming it.
 func TestProvisionComposeDirectories(t *testing.T) {
-	res, err := engProvision(t, provisioner.Compose, `
+	res, err := engProvision(t, targets.Compose, `
 - uri: template://t/dirs
   type: x
   directories: |
@@ -566,7 +566,7 @@ func TestProvisionComposeDirectories(t *testing.T) {
 	}
 	engEqualJSON(t, "files", res.Compose.Files, `{"data/a/.keep":"","data/b/.keep":""}`)
 
-	_, err = engProvision(t, provisioner.Compose, `
+	_, err = engProvision(t, targets.Compose, `
 - uri: template://t/dirs
   type: x
   directories: |

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
-	"github.com/score-tf/terraform-provider-score/internal/score/target"
+	"github.com/score-tf/terraform-provider-score/internal/score/targets"
 )
 
 // hostileTemplates each try to exhaust the provider's memory or time; each must end quickly
@@ -72,10 +72,10 @@ func TestHostileTemplatesEndQuickly(t *testing.T) {
 	for _, tc := range hostileTemplates {
 		t.Run(tc.name, func(t *testing.T) {
 			text := fmt.Sprintf("- uri: template://t/hostile\n  type: x\n  %s: %q\n", tc.section, tc.text)
-			d := engOne(t, provisioner.Kubernetes, text)
+			d := engOne(t, targets.Kubernetes, text)
 			var err error
 			elapsed, peak := measure(func() {
-				_, err = provisioner.Provision(context.Background(), d, engRequest("x", 1), provisioner.Options{Target: provisioner.Kubernetes})
+				_, err = provisioner.Provision(context.Background(), d, engRequest("x", 1), provisioner.Options{Target: targets.Kubernetes})
 			})
 			engWantAll(t, err, "template://t/hostile", tc.section+" template")
 			if err != nil && !containsAny(err.Error(), strings.Split(tc.want, "|")) {
@@ -137,11 +137,11 @@ func TestCancelStopsARunningTemplate(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			text := fmt.Sprintf("- uri: template://t/busy\n  type: x\n  %s: %q\n", tc.section, tc.text)
-			d := engOne(t, provisioner.Compose, text)
+			d := engOne(t, targets.Compose, text)
 			ctx, cancel := context.WithCancel(context.Background())
 			time.AfterFunc(100*time.Millisecond, cancel)
 			start := time.Now()
-			_, err := provisioner.Provision(ctx, d, engRequest("x", 1), provisioner.Options{Target: provisioner.Compose})
+			_, err := provisioner.Provision(ctx, d, engRequest("x", 1), provisioner.Options{Target: targets.Compose})
 			if elapsed := time.Since(start); elapsed > 1100*time.Millisecond {
 				t.Errorf("returned %s after the cancel, want within 1s", elapsed-100*time.Millisecond)
 			}
@@ -155,7 +155,7 @@ func TestCancelStopsARunningTemplate(t *testing.T) {
 
 // Key generation works where its result can be kept: in init and state.
 func TestKeygenInInitAndState(t *testing.T) {
-	res, err := engProvision(t, provisioner.Kubernetes, `
+	res, err := engProvision(t, targets.Kubernetes, `
 - uri: template://t/key
   type: x
   init: |
@@ -181,7 +181,7 @@ func TestKeygenInInitAndState(t *testing.T) {
 // what a sequential run with the same source gives. Run with -race.
 func TestConcurrentProvisioningsKeepTheirOwnRandomSource(t *testing.T) {
 	const n = 20
-	for _, target := range target.All {
+	for _, target := range targets.All {
 		t.Run(string(target), func(t *testing.T) {
 			d := builtinDefinition(t, target, "postgres")
 			opts := provisioner.Options{Target: target}
@@ -217,7 +217,7 @@ func TestConcurrentProvisioningsKeepTheirOwnRandomSource(t *testing.T) {
 	}
 }
 
-func builtinDefinition(t *testing.T, target provisioner.Target, resType string) *provisioner.Definition {
+func builtinDefinition(t *testing.T, target targets.Target, resType string) *provisioner.Definition {
 	t.Helper()
 	defs, err := provisioner.Builtins(target)
 	if err != nil {

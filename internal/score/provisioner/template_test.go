@@ -8,63 +8,64 @@ import (
 	"time"
 
 	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
+	"github.com/score-tf/terraform-provider-score/internal/score/targets"
 )
 
 // badTemplates parse but fail when provisioned; each message names the provisioner uri, the
 // resource, the section (with its line when the template engine knows it) and the problem.
 var badTemplates = []struct {
 	name   string
-	target provisioner.Target
+	target targets.Target
 	text   string
 	wants  []string
 }{
-	{"fail in outputs", provisioner.Kubernetes, "- uri: template://t/fail\n  type: pg\n  outputs: |\n    host: db\n    port: 5432\n    {{ fail \"boom\" }}\n",
+	{"fail in outputs", targets.Kubernetes, "- uri: template://t/fail\n  type: pg\n  outputs: |\n    host: db\n    port: 5432\n    {{ fail \"boom\" }}\n",
 		[]string{"provisioner template://t/fail for resource 'pg.default#web.db'", "outputs template, line 3", "boom"}},
-	{"fail in init", provisioner.Compose, "- uri: template://t/fail\n  type: pg\n  init: |\n    {{ if not .Params.size }}{{ fail \"params.size is required\" }}{{ end }}\n",
+	{"fail in init", targets.Compose, "- uri: template://t/fail\n  type: pg\n  init: |\n    {{ if not .Params.size }}{{ fail \"params.size is required\" }}{{ end }}\n",
 		[]string{"template://t/fail", "init template, line 1", "params.size is required"}},
-	{"outputs produce invalid YAML", provisioner.Kubernetes, "- uri: template://t/yaml\n  type: pg\n  outputs: |\n    host: [unclosed\n",
+	{"outputs produce invalid YAML", targets.Kubernetes, "- uri: template://t/yaml\n  type: pg\n  outputs: |\n    host: [unclosed\n",
 		[]string{"template://t/yaml", "outputs template produced invalid YAML", "line 1"}},
-	{"services produce invalid YAML", provisioner.Compose, "- uri: template://t/yaml\n  type: pg\n  services: |\n    a:\n      image: x\n     b: y\n",
+	{"services produce invalid YAML", targets.Compose, "- uri: template://t/yaml\n  type: pg\n  services: |\n    a:\n      image: x\n     b: y\n",
 		[]string{"template://t/yaml", "services template produced invalid YAML"}},
-	{"state produces a scalar", provisioner.Kubernetes, "- uri: template://t/scalar\n  type: pg\n  state: |\n    just text\n",
+	{"state produces a scalar", targets.Kubernetes, "- uri: template://t/scalar\n  type: pg\n  state: |\n    just text\n",
 		[]string{"template://t/scalar", "state template must produce a YAML mapping", "string"}},
-	{"init produces a list", provisioner.Compose, "- uri: template://t/list\n  type: pg\n  init: |\n    - a\n    - b\n",
+	{"init produces a list", targets.Compose, "- uri: template://t/list\n  type: pg\n  init: |\n    - a\n    - b\n",
 		[]string{"template://t/list", "init template must produce a YAML mapping", "[]interface {}"}},
-	{"shared produces a list", provisioner.Kubernetes, "- uri: template://t/list\n  type: pg\n  shared: '[1, 2]'\n",
+	{"shared produces a list", targets.Kubernetes, "- uri: template://t/list\n  type: pg\n  shared: '[1, 2]'\n",
 		[]string{"shared template must produce a YAML mapping"}},
-	{"outputs produce a list", provisioner.Compose, "- uri: template://t/list\n  type: pg\n  outputs: '- host'\n",
+	{"outputs produce a list", targets.Compose, "- uri: template://t/list\n  type: pg\n  outputs: '- host'\n",
 		[]string{"outputs template must produce a YAML mapping"}},
-	{"volumes produce a list", provisioner.Compose, "- uri: template://t/list\n  type: pg\n  volumes: '- data'\n",
+	{"volumes produce a list", targets.Compose, "- uri: template://t/list\n  type: pg\n  volumes: '- data'\n",
 		[]string{"volumes template must produce a YAML mapping"}},
-	{"manifests produce a mapping", provisioner.Kubernetes, "- uri: template://t/map\n  type: pg\n  manifests: |\n    apiVersion: v1\n    kind: ConfigMap\n",
+	{"manifests produce a mapping", targets.Kubernetes, "- uri: template://t/map\n  type: pg\n  manifests: |\n    apiVersion: v1\n    kind: ConfigMap\n",
 		[]string{"template://t/map", "manifests template must produce a YAML list of objects", "map[string]interface {}"}},
-	{"manifest is a string", provisioner.Kubernetes, "- uri: template://t/str\n  type: pg\n  manifests: |\n    - apiVersion: v1\n      kind: ConfigMap\n      metadata: {name: a}\n    - just a string\n",
+	{"manifest is a string", targets.Kubernetes, "- uri: template://t/str\n  type: pg\n  manifests: |\n    - apiVersion: v1\n      kind: ConfigMap\n      metadata: {name: a}\n    - just a string\n",
 		[]string{"template://t/str", "manifests.1: must be an object, got string"}},
-	{"info_logs produce a mapping", provisioner.Compose, "- uri: template://t/logs\n  type: pg\n  info_logs: 'a: b'\n",
+	{"info_logs produce a mapping", targets.Compose, "- uri: template://t/logs\n  type: pg\n  info_logs: 'a: b'\n",
 		[]string{"info_logs template must produce a YAML list"}},
-	{"output too large", provisioner.Kubernetes, "- uri: template://t/big\n  type: pg\n  outputs: |\n    a: {{ range until 50000 }}{{ repeat 100 \"x\" }}{{ end }}\n",
+	{"output too large", targets.Kubernetes, "- uri: template://t/big\n  type: pg\n  outputs: |\n    a: {{ range until 50000 }}{{ repeat 100 \"x\" }}{{ end }}\n",
 		[]string{"template://t/big", "outputs template", "output exceeds 4194304 bytes"}},
-	{"manifests too large", provisioner.Kubernetes, "- uri: template://t/big\n  type: pg\n  manifests: |\n    {{ range until 90000 }}- {apiVersion: v1, kind: ConfigMap, metadata: {name: a-long-enough-name}}\n    {{ end }}\n",
+	{"manifests too large", targets.Kubernetes, "- uri: template://t/big\n  type: pg\n  manifests: |\n    {{ range until 90000 }}- {apiVersion: v1, kind: ConfigMap, metadata: {name: a-long-enough-name}}\n    {{ end }}\n",
 		[]string{"manifests template", "output exceeds"}},
-	{"missing key lookup on a nil map", provisioner.Kubernetes, "- uri: template://t/nil\n  type: pg\n  outputs: |\n    a: 1\n    b: {{ index .Params.missing \"deeper\" }}\n",
+	{"missing key lookup on a nil map", targets.Kubernetes, "- uri: template://t/nil\n  type: pg\n  outputs: |\n    a: 1\n    b: {{ index .Params.missing \"deeper\" }}\n",
 		[]string{"template://t/nil", "outputs template, line 2", "index of untyped nil"}},
-	{"nested index through a missing key", provisioner.Compose, "- uri: template://t/nil\n  type: pg\n  outputs: |\n    a: {{ index .State \"missing\" \"x\" }}\n",
+	{"nested index through a missing key", targets.Compose, "- uri: template://t/nil\n  type: pg\n  outputs: |\n    a: {{ index .State \"missing\" \"x\" }}\n",
 		[]string{"template://t/nil", "outputs template, line 1", "index of nil pointer"}},
-	{"field of a scalar", provisioner.Kubernetes, "- uri: template://t/nil\n  type: pg\n  init: |\n    a: {{ .Uid.x }}\n",
+	{"field of a scalar", targets.Kubernetes, "- uri: template://t/nil\n  type: pg\n  init: |\n    a: {{ .Uid.x }}\n",
 		[]string{"init template, line 1", "can't evaluate field x"}},
-	{"randAlphaNum with a huge length", provisioner.Kubernetes, "- uri: template://t/rand\n  type: pg\n  init: |\n    pw: {{ randAlphaNum 100000000 }}\n",
+	{"randAlphaNum with a huge length", targets.Kubernetes, "- uri: template://t/rand\n  type: pg\n  init: |\n    pw: {{ randAlphaNum 100000000 }}\n",
 		[]string{"template://t/rand", "init template, line 1", "length 100000000 out of range"}},
-	{"randAlpha with a negative length", provisioner.Compose, "- uri: template://t/rand\n  type: pg\n  init: 'pw: {{ randAlpha -1 }}'\n",
+	{"randAlpha with a negative length", targets.Compose, "- uri: template://t/rand\n  type: pg\n  init: 'pw: {{ randAlpha -1 }}'\n",
 		[]string{"init template, line 1", "length -1 out of range"}},
-	{"randBytes with a huge length", provisioner.Kubernetes, "- uri: template://t/rand\n  type: pg\n  init: 'pw: {{ randBytes 1000000000 }}'\n",
+	{"randBytes with a huge length", targets.Kubernetes, "- uri: template://t/rand\n  type: pg\n  init: 'pw: {{ randBytes 1000000000 }}'\n",
 		[]string{"init template, line 1", "out of range"}},
-	{"randInt with an empty range", provisioner.Kubernetes, "- uri: template://t/rand\n  type: pg\n  init: 'n: {{ randInt 5 5 }}'\n",
+	{"randInt with an empty range", targets.Kubernetes, "- uri: template://t/rand\n  type: pg\n  init: 'n: {{ randInt 5 5 }}'\n",
 		[]string{"init template, line 1", "randInt: max (5) must be greater than min (5)"}},
-	{"wrong argument type", provisioner.Compose, "- uri: template://t/arg\n  type: pg\n  outputs: |\n    a: {{ randAlphaNum \"six\" }}\n",
+	{"wrong argument type", targets.Compose, "- uri: template://t/arg\n  type: pg\n  outputs: |\n    a: {{ randAlphaNum \"six\" }}\n",
 		[]string{"template://t/arg", "outputs template, line 1"}},
-	{"fail in manifests", provisioner.Kubernetes, "- uri: template://t/fail\n  type: pg\n  manifests: |\n    - {{ fail (printf \"no manifests for %s\" .Uid) }}\n",
+	{"fail in manifests", targets.Kubernetes, "- uri: template://t/fail\n  type: pg\n  manifests: |\n    - {{ fail (printf \"no manifests for %s\" .Uid) }}\n",
 		[]string{"template://t/fail", "manifests template, line 1", "no manifests for pg.default#web.db"}},
-	{"fail in files", provisioner.Compose, "- uri: template://t/fail\n  type: pg\n  files: |\n\n\n    {{ fail \"no files\" }}\n",
+	{"fail in files", targets.Compose, "- uri: template://t/fail\n  type: pg\n  files: |\n\n\n    {{ fail \"no files\" }}\n",
 		[]string{"files template, line 3", "no files"}},
 }
 
@@ -83,7 +84,7 @@ func TestProvisionTemplateFailures(t *testing.T) {
 // Invalid output is not quoted in the message: it may hold a generated secret, and a huge bad
 // output must not make a huge message.
 func TestInvalidYAMLMessageDoesNotQuoteOutput(t *testing.T) {
-	_, err := engProvision(t, provisioner.Compose, "- uri: template://t/yaml\n  type: pg\n  init: |\n    pw: {{ randAlphaNum 16 }}\n  outputs: |\n    a: [secret-{{ .Init.pw }}{{ range until 100000 }}x{{ end }}\n", engRequest("pg", 1))
+	_, err := engProvision(t, targets.Compose, "- uri: template://t/yaml\n  type: pg\n  init: |\n    pw: {{ randAlphaNum 16 }}\n  outputs: |\n    a: [secret-{{ .Init.pw }}{{ range until 100000 }}x{{ end }}\n", engRequest("pg", 1))
 	engWantAll(t, err, "outputs template produced invalid YAML")
 	if strings.Contains(err.Error(), "secret-") {
 		t.Errorf("the message quotes the template output: %v", err)
@@ -96,11 +97,11 @@ func TestInvalidYAMLMessageDoesNotQuoteOutput(t *testing.T) {
 func TestRemovedFunctionsAreNotAvailable(t *testing.T) {
 	for _, fn := range []string{"env", "expandenv", "getHostByName", "now", "ago"} {
 		text := "- uri: template://t/x\n  type: x\n  outputs: '{{ " + fn + " }}'\n"
-		_, err := provisioner.ParseFile([]byte(text), provisioner.Kubernetes, engSource)
+		_, err := provisioner.ParseFile([]byte(text), targets.Kubernetes, engSource)
 		engWantAll(t, err, `function "`+fn+`" not defined`)
 	}
 	// A sample of sprig stays: what the upstream defaults use.
-	d := engOne(t, provisioner.Kubernetes, `
+	d := engOne(t, targets.Kubernetes, `
 - uri: template://t/sprig
   type: x
   outputs: |
@@ -117,7 +118,7 @@ func TestRemovedFunctionsAreNotAvailable(t *testing.T) {
     k: {{ default "fallback" .Params.none }}
     l: {{ append (list 1) 2 | len }}
 `)
-	res, err := provisioner.Provision(context.Background(), d, engRequest("x", 1), provisioner.Options{Target: provisioner.Kubernetes})
+	res, err := provisioner.Provision(context.Background(), d, engRequest("x", 1), provisioner.Options{Target: targets.Kubernetes})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +146,7 @@ func TestRandomFunctionsUseTheRequestSource(t *testing.T) {
     shuffled: {{ shuffle "abcdefghijklmnopqrstuvwxyz" | quote }}
 `
 	run := func(seed uint64) map[string]any {
-		res, err := engProvision(t, provisioner.Kubernetes, text, engRequest("x", seed))
+		res, err := engProvision(t, targets.Kubernetes, text, engRequest("x", seed))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -181,7 +182,7 @@ func TestRandomFunctionsUseTheRequestSource(t *testing.T) {
 	req := engRequest("x", 1)
 	req.Random = nil
 	req.Prior.GUID = "00000000-0000-4000-8000-000000000000"
-	_, err := engProvision(t, provisioner.Kubernetes, text, req)
+	_, err := engProvision(t, targets.Kubernetes, text, req)
 	engWantAll(t, err, "outputs template, line 1", "no random source")
 }
 
@@ -197,7 +198,7 @@ func TestEncodeSecretRef(t *testing.T) {
 	if provisioner.ContainsSecretRef("plain") {
 		t.Error("ContainsSecretRef finds a reference in plain text")
 	}
-	res, err := engProvision(t, provisioner.Kubernetes, `
+	res, err := engProvision(t, targets.Kubernetes, `
 - uri: template://t/ref
   type: x
   outputs: |
@@ -213,7 +214,7 @@ func TestEncodeSecretRef(t *testing.T) {
 }
 
 func TestTemplateDNSLabelFunction(t *testing.T) {
-	res, err := engProvision(t, provisioner.Compose, `
+	res, err := engProvision(t, targets.Compose, `
 - uri: template://t/names
   type: x
   outputs: |
@@ -237,22 +238,22 @@ func TestTemplateDNSLabelFunction(t *testing.T) {
 // would have to run the section in a goroutine and return when ctx is done.
 func TestProvisionTemplateHonoursCancelledContext(t *testing.T) {
 	t.Run("cancelled before", func(t *testing.T) {
-		d := engOne(t, provisioner.Kubernetes, "- uri: template://t/busy\n  type: x\n  outputs: |\n    {{ range until 200 }}{{ range until 1000 }}{{ end }}{{ end }}a: 1\n")
+		d := engOne(t, targets.Kubernetes, "- uri: template://t/busy\n  type: x\n  outputs: |\n    {{ range until 200 }}{{ range until 1000 }}{{ end }}{{ end }}a: 1\n")
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
 		start := time.Now()
-		res, err := provisioner.Provision(ctx, d, engRequest("x", 1), provisioner.Options{Target: provisioner.Kubernetes})
+		res, err := provisioner.Provision(ctx, d, engRequest("x", 1), provisioner.Options{Target: targets.Kubernetes})
 		if err == nil {
 			t.Errorf("Provision with a cancelled context succeeded after %s (outputs %v); want an error", time.Since(start), res.Outputs)
 		}
 	})
 	t.Run("cancelled during a section", func(t *testing.T) {
 		// About 3·10^7 empty iterations: several seconds of work, writing nothing.
-		d := engOne(t, provisioner.Compose, "- uri: template://t/busy\n  type: x\n  outputs: |\n    {{ range until 30000 }}{{ range until 1000 }}{{ end }}{{ end }}a: 1\n")
+		d := engOne(t, targets.Compose, "- uri: template://t/busy\n  type: x\n  outputs: |\n    {{ range until 30000 }}{{ range until 1000 }}{{ end }}{{ end }}a: 1\n")
 		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 		defer cancel()
 		start := time.Now()
-		res, err := provisioner.Provision(ctx, d, engRequest("x", 1), provisioner.Options{Target: provisioner.Compose})
+		res, err := provisioner.Provision(ctx, d, engRequest("x", 1), provisioner.Options{Target: targets.Compose})
 		if elapsed := time.Since(start); elapsed > 1500*time.Millisecond || err == nil {
 			var outputs map[string]any
 			if res != nil {
@@ -269,10 +270,10 @@ func TestProvisionTemplateHonoursCancelledContext(t *testing.T) {
 // provider's memory: a fatal error, not a diagnostic) while writing nothing. Here a 64 MB
 // string is built and thrown away without any error.
 func TestTemplateMemoryIsBounded(t *testing.T) {
-	d := engOne(t, provisioner.Compose, "- uri: template://t/mem\n  type: x\n  outputs: |\n    {{ $x := repeat 64000000 \"x\" }}a: {{ len $x }}\n")
+	d := engOne(t, targets.Compose, "- uri: template://t/mem\n  type: x\n  outputs: |\n    {{ $x := repeat 64000000 \"x\" }}a: {{ len $x }}\n")
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	res, err := provisioner.Provision(context.Background(), d, engRequest("x", 1), provisioner.Options{Target: provisioner.Compose})
+	res, err := provisioner.Provision(context.Background(), d, engRequest("x", 1), provisioner.Options{Target: targets.Compose})
 	runtime.ReadMemStats(&after)
 	allocated := after.TotalAlloc - before.TotalAlloc
 	if err == nil && allocated > 4*provisioner.MaxTemplateOutput {

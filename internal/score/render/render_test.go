@@ -16,7 +16,7 @@ import (
 
 	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
 	"github.com/score-tf/terraform-provider-score/internal/score/render"
-	"github.com/score-tf/terraform-provider-score/internal/score/target"
+	"github.com/score-tf/terraform-provider-score/internal/score/targets"
 )
 
 // rrRandom is the random source of every provisioning here: a fixed seed, so that provisioning
@@ -28,7 +28,7 @@ func rrRandom() io.Reader {
 }
 
 // rrProvision runs the only definition of text for the resource "db" of workload "web".
-func rrProvision(t testing.TB, target provisioner.Target, text string) (*provisioner.Result, string) {
+func rrProvision(t testing.TB, target targets.Target, text string) (*provisioner.Result, string) {
 	t.Helper()
 	defs, err := provisioner.ParseFile([]byte(text), target, "test")
 	if err != nil {
@@ -100,8 +100,8 @@ const kubernetesPostgres = `
 `
 
 func TestRenderResourceKubernetes(t *testing.T) {
-	res, uid := rrProvision(t, provisioner.Kubernetes, kubernetesPostgres)
-	out, err := render.RenderResource(uid, res, provisioner.Kubernetes, "shop")
+	res, uid := rrProvision(t, targets.Kubernetes, kubernetesPostgres)
+	out, err := render.RenderResource(uid, res, targets.Kubernetes, "shop")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,15 +132,15 @@ func TestRenderResourceKubernetes(t *testing.T) {
 	}
 
 	// Rendering is deterministic.
-	res2, _ := rrProvision(t, provisioner.Kubernetes, kubernetesPostgres)
-	out2, err := render.RenderResource(uid, res2, provisioner.Kubernetes, "shop")
+	res2, _ := rrProvision(t, targets.Kubernetes, kubernetesPostgres)
+	out2, err := render.RenderResource(uid, res2, targets.Kubernetes, "shop")
 	if err != nil || !reflect.DeepEqual(out, out2) {
 		t.Errorf("not deterministic: %v", err)
 	}
 }
 
 func TestRenderResourceKubernetesErrors(t *testing.T) {
-	res, uid := rrProvision(t, provisioner.Kubernetes, `
+	res, uid := rrProvision(t, targets.Kubernetes, `
 - uri: template://test/bad
   type: thing
   manifests: |
@@ -150,7 +150,7 @@ func TestRenderResourceKubernetesErrors(t *testing.T) {
       spec:
         replicaz: 1
 `)
-	_, err := render.RenderResource(uid, res, provisioner.Kubernetes, "")
+	_, err := render.RenderResource(uid, res, targets.Kubernetes, "")
 	if err == nil || !strings.Contains(err.Error(), "replicaz") {
 		t.Errorf("invalid Deployment: %v", err)
 	}
@@ -195,8 +195,8 @@ const composeRedis = `
 `
 
 func TestRenderResourceCompose(t *testing.T) {
-	res, uid := rrProvision(t, provisioner.Compose, composeRedis)
-	out, err := render.RenderResource(uid, res, provisioner.Compose, "")
+	res, uid := rrProvision(t, targets.Compose, composeRedis)
+	out, err := render.RenderResource(uid, res, targets.Compose, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,8 +249,8 @@ func TestRenderResourceCompose(t *testing.T) {
 		t.Errorf("volumes %+v", svc.Volumes)
 	}
 
-	res2, _ := rrProvision(t, provisioner.Compose, composeRedis)
-	out2, err := render.RenderResource(uid, res2, provisioner.Compose, "")
+	res2, _ := rrProvision(t, targets.Compose, composeRedis)
+	out2, err := render.RenderResource(uid, res2, targets.Compose, "")
 	if err != nil || !reflect.DeepEqual(out, out2) {
 		t.Errorf("not deterministic: %v", err)
 	}
@@ -285,7 +285,7 @@ func TestRenderResourceComposeFilePaths(t *testing.T) {
 		{"", false, ""},
 	} {
 		res := &provisioner.Result{Compose: provisioner.ComposeArtifacts{Files: map[string]any{c.path: "x"}}}
-		out, err := render.RenderResource("thing.default#web.db", res, provisioner.Compose, "")
+		out, err := render.RenderResource("thing.default#web.db", res, targets.Compose, "")
 		if c.ok {
 			if err != nil || out.Files[c.key] != "x" {
 				t.Errorf("%q: %v, %v", c.path, out, err)
@@ -298,14 +298,14 @@ func TestRenderResourceComposeFilePaths(t *testing.T) {
 	}
 	// Non-string file content is written as JSON.
 	res := &provisioner.Result{Compose: provisioner.ComposeArtifacts{Files: map[string]any{"a.json": map[string]any{"k": 1}}}}
-	out, err := render.RenderResource("u", res, provisioner.Compose, "")
+	out, err := render.RenderResource("u", res, targets.Compose, "")
 	if err != nil || out.Files["mounts/a.json"] != `{"k":1}` {
 		t.Errorf("JSON file: %v, %v", out.Files, err)
 	}
 }
 
 func TestRenderResourceEmpty(t *testing.T) {
-	for _, target := range target.All {
+	for _, target := range targets.All {
 		out, err := render.RenderResource("u", &provisioner.Result{}, target, "ns")
 		if err != nil {
 			t.Fatal(err)
@@ -324,7 +324,7 @@ func TestRenderResourceEmpty(t *testing.T) {
 // non-sensitive compose YAML holds the secret. Redact should compare scalar values by their
 // string form (and replace the whole scalar with the ${VAR} string).
 func TestRenderResourceComposeNumericSecret(t *testing.T) {
-	res, uid := rrProvision(t, provisioner.Compose, `
+	res, uid := rrProvision(t, targets.Compose, `
 - uri: template://test/pin
   type: thing
   secret_outputs: [pin]
@@ -338,7 +338,7 @@ func TestRenderResourceComposeNumericSecret(t *testing.T) {
       environment:
         PIN: {{ .State.pin }}
 `)
-	out, err := render.RenderResource(uid, res, provisioner.Compose, "")
+	out, err := render.RenderResource(uid, res, targets.Compose, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -355,7 +355,7 @@ func TestRenderResourceComposeNumericSecret(t *testing.T) {
 // must refer to each by its own variable. (On the code before this test was written, Dotenv
 // kept one value, chosen by an unstable sort, and Redact pointed both at the same variable.)
 func TestRenderResourceComposeSecretNamesCollide(t *testing.T) {
-	res, uid := rrProvision(t, provisioner.Compose, `
+	res, uid := rrProvision(t, targets.Compose, `
 - uri: template://test/keys
   type: thing
   secret_outputs: [api-key, api_key]
@@ -369,7 +369,7 @@ func TestRenderResourceComposeSecretNamesCollide(t *testing.T) {
         ONE: first-secret-value
         TWO: second-secret-value
 `)
-	out, err := render.RenderResource(uid, res, provisioner.Compose, "")
+	out, err := render.RenderResource(uid, res, targets.Compose, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -393,7 +393,7 @@ func TestRenderResourceComposeSecretNamesCollide(t *testing.T) {
 		t.Errorf("after interpolation ONE=%v TWO=%v\n%s", one, two, out.ComposeYAML)
 	}
 	for i := 0; i < 10; i++ {
-		again, _ := rrProvision(t, provisioner.Compose, `
+		again, _ := rrProvision(t, targets.Compose, `
 - uri: template://test/keys
   type: thing
   secret_outputs: [api-key, api_key]
@@ -407,7 +407,7 @@ func TestRenderResourceComposeSecretNamesCollide(t *testing.T) {
         ONE: first-secret-value
         TWO: second-secret-value
 `)
-		out2, err := render.RenderResource(uid, again, provisioner.Compose, "")
+		out2, err := render.RenderResource(uid, again, targets.Compose, "")
 		if err != nil || !reflect.DeepEqual(out, out2) {
 			t.Fatalf("not deterministic: %v", err)
 		}
@@ -421,7 +421,7 @@ func TestRenderResourceComposeSecretNamesCollide(t *testing.T) {
 // time.Time back into its source form, or decoding could resolve timestamps as strings, as
 // Kubernetes' own YAML decoding does).
 func TestRenderResourceDatesKeepTheirText(t *testing.T) {
-	res, uid := rrProvision(t, provisioner.Kubernetes, `
+	res, uid := rrProvision(t, targets.Kubernetes, `
 - uri: template://test/dates
   type: thing
   outputs: |
@@ -434,7 +434,7 @@ func TestRenderResourceDatesKeepTheirText(t *testing.T) {
       data:
         released: 2024-01-15
 `)
-	out, err := render.RenderResource(uid, res, provisioner.Kubernetes, "")
+	out, err := render.RenderResource(uid, res, targets.Kubernetes, "")
 	if err != nil {
 		t.Fatal(err)
 	}

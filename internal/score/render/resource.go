@@ -17,6 +17,7 @@ import (
 	"github.com/score-tf/terraform-provider-score/internal/score/render/compose"
 	"github.com/score-tf/terraform-provider-score/internal/score/render/kubernetes"
 	"github.com/score-tf/terraform-provider-score/internal/score/secret"
+	"github.com/score-tf/terraform-provider-score/internal/score/targets"
 )
 
 // MountsDirectory is where compose provisioners put their files, relative to the compose file;
@@ -46,7 +47,7 @@ type Resource struct {
 }
 
 // RenderResource renders a provisioning result for target.
-func RenderResource(uid string, res *provisioner.Result, target provisioner.Target, namespace string) (*Resource, error) {
+func RenderResource(uid string, res *provisioner.Result, target targets.Target, namespace string) (*Resource, error) {
 	out := &Resource{Outputs: map[string]string{}, Secrets: map[string]string{}}
 	secretKeys := map[string]bool{}
 	for _, k := range res.SecretOutputs {
@@ -65,9 +66,9 @@ func RenderResource(uid string, res *provisioner.Result, target provisioner.Targ
 	}
 	var err error
 	switch target {
-	case provisioner.Kubernetes:
+	case targets.Kubernetes:
 		err = out.kubernetesArtifacts(res, namespace)
-	case provisioner.Compose:
+	case targets.Compose:
 		err = out.composeArtifacts(uid, res)
 	}
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 	"github.com/score-tf/terraform-provider-score/internal/score/placeholder"
 	"github.com/score-tf/terraform-provider-score/internal/score/problem"
 	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
+	"github.com/score-tf/terraform-provider-score/internal/score/targets"
 )
 
 // Binding supplies a resource's values instead of provisioning it.
@@ -228,7 +229,7 @@ func decodeNested(s string) any {
 }
 
 // OwnService is the workload's service as other workloads and templates see it.
-func OwnService(w *loader.Workload, target provisioner.Target) provisioner.WorkloadService {
+func OwnService(w *loader.Workload, target targets.Target) provisioner.WorkloadService {
 	ws := provisioner.WorkloadService{ServiceName: ServiceName(w, target), Ports: map[string]provisioner.ServicePort{}}
 	for _, p := range ServicePorts(w) {
 		ws.AddPort(p)
@@ -261,9 +262,9 @@ const ServiceNameAnnotation = "k8s.score.dev/service-name"
 
 // ServiceName is the host name other workloads reach this one by: the workload name, or for
 // Kubernetes the k8s.score.dev/service-name annotation when set.
-func ServiceName(w *loader.Workload, target provisioner.Target) string {
+func ServiceName(w *loader.Workload, target targets.Target) string {
 	name := w.Name()
-	if target == provisioner.Kubernetes {
+	if target == targets.Kubernetes {
 		if ann, ok := w.Spec.Metadata["annotations"].(map[string]any); ok {
 			if s, ok := ann[ServiceNameAnnotation].(string); ok && s != "" {
 				return s

@@ -13,6 +13,7 @@ import (
 	"github.com/score-tf/terraform-provider-score/internal/score/problem"
 	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
 	"github.com/score-tf/terraform-provider-score/internal/score/resources"
+	"github.com/score-tf/terraform-provider-score/internal/score/targets"
 )
 
 // wlProvisioners: `echo` outputs its params (plus its id) and appends its id to the shared
@@ -44,11 +45,11 @@ const wlProvisioners = `
 
 func wlLibrary(t *testing.T) *provisioner.Library {
 	t.Helper()
-	defs, err := provisioner.ParseFile([]byte(wlProvisioners), provisioner.Compose, "test")
+	defs, err := provisioner.ParseFile([]byte(wlProvisioners), targets.Compose, "test")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &provisioner.Library{Target: provisioner.Compose, Provisioners: defs}
+	return &provisioner.Library{Target: targets.Compose, Provisioners: defs}
 }
 
 func wlLoad(t *testing.T, score string) *loader.Workload {
@@ -68,7 +69,7 @@ func wlRandom(seed uint64) *rand.ChaCha8 {
 
 func wlInput(t *testing.T, score string) resources.Input {
 	return resources.Input{
-		Workload: wlLoad(t, score), Library: wlLibrary(t), Options: provisioner.Options{Target: provisioner.Compose},
+		Workload: wlLoad(t, score), Library: wlLibrary(t), Options: provisioner.Options{Target: targets.Compose},
 		Base: provisioner.Request{ComposeProjectName: "demo", MountsDirectory: "./mounts"}, Random: wlRandom(1),
 	}
 }
@@ -390,8 +391,8 @@ func TestResolvePriorState(t *testing.T) {
 func TestOwnService(t *testing.T) {
 	score := "apiVersion: score.dev/v1b1\nmetadata:\n  name: web\n  annotations:\n    k8s.score.dev/service-name: web-svc\ncontainers:\n  main:\n    image: busybox\nservice:\n  ports:\n    http:\n      port: 80\n      targetPort: 8080\n    dns:\n      port: 53\n      protocol: UDP\n"
 	w := wlLoad(t, score)
-	k := resources.OwnService(w, provisioner.Kubernetes)
-	c := resources.OwnService(w, provisioner.Compose)
+	k := resources.OwnService(w, targets.Kubernetes)
+	c := resources.OwnService(w, targets.Compose)
 	if k.ServiceName != "web-svc" || c.ServiceName != "web" {
 		t.Errorf("service names %q (kubernetes) %q (compose)", k.ServiceName, c.ServiceName)
 	}
@@ -402,7 +403,7 @@ func TestOwnService(t *testing.T) {
 	if !reflect.DeepEqual(k.Ports, want) || !reflect.DeepEqual(c.Ports, want) {
 		t.Errorf("ports %v / %v, want %v", k.Ports, c.Ports, want)
 	}
-	if s := resources.OwnService(wlLoad(t, wlHead), provisioner.Kubernetes); s.ServiceName != "web" || len(s.Ports) != 0 {
+	if s := resources.OwnService(wlLoad(t, wlHead), targets.Kubernetes); s.ServiceName != "web" || len(s.Ports) != 0 {
 		t.Errorf("no service: %+v", s)
 	}
 }

@@ -36,7 +36,7 @@ import (
 	"github.com/score-tf/terraform-provider-score/internal/score/loader"
 	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
 	"github.com/score-tf/terraform-provider-score/internal/score/resources"
-	"github.com/score-tf/terraform-provider-score/internal/score/target"
+	"github.com/score-tf/terraform-provider-score/internal/score/targets"
 )
 
 // builtinTypes are the built-in provisioner types PRODUCT.md promises. The synthetic cases come
@@ -95,7 +95,7 @@ type writer struct {
 func renderAll(examples, out string) error {
 	ctx := context.Background()
 	w := &writer{out: out}
-	builtins, err := provisioner.Builtins(provisioner.Kubernetes)
+	builtins, err := provisioner.Builtins(targets.Kubernetes)
 	if err != nil {
 		return err
 	}
@@ -233,7 +233,7 @@ service:
 		if err != nil {
 			return c, fmt.Errorf("service-port case: %w", err)
 		}
-		c.services = map[string]provisioner.WorkloadService{"backend": resources.OwnService(w, provisioner.Kubernetes)}
+		c.services = map[string]provisioner.WorkloadService{"backend": resources.OwnService(w, targets.Kubernetes)}
 		res["params"] = map[string]any{"workload": "backend", "port": "http"}
 		c.content = backend // rendered first, see workload()
 	case "route":
@@ -406,7 +406,7 @@ func (w *writer) workload(ctx context.Context, c workloadCase) error {
 		if err != nil {
 			return fmt.Errorf("%s: loading the score file: %w", c.name, err)
 		}
-		settings := engine.NewSettings(engine.Config{Target: target.Kubernetes, Namespace: c.namespace})
+		settings := engine.NewSettings(engine.Config{Target: targets.Kubernetes, Namespace: c.namespace})
 		if custom != nil {
 			if err := settings.AddProvisioners(custom, c.custom); err != nil {
 				return fmt.Errorf("%s: %w", c.name, err)
@@ -430,7 +430,7 @@ func (w *writer) workload(ctx context.Context, c workloadCase) error {
 
 // resource renders one resource as score_resource does and returns it (for bindings).
 func (w *writer) resource(ctx context.Context, caseName, namespace string, rc resourceCase) (*engine.Resource, error) {
-	settings := engine.NewSettings(engine.Config{Target: target.Kubernetes, Namespace: namespace})
+	settings := engine.NewSettings(engine.Config{Target: targets.Kubernetes, Namespace: namespace})
 	if err := settings.AddBuiltinProvisioners(); err != nil {
 		return nil, err
 	}

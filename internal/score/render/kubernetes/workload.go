@@ -23,6 +23,7 @@ import (
 	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
 	"github.com/score-tf/terraform-provider-score/internal/score/resources"
 	"github.com/score-tf/terraform-provider-score/internal/score/secret"
+	"github.com/score-tf/terraform-provider-score/internal/score/targets"
 )
 
 // Annotations and labels with meaning here (score-k8s's names, so score files stay portable).
@@ -231,7 +232,7 @@ func (r *workloadRenderer) services(kind string, labels, selector map[string]any
 		out = append(out, service(r.headlessServiceName(), labels, headless))
 	}
 	if len(ports) > 0 {
-		out = append(out, service(resources.ServiceName(r.in.Workload, provisioner.Kubernetes), labels, map[string]any{"selector": selector, "ports": ports}))
+		out = append(out, service(resources.ServiceName(r.in.Workload, targets.Kubernetes), labels, map[string]any{"selector": selector, "ports": ports}))
 	}
 	return out
 }

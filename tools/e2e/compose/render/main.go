@@ -32,7 +32,7 @@ import (
 	"github.com/score-tf/terraform-provider-score/internal/score/loader"
 	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
 	"github.com/score-tf/terraform-provider-score/internal/score/resources"
-	"github.com/score-tf/terraform-provider-score/internal/score/target"
+	"github.com/score-tf/terraform-provider-score/internal/score/targets"
 )
 
 // The run case binds two secrets the harness chooses (so it can check they come back from the
@@ -137,7 +137,7 @@ type renderer struct {
 
 // workload renders one loaded workload for compose.
 func (r *renderer) workload(w *loader.Workload, s settings) (*engine.Workload, error) {
-	es := engine.NewSettings(engine.Config{Target: target.Compose, ComposeProjectName: s.project})
+	es := engine.NewSettings(engine.Config{Target: targets.Compose, ComposeProjectName: s.project})
 	if err := es.AddBuiltinProvisioners(); err != nil {
 		return nil, err
 	}
@@ -370,7 +370,7 @@ var syntheticParams = map[string]map[string]any{
 // synthetic renders one workload per built-in compose provisioner type, using every expected
 // output in a variable (and mounting volumes), then one workload using all of them at once.
 func (r *renderer) synthetic() {
-	defs, err := provisioner.Builtins(provisioner.Compose)
+	defs, err := provisioner.Builtins(targets.Compose)
 	if err != nil {
 		fatal(err)
 	}

@@ -1,7 +1,7 @@
 // Package target names what the engine renders for. It is its own package so that every part of
 // the engine (provisioner, render, engine) and the provider speak of targets with one type,
 // without importing each other.
-package target
+package targets
 
 // Target is what provisioned resources and workloads are rendered for.
 type Target string
