@@ -261,6 +261,16 @@ func (r *workloadRenderer) container(cname string, c types.Container, primary st
 	// compose is to fill in, so it escapes its literal parts itself.
 	svc = escapeLiterals(svc).(map[string]any)
 	r.containerEnv(cname, c, svc)
+	// Like score-compose (PR #392): the workload's services use every model its resources
+	// declared, each with compose's defaults (`{}`: the endpoint and model variables are derived
+	// from the model's name).
+	if len(r.models) > 0 {
+		uses := map[string]any{}
+		for m := range r.models {
+			uses[m] = map[string]any{}
+		}
+		svc["models"] = uses
+	}
 	if len(r.resourceServices) > 0 {
 		deps := map[string]any{}
 		for s, cond := range r.resourceServices {

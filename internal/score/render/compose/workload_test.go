@@ -582,3 +582,36 @@ func wlMountTargets(m map[string]types.ServiceVolumeConfig) []string {
 	sort.Strings(targets)
 	return targets
 }
+
+// TestWorkloadModels: a model a resource declares goes to the top-level models and every
+// container's service uses it (score-compose PR #392); resource services do not.
+func TestWorkloadModels(t *testing.T) {
+	score := wlHead + "containers:\n  main:\n    image: busybox\n  side:\n    image: busybox\nresources:\n  llm:\n    type: llm-model\n"
+	llm := wlRes("llm", "llm-model.default#app.llm", map[string]any{"name": "app-llm"})
+	llm.Provisioned = &provisioner.Result{Compose: provisioner.ComposeArtifacts{
+		Models:   map[string]any{"app-llm": map[string]any{"model": "ai/smollm2", "context_size": 2048}},
+		Services: map[string]any{"llm-proxy": map[string]any{"image": "busybox"}},
+	}}
+	out, project := wlRender(t, nil, score, llm)
+	if m, ok := project.Models["app-llm"]; !ok || m.Model != "ai/smollm2" {
+		t.Errorf("top-level models %v", project.Models)
+	}
+	for _, name := range []string{"app-main", "app-side"} {
+		uses := project.Services[name].Models
+		if len(uses) != 1 || uses["app-llm"] == nil {
+			t.Errorf("service %s uses models %v, want app-llm:\n%s", name, uses, out.YAML)
+		}
+	}
+	if len(project.Services["llm-proxy"].Models) != 0 {
+		t.Errorf("the resource's own service uses models %v", project.Services["llm-proxy"].Models)
+	}
+	if !strings.Contains(out.YAML, "    models:\n      app-llm: {}\n") {
+		t.Errorf("want `models: {app-llm: {}}` on the services, as score-compose writes it:\n%s", out.YAML)
+	}
+
+	// Without a model, no service gets models.
+	out, _ = wlRender(t, nil, wlHead+"containers:\n  main:\n    image: busybox\n")
+	if strings.Contains(out.YAML, "models") {
+		t.Errorf("models without a model resource:\n%s", out.YAML)
+	}
+}
