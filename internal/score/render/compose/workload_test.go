@@ -368,7 +368,8 @@ resources:
 }
 
 func TestWorkloadBefore(t *testing.T) {
-	score := wlHead + `containers:
+	score := wlHead + "  annotations:\n    " + compose.HTTPHealthcheckAnnotation + `: curl
+containers:
   init:
     image: busybox
     before:
@@ -420,7 +421,7 @@ func TestWorkloadBefore(t *testing.T) {
 		}
 	}
 	hc := project.Services["app-side"].HealthCheck
-	if hc == nil || len(hc.Test) != 2 || hc.Test[0] != "CMD-SHELL" || !strings.Contains(hc.Test[1], "'http://localhost:8080/ready'") || !strings.Contains(hc.Test[1], `'X-A: it'\''s'`) {
+	if hc == nil || fmt.Sprintf("%q", hc.Test) != `["CMD" "curl" "-fsSk" "-o" "/dev/null" "-H" "X-A: it's" "http://localhost:8080/ready"]` {
 		t.Errorf("httpGet healthcheck = %+v", hc)
 	}
 
@@ -614,4 +615,56 @@ func TestWorkloadModels(t *testing.T) {
 	if strings.Contains(out.YAML, "models") {
 		t.Errorf("models without a model resource:\n%s", out.YAML)
 	}
+}
+
+// TestWorkloadHTTPHealthcheck: only exec probes become healthchecks unless the workload names the
+// tool that runs httpGet probes; an httpGet probe left out is a warning, and a workload waiting
+// for it to be healthy an error saying how to opt in.
+func TestWorkloadHTTPHealthcheck(t *testing.T) {
+	probes := `containers:
+  http:
+    image: gcr.io/distroless/static
+    readinessProbe:
+      httpGet: {path: /ready, port: 8080, scheme: HTTPS, httpHeaders: [{name: X-A, value: "$b"}]}
+  mixed:
+    image: busybox
+    readinessProbe:
+      httpGet: {path: /ready, port: 8080}
+    livenessProbe:
+      exec: {command: [/bin/check]}
+  plain:
+    image: busybox
+`
+	out, project := wlRender(t, nil, wlHead+probes)
+	if hc := project.Services["app-http"].HealthCheck; hc != nil {
+		t.Errorf("httpGet probe became a healthcheck without opting in: %+v", hc)
+	}
+	if hc := project.Services["app-mixed"].HealthCheck; hc == nil || fmt.Sprint(hc.Test) != "[CMD /bin/check]" {
+		t.Errorf("an exec liveness probe is the healthcheck when the readiness probe is httpGet: %+v", hc)
+	}
+	if project.Services["app-plain"].HealthCheck != nil || len(out.Warnings) != 1 ||
+		!strings.Contains(out.Warnings[0], "containers.http:") || !strings.Contains(out.Warnings[0], compose.HTTPHealthcheckAnnotation) {
+		t.Errorf("warnings %q: want one, for containers.http, naming the annotation", out.Warnings)
+	}
+
+	for tool, want := range map[string]string{
+		"wget": `["CMD" "wget" "-q" "-O" "/dev/null" "--no-check-certificate" "--header" "X-A: $b" "https://localhost:8080/ready"]`,
+		"curl": `["CMD" "curl" "-fsSk" "-o" "/dev/null" "-H" "X-A: $b" "https://localhost:8080/ready"]`,
+	} {
+		out, project := wlRender(t, nil, wlHead+"  annotations:\n    "+compose.HTTPHealthcheckAnnotation+": "+tool+"\n"+probes)
+		if hc := project.Services["app-http"].HealthCheck; hc == nil || fmt.Sprintf("%q", hc.Test) != want {
+			t.Errorf("%s: healthcheck %+v, want test %s", tool, hc, want)
+		}
+		if hc := project.Services["app-mixed"].HealthCheck; hc == nil || hc.Test[1] != tool {
+			t.Errorf("%s: the readiness probe comes first once it can be a healthcheck: %+v", tool, hc)
+		}
+		if len(out.Warnings) != 0 {
+			t.Errorf("%s: warnings %q", tool, out.Warnings)
+		}
+	}
+
+	_, err := wlRenderIn(t, wlHead+"  annotations:\n    "+compose.HTTPHealthcheckAnnotation+": nc\n"+probes)
+	wlWant(t, err, []string{"metadata", "annotations", compose.HTTPHealthcheckAnnotation}, `"wget" or "curl"`)
+	_, err = wlRenderIn(t, wlHead+probes+"    before:\n      http: {ready: started}\n  other:\n    image: busybox\n    readinessProbe:\n      httpGet: {path: /, port: 80}\n    before:\n      http: {ready: healthy}\n")
+	wlWant(t, err, []string{"containers", "other", "before", "http"}, "ready 'healthy'", compose.HTTPHealthcheckAnnotation)
 }
