@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/score-spec/score-go/types"
+	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/score-tf/terraform-provider-score/internal/score/loader"
 	"github.com/score-tf/terraform-provider-score/internal/score/placeholder"
@@ -285,6 +286,7 @@ func (r *workloadRenderer) container(cname string, c types.Container, primary st
 		svc["volumes"] = mounts
 	}
 	r.containerProbes(cname, c, svc)
+	r.containerResources(cname, c, svc)
 	// Everything so far is meant literally; the environment is the one place with references
 	// compose is to fill in, so it escapes its literal parts itself.
 	svc = escapeLiterals(svc).(map[string]any)
@@ -513,6 +515,42 @@ func (r *workloadRenderer) volumeMount(at []string, target string, v types.Conta
 		return nil
 	}
 	return m
+}
+
+// containerResources renders limits as deploy.resources.limits and requests as
+// deploy.resources.reservations, which compose honours: cpus as a decimal string, memory in bytes.
+func (r *workloadRenderer) containerResources(cname string, c types.Container, svc map[string]any) {
+	if c.Resources == nil {
+		return
+	}
+	res := map[string]any{}
+	for what, q := range map[string]*types.ResourcesLimits{"limits": c.Resources.Limits, "requests": c.Resources.Requests} {
+		if q == nil {
+			continue
+		}
+		m := map[string]any{}
+		for name, value := range map[string]*string{"cpu": q.Cpu, "memory": q.Memory} {
+			if value == nil {
+				continue
+			}
+			parsed, err := resource.ParseQuantity(*value)
+			if err != nil {
+				r.problem([]string{"containers", cname, "resources", what, name}, "invalid quantity %q: %v", *value, err)
+				continue
+			}
+			if name == "cpu" {
+				m["cpus"] = strconv.FormatFloat(float64(parsed.MilliValue())/1000, 'f', -1, 64)
+			} else {
+				m["memory"] = strconv.FormatInt(parsed.Value(), 10)
+			}
+		}
+		if len(m) > 0 {
+			res[map[string]string{"limits": "limits", "requests": "reservations"}[what]] = m
+		}
+	}
+	if len(res) > 0 {
+		svc["deploy"] = map[string]any{"resources": res}
+	}
 }
 
 // containerProbes renders the probes as a healthcheck, and warns about an httpGet probe that

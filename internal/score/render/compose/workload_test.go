@@ -668,3 +668,41 @@ func TestWorkloadHTTPHealthcheck(t *testing.T) {
 	_, err = wlRenderIn(t, wlHead+probes+"    before:\n      http: {ready: started}\n  other:\n    image: busybox\n    readinessProbe:\n      httpGet: {path: /, port: 80}\n    before:\n      http: {ready: healthy}\n")
 	wlWant(t, err, []string{"containers", "other", "before", "http"}, "ready 'healthy'", compose.HTTPHealthcheckAnnotation)
 }
+
+// TestWorkloadResourceLimits: limits become deploy.resources.limits and requests
+// deploy.resources.reservations (cpus as a decimal, memory in bytes), as compose-go reads them.
+func TestWorkloadResourceLimits(t *testing.T) {
+	score := wlHead + `containers:
+  main:
+    image: busybox
+    resources:
+      limits: {cpu: 1500m, memory: 512Mi}
+      requests: {cpu: "0.25", memory: 128M}
+  half:
+    image: busybox
+    resources:
+      limits: {cpu: "2"}
+  none:
+    image: busybox
+`
+	out, project := wlRender(t, nil, score)
+	main := project.Services["app-main"].Deploy
+	if main == nil || main.Resources.Limits == nil || main.Resources.Reservations == nil {
+		t.Fatalf("deploy %+v:\n%s", main, out.YAML)
+	}
+	if l := main.Resources.Limits; l.NanoCPUs != 1.5 || l.MemoryBytes != 512<<20 {
+		t.Errorf("limits %+v", l)
+	}
+	if r := main.Resources.Reservations; r.NanoCPUs != 0.25 || r.MemoryBytes != 128_000_000 {
+		t.Errorf("reservations %+v", r)
+	}
+	if !strings.Contains(out.YAML, "cpus: \"1.5\"\n") || !strings.Contains(out.YAML, "memory: \"536870912\"\n") {
+		t.Errorf("want cpus as a decimal string and memory in bytes:\n%s", out.YAML)
+	}
+	if d := project.Services["app-half"].Deploy; d == nil || d.Resources.Limits.NanoCPUs != 2 || d.Resources.Reservations != nil {
+		t.Errorf("half deploy %+v", d)
+	}
+	if project.Services["app-none"].Deploy != nil {
+		t.Errorf("deploy without resources")
+	}
+}
