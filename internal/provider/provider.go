@@ -75,7 +75,8 @@ func (p *scoreProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 				Validators: []validator.String{stringvalidator.OneOf(targetNames...)},
 			},
 			"namespace": schema.StringAttribute{
-				MarkdownDescription: "Kubernetes namespace set on every namespaced object rendered, and seen by " +
+				MarkdownDescription: "Kubernetes namespace set on every namespaced object rendered that has none (a provisioner's own " +
+					"`metadata.namespace` is kept), and seen by " +
 					"templates as `.Namespace`. Unset, objects carry no namespace.",
 				Optional: true,
 			},

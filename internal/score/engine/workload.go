@@ -70,7 +70,8 @@ type Workload struct {
 	// ResourceOutputs are the outputs of the resources provisioned inside the workload, by name.
 	ResourceOutputs map[string]ResourceOutputs
 	State           WorkloadState
-	// Messages are what the provisioners had to say (compose `info_logs`), secrets hidden.
+	// Messages are what the render could not honour (compose: an httpGet probe that is no
+	// healthcheck) and what the provisioners had to say (compose `info_logs`), secrets hidden.
 	Messages []string
 }
 
@@ -134,6 +135,7 @@ func renderTarget(s Settings, w *loader.Workload, res *resources.Result, out *Wo
 		}
 		out.ComposeYAML, out.ComposeEnv, out.Files, out.SecretFiles = project.YAML, project.Env, project.Files, project.SecretFiles
 		out.BinaryFiles = project.BinaryFiles
+		out.Messages = append(out.Messages, project.Warnings...)
 	default:
 		return fmt.Errorf("unknown target %q", s.Target)
 	}

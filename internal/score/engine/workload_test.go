@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -1032,8 +1033,13 @@ func TestWorkloadWebCompose(t *testing.T) {
 	if sidecar.NetworkMode != "service:web-app" {
 		t.Errorf("sidecar network_mode = %q", sidecar.NetworkMode)
 	}
-	if sidecar.HealthCheck == nil || sidecar.HealthCheck.Test[0] != "CMD-SHELL" || !strings.Contains(sidecar.HealthCheck.Test[1], "https://localhost:8443/ready") {
-		t.Errorf("sidecar healthcheck = %+v, want the HTTPS probe", sidecar.HealthCheck)
+	// The sidecar's only probe is httpGet, and web does not opt in to HTTP healthchecks: none,
+	// and a warning saying how to opt in.
+	if sidecar.HealthCheck != nil {
+		t.Errorf("sidecar healthcheck = %+v, want none (httpGet without the annotation)", sidecar.HealthCheck)
+	}
+	if !slices.ContainsFunc(out.Messages, func(m string) bool { return strings.HasPrefix(m, "containers.sidecar: the httpGet probe") }) {
+		t.Errorf("messages %q: want a warning about the sidecar's httpGet probe", out.Messages)
 	}
 	for _, svc := range []string{"web-app", "web-sidecar"} {
 		deps := project.Services[svc].DependsOn

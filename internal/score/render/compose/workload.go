@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/score-spec/score-go/types"
+	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/score-tf/terraform-provider-score/internal/score/loader"
 	"github.com/score-tf/terraform-provider-score/internal/score/placeholder"
@@ -26,7 +27,15 @@ import (
 const (
 	WorkloadNameAnnotation = "compose.score.dev/workload-name"
 	InitContainerLabel     = "dev.score.compose.labels.is-init-container"
+	// HTTPHealthcheckAnnotation (ours) opts a workload's httpGet probes in as healthchecks, run
+	// with the tool it names ("wget" or "curl"), which the images must have. Without it, only
+	// exec probes become healthchecks, as in score-compose: an image without the tool (distroless,
+	// scratch) would never turn healthy.
+	HTTPHealthcheckAnnotation = "compose.score-tf.dev/http-healthcheck"
 )
+
+// httpTools are the values of HTTPHealthcheckAnnotation.
+var httpTools = map[string]bool{"wget": true, "curl": true}
 
 // WorkloadInput is a loaded workload with its resolved resources.
 type WorkloadInput struct {
@@ -51,6 +60,9 @@ type Rendered struct {
 	// Environment lists the variables the project expects from the environment it runs in
 	// (references to environment resources), sorted.
 	Environment []string
+	// Warnings are inputs the render could not honour (an httpGet probe without a healthcheck),
+	// sorted.
+	Warnings []string
 }
 
 // RenderWorkload renders a service per container plus what the provisioned resources add.
@@ -61,6 +73,10 @@ func RenderWorkload(in WorkloadInput) (Rendered, error) {
 		files: map[string]string{}, binaryFiles: map[string]string{}, environment: map[string]bool{},
 	}
 	r.name = in.Workload.Name()
+	r.httpTool = r.annotation(HTTPHealthcheckAnnotation)
+	if r.httpTool != "" && !httpTools[r.httpTool] {
+		r.problem([]string{"metadata", "annotations", HTTPHealthcheckAnnotation}, "must be \"wget\" or \"curl\", not %q", r.httpTool)
+	}
 	r.addSecrets()
 	r.addResources()
 	r.addContainers()
@@ -85,7 +101,8 @@ func RenderWorkload(in WorkloadInput) (Rendered, error) {
 			used = append(used, s)
 		}
 	}
-	out := Rendered{YAML: text, Env: Dotenv(used), BinaryFiles: r.binaryFiles}
+	sort.Strings(r.warnings)
+	out := Rendered{YAML: text, Env: Dotenv(used), BinaryFiles: r.binaryFiles, Warnings: r.warnings}
 	out.Files, out.SecretFiles = SplitFiles(r.files, Values(r.secrets))
 	for v := range r.environment {
 		out.Environment = append(out.Environment, v)
@@ -111,7 +128,19 @@ type workloadRenderer struct {
 	// resourceServices are the services provisioned resources add, with the condition a
 	// workload waits for before starting.
 	resourceServices map[string]string
-	problems         problem.List
+	// httpTool runs httpGet probes as healthchecks ("wget" or "curl"); none when empty.
+	httpTool string
+	problems problem.List
+	warnings []string
+}
+
+// annotation is the workload's annotation key as text, "" when absent.
+func (r *workloadRenderer) annotation(key string) string {
+	ann, _ := r.spec.Metadata["annotations"].(map[string]any)
+	if v, ok := ann[key]; ok && v != nil {
+		return fmt.Sprint(v)
+	}
+	return ""
 }
 
 func (r *workloadRenderer) problem(path []string, format string, args ...any) {
@@ -256,11 +285,22 @@ func (r *workloadRenderer) container(cname string, c types.Container, primary st
 	if mounts := append(r.containerFiles(cname, c, svc), r.containerVolumes(cname, c)...); len(mounts) > 0 {
 		svc["volumes"] = mounts
 	}
-	containerProbes(c, svc)
+	r.containerProbes(cname, c, svc)
+	r.containerResources(cname, c, svc)
 	// Everything so far is meant literally; the environment is the one place with references
 	// compose is to fill in, so it escapes its literal parts itself.
 	svc = escapeLiterals(svc).(map[string]any)
 	r.containerEnv(cname, c, svc)
+	// Like score-compose (PR #392): the workload's services use every model its resources
+	// declared, each with compose's defaults (`{}`: the endpoint and model variables are derived
+	// from the model's name).
+	if len(r.models) > 0 {
+		uses := map[string]any{}
+		for m := range r.models {
+			uses[m] = map[string]any{}
+		}
+		svc["models"] = uses
+	}
 	if len(r.resourceServices) > 0 {
 		deps := map[string]any{}
 		for s, cond := range r.resourceServices {
@@ -280,8 +320,12 @@ func (r *workloadRenderer) addStartOrder(names []string) {
 	for _, a := range names {
 		for b, entry := range r.spec.Containers[a].Before {
 			cond := readyConditions[string(entry.Ready)]
-			if cond == "service_healthy" && healthcheck(r.spec.Containers[a]) == nil {
-				r.problem([]string{"containers", a, "before", b}, "ready 'healthy' requires a readiness or liveness probe on container %q", a)
+			if cond == "service_healthy" && r.healthcheck(r.spec.Containers[a]) == nil {
+				if hasHTTPProbe(r.spec.Containers[a]) {
+					r.problem([]string{"containers", a, "before", b}, "ready 'healthy' requires a healthcheck on container %q: its httpGet probe becomes one only with the workload annotation %s: wget or curl (a tool the image has)", a, HTTPHealthcheckAnnotation)
+				} else {
+					r.problem([]string{"containers", a, "before", b}, "ready 'healthy' requires a readiness or liveness probe on container %q", a)
+				}
 				continue
 			}
 			svc, ok := r.services[r.serviceName(b)].(map[string]any)
@@ -473,28 +517,79 @@ func (r *workloadRenderer) volumeMount(at []string, target string, v types.Conta
 	return m
 }
 
-// containerProbes renders the probes as a healthcheck.
-func containerProbes(c types.Container, svc map[string]any) {
-	if hc := healthcheck(c); hc != nil {
-		svc["healthcheck"] = hc
+// containerResources renders limits as deploy.resources.limits and requests as
+// deploy.resources.reservations, which compose honours: cpus as a decimal string, memory in bytes.
+func (r *workloadRenderer) containerResources(cname string, c types.Container, svc map[string]any) {
+	if c.Resources == nil {
+		return
+	}
+	res := map[string]any{}
+	for what, q := range map[string]*types.ResourcesLimits{"limits": c.Resources.Limits, "requests": c.Resources.Requests} {
+		if q == nil {
+			continue
+		}
+		m := map[string]any{}
+		for name, value := range map[string]*string{"cpu": q.Cpu, "memory": q.Memory} {
+			if value == nil {
+				continue
+			}
+			parsed, err := resource.ParseQuantity(*value)
+			if err != nil {
+				r.problem([]string{"containers", cname, "resources", what, name}, "invalid quantity %q: %v", *value, err)
+				continue
+			}
+			if name == "cpu" {
+				m["cpus"] = strconv.FormatFloat(float64(parsed.MilliValue())/1000, 'f', -1, 64)
+			} else {
+				m["memory"] = strconv.FormatInt(parsed.Value(), 10)
+			}
+		}
+		if len(m) > 0 {
+			res[map[string]string{"limits": "limits", "requests": "reservations"}[what]] = m
+		}
+	}
+	if len(res) > 0 {
+		svc["deploy"] = map[string]any{"resources": res}
 	}
 }
 
-// healthcheck turns the readiness probe (else the liveness probe) into a compose healthcheck.
-// HTTP probes run wget or curl inside the container, so the image needs one of them.
-func healthcheck(c types.Container) map[string]any {
-	p := c.ReadinessProbe
-	if p == nil {
-		p = c.LivenessProbe
+// containerProbes renders the probes as a healthcheck, and warns about an httpGet probe that
+// could not become one.
+func (r *workloadRenderer) containerProbes(cname string, c types.Container, svc map[string]any) {
+	if hc := r.healthcheck(c); hc != nil {
+		svc["healthcheck"] = hc
+		return
 	}
-	if p == nil {
-		return nil
+	if hasHTTPProbe(c) {
+		r.warnings = append(r.warnings, fmt.Sprintf("containers.%s: the httpGet probe is not a compose healthcheck (the image may have no wget or curl); "+
+			"set the workload annotation %s to \"wget\" or \"curl\" to run it with that tool", cname, HTTPHealthcheckAnnotation))
 	}
-	hc := map[string]any{"interval": "5s", "timeout": "5s"}
+}
+
+func hasHTTPProbe(c types.Container) bool {
+	return (c.ReadinessProbe != nil && c.ReadinessProbe.HttpGet != nil) || (c.LivenessProbe != nil && c.LivenessProbe.HttpGet != nil)
+}
+
+// healthcheck turns the readiness probe (else the liveness probe) into a compose healthcheck:
+// an exec probe always, an httpGet probe only when the workload names the tool to run it with.
+func (r *workloadRenderer) healthcheck(c types.Container) map[string]any {
+	for _, p := range []*types.ContainerProbe{c.ReadinessProbe, c.LivenessProbe} {
+		if test := r.probeTest(p); test != nil {
+			return map[string]any{"interval": "5s", "timeout": "5s", "test": test}
+		}
+	}
+	return nil
+}
+
+// probeTest is the healthcheck test of a probe, nil when it cannot be one. The exec form needs no
+// shell in the image.
+func (r *workloadRenderer) probeTest(p *types.ContainerProbe) []any {
 	switch {
+	case p == nil:
+		return nil
 	case p.Exec != nil:
-		hc["test"] = append([]any{"CMD"}, toAny(p.Exec.Command)...)
-	case p.HttpGet != nil:
+		return append([]any{"CMD"}, toAny(p.Exec.Command)...)
+	case p.HttpGet != nil && httpTools[r.httpTool]:
 		h := p.HttpGet
 		scheme, host := "http", "localhost"
 		if h.Scheme != nil {
@@ -504,22 +599,17 @@ func healthcheck(c types.Container) map[string]any {
 			host = *h.Host
 		}
 		url := fmt.Sprintf("%s://%s:%d%s", scheme, host, h.Port, h.Path)
-		var wgetHeaders, curlHeaders string
-		for _, hh := range h.HttpHeaders {
-			wgetHeaders += " --header " + shellQuote(hh.Name+": "+hh.Value)
-			curlHeaders += " -H " + shellQuote(hh.Name+": "+hh.Value)
+		test := []any{"CMD", "wget", "-q", "-O", "/dev/null", "--no-check-certificate"}
+		header := "--header"
+		if r.httpTool == "curl" {
+			test, header = []any{"CMD", "curl", "-fsSk", "-o", "/dev/null"}, "-H"
 		}
-		cmd := fmt.Sprintf("wget -q -O /dev/null --no-check-certificate%s %s || curl -fsSk -o /dev/null%s %s",
-			wgetHeaders, shellQuote(url), curlHeaders, shellQuote(url))
-		hc["test"] = []any{"CMD-SHELL", cmd}
-	default:
-		return nil
+		for _, hh := range h.HttpHeaders {
+			test = append(test, header, hh.Name+": "+hh.Value)
+		}
+		return append(test, url)
 	}
-	return hc
-}
-
-func shellQuote(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	return nil
 }
 
 // escapeDollars keeps compose from interpolating text that is meant literally. Only references

@@ -368,7 +368,8 @@ resources:
 }
 
 func TestWorkloadBefore(t *testing.T) {
-	score := wlHead + `containers:
+	score := wlHead + "  annotations:\n    " + compose.HTTPHealthcheckAnnotation + `: curl
+containers:
   init:
     image: busybox
     before:
@@ -420,7 +421,7 @@ func TestWorkloadBefore(t *testing.T) {
 		}
 	}
 	hc := project.Services["app-side"].HealthCheck
-	if hc == nil || len(hc.Test) != 2 || hc.Test[0] != "CMD-SHELL" || !strings.Contains(hc.Test[1], "'http://localhost:8080/ready'") || !strings.Contains(hc.Test[1], `'X-A: it'\''s'`) {
+	if hc == nil || fmt.Sprintf("%q", hc.Test) != `["CMD" "curl" "-fsSk" "-o" "/dev/null" "-H" "X-A: it's" "http://localhost:8080/ready"]` {
 		t.Errorf("httpGet healthcheck = %+v", hc)
 	}
 
@@ -581,4 +582,127 @@ func wlMountTargets(m map[string]types.ServiceVolumeConfig) []string {
 	}
 	sort.Strings(targets)
 	return targets
+}
+
+// TestWorkloadModels: a model a resource declares goes to the top-level models and every
+// container's service uses it (score-compose PR #392); resource services do not.
+func TestWorkloadModels(t *testing.T) {
+	score := wlHead + "containers:\n  main:\n    image: busybox\n  side:\n    image: busybox\nresources:\n  llm:\n    type: llm-model\n"
+	llm := wlRes("llm", "llm-model.default#app.llm", map[string]any{"name": "app-llm"})
+	llm.Provisioned = &provisioner.Result{Compose: provisioner.ComposeArtifacts{
+		Models:   map[string]any{"app-llm": map[string]any{"model": "ai/smollm2", "context_size": 2048}},
+		Services: map[string]any{"llm-proxy": map[string]any{"image": "busybox"}},
+	}}
+	out, project := wlRender(t, nil, score, llm)
+	if m, ok := project.Models["app-llm"]; !ok || m.Model != "ai/smollm2" {
+		t.Errorf("top-level models %v", project.Models)
+	}
+	for _, name := range []string{"app-main", "app-side"} {
+		uses := project.Services[name].Models
+		if len(uses) != 1 || uses["app-llm"] == nil {
+			t.Errorf("service %s uses models %v, want app-llm:\n%s", name, uses, out.YAML)
+		}
+	}
+	if len(project.Services["llm-proxy"].Models) != 0 {
+		t.Errorf("the resource's own service uses models %v", project.Services["llm-proxy"].Models)
+	}
+	if !strings.Contains(out.YAML, "    models:\n      app-llm: {}\n") {
+		t.Errorf("want `models: {app-llm: {}}` on the services, as score-compose writes it:\n%s", out.YAML)
+	}
+
+	// Without a model, no service gets models.
+	out, _ = wlRender(t, nil, wlHead+"containers:\n  main:\n    image: busybox\n")
+	if strings.Contains(out.YAML, "models") {
+		t.Errorf("models without a model resource:\n%s", out.YAML)
+	}
+}
+
+// TestWorkloadHTTPHealthcheck: only exec probes become healthchecks unless the workload names the
+// tool that runs httpGet probes; an httpGet probe left out is a warning, and a workload waiting
+// for it to be healthy an error saying how to opt in.
+func TestWorkloadHTTPHealthcheck(t *testing.T) {
+	probes := `containers:
+  http:
+    image: gcr.io/distroless/static
+    readinessProbe:
+      httpGet: {path: /ready, port: 8080, scheme: HTTPS, httpHeaders: [{name: X-A, value: "$b"}]}
+  mixed:
+    image: busybox
+    readinessProbe:
+      httpGet: {path: /ready, port: 8080}
+    livenessProbe:
+      exec: {command: [/bin/check]}
+  plain:
+    image: busybox
+`
+	out, project := wlRender(t, nil, wlHead+probes)
+	if hc := project.Services["app-http"].HealthCheck; hc != nil {
+		t.Errorf("httpGet probe became a healthcheck without opting in: %+v", hc)
+	}
+	if hc := project.Services["app-mixed"].HealthCheck; hc == nil || fmt.Sprint(hc.Test) != "[CMD /bin/check]" {
+		t.Errorf("an exec liveness probe is the healthcheck when the readiness probe is httpGet: %+v", hc)
+	}
+	if project.Services["app-plain"].HealthCheck != nil || len(out.Warnings) != 1 ||
+		!strings.Contains(out.Warnings[0], "containers.http:") || !strings.Contains(out.Warnings[0], compose.HTTPHealthcheckAnnotation) {
+		t.Errorf("warnings %q: want one, for containers.http, naming the annotation", out.Warnings)
+	}
+
+	for tool, want := range map[string]string{
+		"wget": `["CMD" "wget" "-q" "-O" "/dev/null" "--no-check-certificate" "--header" "X-A: $b" "https://localhost:8080/ready"]`,
+		"curl": `["CMD" "curl" "-fsSk" "-o" "/dev/null" "-H" "X-A: $b" "https://localhost:8080/ready"]`,
+	} {
+		out, project := wlRender(t, nil, wlHead+"  annotations:\n    "+compose.HTTPHealthcheckAnnotation+": "+tool+"\n"+probes)
+		if hc := project.Services["app-http"].HealthCheck; hc == nil || fmt.Sprintf("%q", hc.Test) != want {
+			t.Errorf("%s: healthcheck %+v, want test %s", tool, hc, want)
+		}
+		if hc := project.Services["app-mixed"].HealthCheck; hc == nil || hc.Test[1] != tool {
+			t.Errorf("%s: the readiness probe comes first once it can be a healthcheck: %+v", tool, hc)
+		}
+		if len(out.Warnings) != 0 {
+			t.Errorf("%s: warnings %q", tool, out.Warnings)
+		}
+	}
+
+	_, err := wlRenderIn(t, wlHead+"  annotations:\n    "+compose.HTTPHealthcheckAnnotation+": nc\n"+probes)
+	wlWant(t, err, []string{"metadata", "annotations", compose.HTTPHealthcheckAnnotation}, `"wget" or "curl"`)
+	_, err = wlRenderIn(t, wlHead+probes+"    before:\n      http: {ready: started}\n  other:\n    image: busybox\n    readinessProbe:\n      httpGet: {path: /, port: 80}\n    before:\n      http: {ready: healthy}\n")
+	wlWant(t, err, []string{"containers", "other", "before", "http"}, "ready 'healthy'", compose.HTTPHealthcheckAnnotation)
+}
+
+// TestWorkloadResourceLimits: limits become deploy.resources.limits and requests
+// deploy.resources.reservations (cpus as a decimal, memory in bytes), as compose-go reads them.
+func TestWorkloadResourceLimits(t *testing.T) {
+	score := wlHead + `containers:
+  main:
+    image: busybox
+    resources:
+      limits: {cpu: 1500m, memory: 512Mi}
+      requests: {cpu: "0.25", memory: 128M}
+  half:
+    image: busybox
+    resources:
+      limits: {cpu: "2"}
+  none:
+    image: busybox
+`
+	out, project := wlRender(t, nil, score)
+	main := project.Services["app-main"].Deploy
+	if main == nil || main.Resources.Limits == nil || main.Resources.Reservations == nil {
+		t.Fatalf("deploy %+v:\n%s", main, out.YAML)
+	}
+	if l := main.Resources.Limits; l.NanoCPUs != 1.5 || l.MemoryBytes != 512<<20 {
+		t.Errorf("limits %+v", l)
+	}
+	if r := main.Resources.Reservations; r.NanoCPUs != 0.25 || r.MemoryBytes != 128_000_000 {
+		t.Errorf("reservations %+v", r)
+	}
+	if !strings.Contains(out.YAML, "cpus: \"1.5\"\n") || !strings.Contains(out.YAML, "memory: \"536870912\"\n") {
+		t.Errorf("want cpus as a decimal string and memory in bytes:\n%s", out.YAML)
+	}
+	if d := project.Services["app-half"].Deploy; d == nil || d.Resources.Limits.NanoCPUs != 2 || d.Resources.Reservations != nil {
+		t.Errorf("half deploy %+v", d)
+	}
+	if project.Services["app-none"].Deploy != nil {
+		t.Errorf("deploy without resources")
+	}
 }

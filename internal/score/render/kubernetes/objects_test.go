@@ -72,7 +72,7 @@ func TestEncodeNamespaces(t *testing.T) {
 		"apps/v1/Deployment/shop/web",
 		"core/v1/ConfigMap/shop/cfg",
 		"core/v1/Namespace/_/shop",
-		"core/v1/Service/shop/other-ns",
+		"core/v1/Service/elsewhere/other-ns",
 		"gateway.networking.k8s.io/v1/HTTPRoute/shop/r",
 		"rbac.authorization.k8s.io/v1/ClusterRole/_/reader",
 	}
@@ -268,5 +268,87 @@ func TestEncodeNothing(t *testing.T) {
 	out, err := kubernetes.Encode(nil, "ns", secret.Values{})
 	if err != nil || out.Manifests == nil || out.Secrets == nil || len(out.Manifests)+len(out.Secrets) != 0 {
 		t.Errorf("Encode(nil) = %+v, %v", out, err)
+	}
+}
+
+// TestEncodeScope: a namespace a provisioner wrote is kept; known cluster-scoped kinds (by group
+// and kind, CRDs of well-known projects included) get none; the cluster-scoped annotation decides
+// for other kinds and is removed; every object still passes validation.
+func TestEncodeScope(t *testing.T) {
+	ann := func(v string) map[string]any {
+		return map[string]any{"annotations": map[string]any{kubernetes.ClusterScopedAnnotation: v, "keep": "me"}}
+	}
+	named := func(name string, meta map[string]any) map[string]any {
+		meta["name"] = name
+		return map[string]any{"metadata": meta}
+	}
+	objs := []map[string]any{
+		ooObj("v1", "ConfigMap", "there", map[string]any{"metadata": map[string]any{"name": "there", "namespace": "elsewhere"}}),
+		ooObj("cert-manager.io/v1", "ClusterIssuer", "letsencrypt", map[string]any{"spec": map[string]any{"acme": map[string]any{}}}),
+		ooObj("cert-manager.io/v1", "Issuer", "local", nil),
+		ooObj("external-secrets.io/v1beta1", "ClusterSecretStore", "vault", nil),
+		ooObj("kyverno.io/v1", "ClusterPolicy", "require-labels", nil),
+		ooObj("pkg.crossplane.io/v1", "Provider", "provider-aws-s3", nil),
+		ooObj("apiextensions.crossplane.io/v1", "Composition", "bucket", nil),
+		ooObj("aws.upbound.io/v1beta1", "ProviderConfig", "default", nil),
+		ooObj("s3.aws.upbound.io/v1beta1", "Bucket", "legacy-bucket", nil),
+		ooObj("s3.aws.m.upbound.io/v1beta1", "Bucket", "v2-bucket", nil),
+		ooObj("protection.crossplane.io/v1beta1", "Usage", "in-use", nil),
+		ooObj("gateway.networking.k8s.io/v1", "GatewayClass", "envoy", map[string]any{"spec": map[string]any{"controllerName": "x.io/gw"}}),
+		ooObj("networking.k8s.io/v1", "IngressClass", "nginx", nil),
+		ooObj("example.com/v1", "Tenant", "acme", named("acme", ann("true"))),
+		ooObj("example.com/v1", "Widget", "w", named("w", ann("false"))),
+		ooObj("example.com/v1", "Gadget", "g", nil),
+		// A Provider outside Crossplane's group is nothing known.
+		ooObj("example.com/v1", "Provider", "p", nil),
+	}
+	out, err := kubernetes.Encode(objs, "shop", secret.Values{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"apiextensions.crossplane.io/v1/Composition/_/bucket",
+		"aws.upbound.io/v1beta1/ProviderConfig/_/default",
+		"cert-manager.io/v1/ClusterIssuer/_/letsencrypt",
+		"cert-manager.io/v1/Issuer/shop/local",
+		"core/v1/ConfigMap/elsewhere/there",
+		"example.com/v1/Gadget/shop/g",
+		"example.com/v1/Provider/shop/p",
+		"example.com/v1/Tenant/_/acme",
+		"example.com/v1/Widget/shop/w",
+		"external-secrets.io/v1beta1/ClusterSecretStore/_/vault",
+		"gateway.networking.k8s.io/v1/GatewayClass/_/envoy",
+		"kyverno.io/v1/ClusterPolicy/_/require-labels",
+		"networking.k8s.io/v1/IngressClass/_/nginx",
+		"pkg.crossplane.io/v1/Provider/_/provider-aws-s3",
+		"protection.crossplane.io/v1beta1/Usage/shop/in-use",
+		"s3.aws.m.upbound.io/v1beta1/Bucket/shop/v2-bucket",
+		"s3.aws.upbound.io/v1beta1/Bucket/_/legacy-bucket",
+	}
+	if got := ooKeys(out.Manifests); !reflect.DeepEqual(got, want) {
+		t.Errorf("keys:\n got  %v\n want %v", got, want)
+	}
+	for k, text := range out.Manifests {
+		if strings.Contains(k, "/_/") && strings.Contains(text, "namespace:") {
+			t.Errorf("%s got a namespace:\n%s", k, text)
+		}
+		if strings.Contains(text, kubernetes.ClusterScopedAnnotation) {
+			t.Errorf("%s keeps the cluster-scoped annotation:\n%s", k, text)
+		}
+	}
+	if tenant := out.Manifests["example.com/v1/Tenant/_/acme"]; !strings.Contains(tenant, "keep: me") {
+		t.Errorf("the other annotations must stay:\n%s", tenant)
+	}
+
+	// The annotation alone is removed with its map; a bad value is an error.
+	out, err = kubernetes.Encode([]map[string]any{ooObj("example.com/v1", "Tenant", "t", map[string]any{"metadata": map[string]any{
+		"name": "t", "annotations": map[string]any{kubernetes.ClusterScopedAnnotation: "true"},
+	}})}, "shop", secret.Values{})
+	if err != nil || out.Manifests["example.com/v1/Tenant/_/t"] != "apiVersion: example.com/v1\nkind: Tenant\nmetadata:\n  name: t\n" {
+		t.Errorf("err %v manifests %v", err, out.Manifests)
+	}
+	_, err = kubernetes.Encode([]map[string]any{ooObj("example.com/v1", "Tenant", "t", named("t", ann("yes")))}, "shop", secret.Values{})
+	if err == nil || !strings.Contains(err.Error(), kubernetes.ClusterScopedAnnotation) {
+		t.Errorf("a bad annotation value: err %v", err)
 	}
 }
