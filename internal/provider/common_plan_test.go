@@ -8,7 +8,6 @@ import (
 
 	"github.com/score-tf/terraform-provider-score/internal/score/render"
 	"github.com/score-tf/terraform-provider-score/internal/score/targets"
-	scoretarget "github.com/score-tf/terraform-provider-score/internal/score/targets"
 )
 
 // Unit tests for the plan helpers: what two renders agree on is known, the rest unknown.
@@ -124,7 +123,7 @@ func TestPlanValues_mergeRendered(t *testing.T) {
 		}
 	})
 	t.Run("same render: everything known (apply)", func(t *testing.T) {
-		for _, target := range scoretarget.All {
+		for _, target := range targets.All {
 			m := mergeRendered(a, a, target)
 			for name, v := range map[string]attr.Value{
 				"outputs": m.Outputs, "secrets": m.Secrets, "manifests": m.Manifests, "secret_manifests": m.SecretManifests,

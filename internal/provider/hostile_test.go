@@ -299,7 +299,7 @@ func hostileCases(canary string) []hostileCase {
 	}
 	readFailed := "Cannot read score file"
 	refused := "is refused||not a regular file"
-	fileCase := func(name, path string) func(t *testing.T, dir string) string {
+	fileCase := func(path string) func(t *testing.T, dir string) string {
 		return func(t *testing.T, dir string) string { return "file = " + hostileQuote(path) }
 	}
 	cmdSkip := "the provider exposes no timeout for cmd:// provisioners (provisioner.CommandTimeout is a " +
@@ -341,10 +341,10 @@ func hostileCases(canary string) []hostileCase {
 			},
 			want: hostileErrorRE(readFailed, refused)},
 		{name: "file is proc-self-environ", kinds: hostileLoadKinds, targets: hostileK8s,
-			source: fileCase("environ", "/proc/self/environ"), forbid: []string{canary},
+			source: fileCase("/proc/self/environ"), forbid: []string{canary},
 			want: hostileErrorRE(readFailed, "is refused")},
 		{name: "file is dev-zero", kinds: hostileLoadKinds, targets: hostileK8s, needsBoundedReads: true,
-			source: fileCase("zero", "/dev/zero"),
+			source: fileCase("/dev/zero"),
 			want:   hostileErrorRE(readFailed, refused)},
 		// 5. A file source in /proc, external sources allowed.
 		{name: "source is proc-self-environ", kinds: hostileLoadKinds, targets: hostileBoth,
@@ -469,7 +469,7 @@ func hostileFeedFIFO(fifo string, after time.Duration, fed *atomic.Bool) (stop f
 		for {
 			// Without a reader, a non-blocking open for writing fails (ENXIO) rather than waits.
 			if f, err := os.OpenFile(fifo, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
-				f.Close()
+				_ = f.Close() // opened only to wake the reader: nothing was written
 				fed.Store(true)
 			}
 			select {
