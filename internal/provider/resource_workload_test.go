@@ -887,6 +887,30 @@ func TestAccWorkloadResource_errors(t *testing.T) {
 	}
 }
 
+// TestAccWorkloadResource_invalidScoreFileAtValidate: a broken score file given to the resource is
+// reported by `terraform validate`, with its path and line, as the data source's is. Two things
+// prove the error comes from validation and not from plan: the resource has `count = 0` (plan
+// never calls the provider for it) and the provider has no target (plan would stop at "Provider
+// target not set" before loading the file).
+func TestAccWorkloadResource_invalidScoreFileAtValidate(t *testing.T) {
+	t.Parallel()
+	const content = `apiVersion: score.dev/v1b1
+metadata:
+  name: bad
+containers:
+  main:
+    image: app:1
+    resources:
+      limits:
+        cpu: lots
+`
+	runTest(t, resource.TestStep{
+		Config:      `provider "score" {}` + "\n" + workloadBlock("bad", "  count = 0\n  content = "+hclString(content)),
+		PlanOnly:    true,
+		ExpectError: errorMatching("Error: Invalid score file", "containers.main.resources.limits.cpu (line 9):", "does not match pattern"),
+	})
+}
+
 // ---------------------------------------------------------------------------------------------
 // 7. Unknown inputs: outputs unknown at plan, right after apply, and no error.
 
