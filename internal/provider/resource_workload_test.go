@@ -908,6 +908,13 @@ containers:
 		Config:      `provider "score" {}` + "\n" + workloadBlock("bad", "  count = 0\n  content = "+hclString(content)),
 		PlanOnly:    true,
 		ExpectError: errorMatching("Error: Invalid score file", "containers.main.resources.limits.cpu (line 9):", "does not match pattern"),
+	}, resource.TestStep{
+		// image "." without the image argument: the message names the argument to set.
+		Config: `provider "score" {}` + "\n" + workloadBlock("dot", "  count = 0\n  content = "+
+			hclString("apiVersion: score.dev/v1b1\nmetadata:\n  name: dot\ncontainers:\n  main:\n    image: .\n")),
+		PlanOnly: true,
+		ExpectError: errorMatching("Error: Invalid score file", "containers.main.image (line 6):",
+			`the image is "." (built elsewhere) but no image was given to replace it:`, "set the image argument of score_workload"),
 	})
 }
 
