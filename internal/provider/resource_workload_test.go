@@ -918,6 +918,33 @@ containers:
 	})
 }
 
+// TestAccWorkloadResource_secretRefOutputs: an output that refers to a Secret key
+// (encodeSecretRef, as score-k8s provisioners do) never shows the reference marker in
+// resource_outputs: it is a secret showing the key's value when the provisioner creates the
+// Secret, and is left out (with a warning at apply) when the Secret exists elsewhere.
+func TestAccWorkloadResource_secretRefOutputs(t *testing.T) {
+	t.Parallel()
+	const addr = "score_workload.api"
+	config := strings.Replace(kubernetesTarget.provider, "\n}\n",
+		"\n  provisioners = [file("+workloadFile(t, "secret-ref-outputs.provisioners.yaml")+")]\n}\n", 1) +
+		workloadBlock("api", "  file = "+workloadFile(t, "secret-ref-outputs.score.yaml"))
+	runTest(t, resource.TestStep{
+		Config: config,
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(addr, attrPath("resource_outputs", "db", "secrets"), exactStringMap(map[string]string{"password": "s3cr3t-pw"})),
+			statecheck.ExpectKnownValue(addr, attrPath("resource_outputs", "db", "outputs"), exactStringMap(map[string]string{"host": "db-api"})),
+			statecheck.ExpectKnownValue(addr, attrPath("resource_outputs", "vault", "outputs"), exactStringMap(map[string]string{})),
+			statecheck.ExpectKnownValue(addr, attrPath("resource_outputs", "vault", "secrets"), exactStringMap(map[string]string{})),
+			checkAttrs(addr, func(attrs map[string]any) error {
+				if text := fmt.Sprint(attrs["resource_outputs"]); strings.Contains(text, "🔐") {
+					return fmt.Errorf("resource_outputs shows a secret reference marker: %s", text)
+				}
+				return nil
+			}),
+		},
+	})
+}
+
 // ---------------------------------------------------------------------------------------------
 // 7. Unknown inputs: outputs unknown at plan, right after apply, and no error.
 
