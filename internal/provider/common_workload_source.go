@@ -1,19 +1,22 @@
 package provider
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/score-tf/terraform-provider-score/internal/score/loader"
 )
 
 // workloadSourceModel holds the inputs that name a score file and adjust it; the workload data
-// source and (later) the workload resource share them.
+// source and the workload resource share them.
 type workloadSourceModel struct {
 	File          types.String `tfsdk:"file"`
 	Content       types.String `tfsdk:"content"`
@@ -134,4 +137,38 @@ func (m workloadSourceModel) problemDiagnostics(err error) diag.Diagnostics {
 		}
 	}
 	return diags
+}
+
+// validateWorkloadSource is the ValidateConfig of both score_workload objects: it reads the
+// source attributes of config and validates them.
+func validateWorkloadSource(ctx context.Context, config tfsdk.Config) diag.Diagnostics {
+	var m workloadSourceModel
+	var diags diag.Diagnostics
+	for name, dst := range map[string]any{
+		"file": &m.File, "content": &m.Content, "image": &m.Image, "overrides": &m.Overrides, "overrides_yaml": &m.OverridesYAML,
+	} {
+		diags.Append(config.GetAttribute(ctx, path.Root(name), dst)...)
+	}
+	if diags.HasError() {
+		return diags
+	}
+	return m.validate()
+}
+
+// validate loads the score file at `terraform validate` time when every input is known and
+// returns the errors it finds (upgrade warnings wait for read or plan). The provider's
+// configuration is not available then, so file sources outside the score file's directory are
+// neither read nor refused until read or plan time. Both score_workload objects call it from
+// their ValidateConfig.
+func (m workloadSourceModel) validate() diag.Diagnostics {
+	if !m.known() || m.File.IsNull() == m.Content.IsNull() {
+		return nil // unknown inputs wait for plan; ExactlyOneOf reports file and content both or neither
+	}
+	if !m.File.IsNull() {
+		if _, err := os.Stat(m.File.ValueString()); err != nil {
+			return nil // the file may be created during apply; read or plan reports it if it is still missing
+		}
+	}
+	_, diags := m.load(loadOptions{deferExternal: true})
+	return diags.Errors()
 }

@@ -178,6 +178,12 @@ func TestAccProvisionersDataSource_errors(t *testing.T) {
 			Config:      providerBlock("kubernetes", `provisioners = ["- uri: local-env://x/env\n"]`) + provisionersDataBlock,
 			ExpectError: errorMatching("provisioners[0] entry 0", `unsupported provisioner scheme "local-env" for the kubernetes target`),
 		},
+		resource.TestStep{
+			// A path where the content belongs (the --provisioners habit): the hint shows file().
+			Config: providerBlock("kubernetes", `provisioners = ["- uri: template://x/ok\n  type: ok\n", "./prov.yaml"]`) + provisionersDataBlock,
+			ExpectError: errorMatching("provisioners[1] looks like a file path; pass the file's content:",
+				`provisioners = [file("./prov.yaml")]`),
+		},
 	)
 }
 

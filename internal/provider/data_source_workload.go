@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"os"
 	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
@@ -150,25 +149,9 @@ func (d *workloadDataSource) ConfigValidators(_ context.Context) []datasource.Co
 }
 
 // ValidateConfig reports score file problems at `terraform validate` time when every input is
-// known. The provider's configuration is not available then, so file sources outside the score
-// file's directory are neither read nor refused until read time.
+// known (see workloadSourceModel.validate, shared with the score_workload resource).
 func (d *workloadDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
-	var config workloadDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	source := config.workloadSourceModel
-	if !source.known() || source.File.IsNull() == source.Content.IsNull() {
-		return
-	}
-	if !source.File.IsNull() {
-		if _, err := os.Stat(source.File.ValueString()); err != nil {
-			return // the file may be created during apply; Read reports it if it is still missing
-		}
-	}
-	_, diags := source.load(loadOptions{deferExternal: true})
-	resp.Diagnostics.Append(diags.Errors()...)
+	resp.Diagnostics.Append(validateWorkloadSource(ctx, req.Config)...)
 }
 
 func (d *workloadDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -932,7 +932,8 @@ data "score_workload" "x" {
 }
 `, hclString(file)),
 			ExpectError: errorMatching("Error: Invalid score file", file+": containers.sidecar.image (line 68):",
-				`the image is "." (built elsewhere) but no image was given to replace it`),
+				`the image is "." (built elsewhere) but no image was given to replace it:`,
+				`set the image argument of score_workload`),
 		},
 		"before cycle": {
 			Config: `

@@ -24,6 +24,7 @@ var (
 	_ resource.ResourceWithConfigure        = (*workloadResource)(nil)
 	_ resource.ResourceWithModifyPlan       = (*workloadResource)(nil)
 	_ resource.ResourceWithConfigValidators = (*workloadResource)(nil)
+	_ resource.ResourceWithValidateConfig   = (*workloadResource)(nil)
 )
 
 // NewWorkloadResource returns the score_workload resource.
@@ -157,6 +158,12 @@ func (r *workloadResource) ConfigValidators(_ context.Context) []resource.Config
 	return []resource.ConfigValidator{
 		resourcevalidator.ExactlyOneOf(path.MatchRoot("file"), path.MatchRoot("content")),
 	}
+}
+
+// ValidateConfig reports score file problems at `terraform validate` time when every input is
+// known, as the score_workload data source does (workloadSourceModel.validate).
+func (r *workloadResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	resp.Diagnostics.Append(validateWorkloadSource(ctx, req.Config)...)
 }
 
 func (r *workloadResource) Configure(_ context.Context, req resource.ConfigureRequest, _ *resource.ConfigureResponse) {

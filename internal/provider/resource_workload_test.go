@@ -887,6 +887,64 @@ func TestAccWorkloadResource_errors(t *testing.T) {
 	}
 }
 
+// TestAccWorkloadResource_invalidScoreFileAtValidate: a broken score file given to the resource is
+// reported by `terraform validate`, with its path and line, as the data source's is. Two things
+// prove the error comes from validation and not from plan: the resource has `count = 0` (plan
+// never calls the provider for it) and the provider has no target (plan would stop at "Provider
+// target not set" before loading the file).
+func TestAccWorkloadResource_invalidScoreFileAtValidate(t *testing.T) {
+	t.Parallel()
+	const content = `apiVersion: score.dev/v1b1
+metadata:
+  name: bad
+containers:
+  main:
+    image: app:1
+    resources:
+      limits:
+        cpu: lots
+`
+	runTest(t, resource.TestStep{
+		Config:      `provider "score" {}` + "\n" + workloadBlock("bad", "  count = 0\n  content = "+hclString(content)),
+		PlanOnly:    true,
+		ExpectError: errorMatching("Error: Invalid score file", "containers.main.resources.limits.cpu (line 9):", "does not match pattern"),
+	}, resource.TestStep{
+		// image "." without the image argument: the message names the argument to set.
+		Config: `provider "score" {}` + "\n" + workloadBlock("dot", "  count = 0\n  content = "+
+			hclString("apiVersion: score.dev/v1b1\nmetadata:\n  name: dot\ncontainers:\n  main:\n    image: .\n")),
+		PlanOnly: true,
+		ExpectError: errorMatching("Error: Invalid score file", "containers.main.image (line 6):",
+			`the image is "." (built elsewhere) but no image was given to replace it:`, "set the image argument of score_workload"),
+	})
+}
+
+// TestAccWorkloadResource_secretRefOutputs: an output that refers to a Secret key
+// (encodeSecretRef, as score-k8s provisioners do) never shows the reference marker in
+// resource_outputs: it is a secret showing the key's value when the provisioner creates the
+// Secret, and is left out (with a warning at apply) when the Secret exists elsewhere.
+func TestAccWorkloadResource_secretRefOutputs(t *testing.T) {
+	t.Parallel()
+	const addr = "score_workload.api"
+	config := strings.Replace(kubernetesTarget.provider, "\n}\n",
+		"\n  provisioners = [file("+workloadFile(t, "secret-ref-outputs.provisioners.yaml")+")]\n}\n", 1) +
+		workloadBlock("api", "  file = "+workloadFile(t, "secret-ref-outputs.score.yaml"))
+	runTest(t, resource.TestStep{
+		Config: config,
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(addr, attrPath("resource_outputs", "db", "secrets"), exactStringMap(map[string]string{"password": "s3cr3t-pw"})),
+			statecheck.ExpectKnownValue(addr, attrPath("resource_outputs", "db", "outputs"), exactStringMap(map[string]string{"host": "db-api"})),
+			statecheck.ExpectKnownValue(addr, attrPath("resource_outputs", "vault", "outputs"), exactStringMap(map[string]string{})),
+			statecheck.ExpectKnownValue(addr, attrPath("resource_outputs", "vault", "secrets"), exactStringMap(map[string]string{})),
+			checkAttrs(addr, func(attrs map[string]any) error {
+				if text := fmt.Sprint(attrs["resource_outputs"]); strings.Contains(text, "🔐") {
+					return fmt.Errorf("resource_outputs shows a secret reference marker: %s", text)
+				}
+				return nil
+			}),
+		},
+	})
+}
+
 // ---------------------------------------------------------------------------------------------
 // 7. Unknown inputs: outputs unknown at plan, right after apply, and no error.
 

@@ -102,7 +102,7 @@ func ProvisionResource(ctx context.Context, s Settings, req ResourceRequest) (*R
 	known.Add(slices.Collect(maps.Values(rendered.Secrets))...)
 	return &Resource{
 		UID: preq.UID, ProvisionerURI: def.URI, State: res.Stored, RenderedResource: *rendered,
-		Messages: hideAll(known, res.InfoLogs),
+		Messages: append(hideAll(known, res.InfoLogs), rendered.Messages...),
 	}, nil
 }
 

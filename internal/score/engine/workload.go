@@ -105,9 +105,11 @@ func RenderWorkload(ctx context.Context, s Settings, req WorkloadRequest) (*Work
 		return nil, hideSecrets(err, req.knownSecrets(res))
 	}
 	out.Service = serviceOf(req.Workload, s.Target)
-	if out.ResourceOutputs, err = resourceOutputs(res); err != nil {
+	var unresolved []string
+	if out.ResourceOutputs, unresolved, err = resourceOutputs(res); err != nil {
 		return nil, err
 	}
+	out.Messages = append(out.Messages, unresolved...)
 	known := req.knownSecrets(res)
 	for _, name := range res.Order {
 		if r := res.Resources[name]; r.Provisioned != nil {
@@ -154,7 +156,10 @@ func ServicePorts(w *loader.Workload) map[string]ServicePort {
 }
 
 // resourceOutputs are the outputs of the resources provisioned inside the workload, as text.
-func resourceOutputs(res *resources.Result) (map[string]ResourceOutputs, error) {
+// An output holding a secret reference (encodeSecretRef) is secret and shows what it refers to,
+// or is left out, with a message saying why (see provisioner.ResolveSecretRefs).
+func resourceOutputs(res *resources.Result) (map[string]ResourceOutputs, []string, error) {
+	var messages []string
 	out := map[string]ResourceOutputs{}
 	names := make([]string, 0, len(res.Resources))
 	for n := range res.Resources {
@@ -170,7 +175,16 @@ func resourceOutputs(res *resources.Result) (map[string]ResourceOutputs, error) 
 		for k, v := range r.Outputs {
 			s, err := placeholder.Stringify(v)
 			if err != nil {
-				return nil, fmt.Errorf("resource %q output %q: %w", n, k, err)
+				return nil, nil, fmt.Errorf("resource %q output %q: %w", n, k, err)
+			}
+			if provisioner.ContainsSecretRef(s) {
+				resolved, unresolved := provisioner.ResolveSecretRefs(s, r.Provisioned.Manifests)
+				if len(unresolved) > 0 {
+					messages = append(messages, provisioner.UnresolvedSecretRefMessage(fmt.Sprintf("%q", n), k, unresolved))
+				} else {
+					ro.Secrets[k] = resolved
+				}
+				continue
 			}
 			if r.Secret[k] {
 				ro.Secrets[k] = s
@@ -180,5 +194,6 @@ func resourceOutputs(res *resources.Result) (map[string]ResourceOutputs, error) 
 		}
 		out[n] = ro
 	}
-	return out, nil
+	sort.Strings(messages)
+	return out, messages, nil
 }

@@ -49,7 +49,8 @@ func setImages(doc map[string]any, image string, loc locator, problems *problem.
 			continue
 		}
 		if image == "" {
-			loc.add(problems, []string{"containers", name, "image"}, `the image is "." (built elsewhere) but no image was given to replace it`)
+			loc.add(problems, []string{"containers", name, "image"}, `the image is "." (built elsewhere) but no image was given to replace it: `+
+				`set the image argument of score_workload (image = "<the image built for it>"; score-compose's --image)`)
 			continue
 		}
 		c["image"] = image

@@ -924,7 +924,7 @@ containers:
 		{
 			name:    `image "." without an image`,
 			content: strings.Replace(head, "image: nginx", "image: .", 1),
-			want:    []want{{"containers.web.image (line 6)", `the image is "." (built elsewhere) but no image was given`}},
+			want:    []want{{"containers.web.image (line 6)", `the image is "." (built elsewhere) but no image was given to replace it: set the image argument of score_workload`}},
 			count:   1,
 		},
 

@@ -102,6 +102,24 @@ var (
 	supportedSchemes = map[targets.Target][]string{targets.Kubernetes: {"template", "cmd"}, targets.Compose: {"template", "cmd", "local-env"}}
 )
 
+// looksLikePath reports whether a provisioners text that is a lone YAML string is a file's path
+// rather than its content: one line, no mapping, and a YAML file name or a path prefix.
+func looksLikePath(s string) bool {
+	s = strings.TrimSpace(s)
+	if s == "" || strings.ContainsAny(s, "\n") || strings.Contains(s, ": ") {
+		return false
+	}
+	if strings.HasSuffix(s, ".yaml") || strings.HasSuffix(s, ".yml") {
+		return true
+	}
+	for _, prefix := range []string{"./", "../", "/", "~/"} {
+		if strings.HasPrefix(s, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
 // ParseFile reads a provisioners file: a YAML list of definitions. source names the file in
 // messages. Every entry is checked for the target; all problems are returned together.
 func ParseFile(data []byte, target targets.Target, source string) ([]*Definition, error) {
@@ -115,6 +133,11 @@ func ParseFile(data []byte, target targets.Target, source string) ([]*Definition
 	list := root.Content[0]
 	if list.Kind == yaml.ScalarNode && list.ShortTag() == "!!null" {
 		return nil, nil // an empty file ("---", "~", only comments)
+	}
+	if list.Kind == yaml.ScalarNode && looksLikePath(list.Value) {
+		// The score-compose/score-k8s habit (`--provisioners ./prov.yaml`): a path where the
+		// file's content is expected.
+		return nil, fmt.Errorf("%s looks like a file path; pass the file's content: provisioners = [file(%q)]", source, list.Value)
 	}
 	if list.Kind != yaml.SequenceNode {
 		return nil, fmt.Errorf("%s (line %d): a provisioners file must be a list of provisioner definitions", source, list.Line)

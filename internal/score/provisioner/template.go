@@ -462,7 +462,7 @@ func templateMessage(err error) string {
 			rest = after
 		}
 	}
-	return fmt.Sprintf("%s template, line %s: %s", name, line, rest)
+	return fmt.Sprintf("%s template, line %s: %s", name, line, dataFieldSuggestion(rest))
 }
 
 // limitedWriter fails once more than n bytes are written, or when its run (if any) stops.
@@ -502,6 +502,9 @@ func (b *binding) execute(section string, data *Data) (any, error) {
 	out := w.buf.Bytes()
 	if len(bytes.TrimSpace(out)) == 0 {
 		return nil, nil
+	}
+	if section == "outputs" && bytes.Contains(out, noValue) {
+		return nil, noValueError(section, t, data, out)
 	}
 	v, err := loader.DecodeYAML(out)
 	if err != nil {

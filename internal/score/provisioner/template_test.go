@@ -2,6 +2,7 @@ package provisioner_test
 
 import (
 	"context"
+	"fmt"
 	"runtime"
 	"strings"
 	"testing"
@@ -65,6 +66,13 @@ var badTemplates = []struct {
 		[]string{"template://t/arg", "outputs template, line 1"}},
 	{"fail in manifests", targets.Kubernetes, "- uri: template://t/fail\n  type: pg\n  manifests: |\n    - {{ fail (printf \"no manifests for %s\" .Uid) }}\n",
 		[]string{"template://t/fail", "manifests template, line 1", "no manifests for pg.default#web.db"}},
+	{"typo in an init key", targets.Kubernetes, "- uri: template://t/typo\n  type: pg\n  init: |\n    queue_name: jobs\n  outputs: |\n    host: db\n    queue: {{ .Init.queue_nme }}\n",
+		[]string{"template://t/typo", `outputs template: a missing map key printed "<no value>" on line 2 of its output (key "queue")`,
+			`.Init.queue_nme (line 2) has no key "queue_nme" (did you mean queue_name?)`, "check the spelling"}},
+	{"unknown top-level field", targets.Compose, "- uri: template://t/typo\n  type: pg\n  outputs: |\n    ns: {{ .WorkloadNamespace }}\n",
+		[]string{"outputs template, line 1", "can't evaluate field WorkloadNamespace", "(did you mean .Namespace?)"}},
+	{"unknown top-level field, a typo", targets.Compose, "- uri: template://t/typo\n  type: pg\n  outputs: |\n    ns: {{ .SourceWorkoad }}\n",
+		[]string{"(did you mean .SourceWorkload?)"}},
 	{"fail in files", targets.Compose, "- uri: template://t/fail\n  type: pg\n  files: |\n\n\n    {{ fail \"no files\" }}\n",
 		[]string{"files template, line 3", "no files"}},
 }
@@ -78,6 +86,20 @@ func TestProvisionTemplateFailures(t *testing.T) {
 				t.Errorf("want no result with an error, got %+v", res)
 			}
 		})
+	}
+}
+
+// Keys absent from maps stay usable the upstream way (default, dig, if, with): only a printed
+// "<no value>" is an error.
+func TestMissingKeysGuardedStillWork(t *testing.T) {
+	res, err := engProvision(t, targets.Kubernetes, "- uri: template://t/ok\n  type: pg\n  outputs: |\n"+
+		"    a: {{ .Params.size | default 5 }}\n    b: {{ dig \"x\" \"y\" .State }}\n    c: \"{{ if .Params.flag }}on{{ end }}\"\n"+
+		"    d: \"{{ with .Init.nothing }}{{ . }}{{ end }}\"\n", engRequest("pg", 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(res.Outputs) != "map[a:5 b:y c: d:]" {
+		t.Errorf("outputs = %v", res.Outputs)
 	}
 }
 

@@ -44,6 +44,8 @@ type Resource struct {
 	Outputs map[string]string
 	Secrets map[string]string
 	Artifacts
+	// Messages say why an output is not shown (an unresolved secret reference).
+	Messages []string
 }
 
 // RenderResource renders a provisioning result for target.
@@ -58,12 +60,23 @@ func RenderResource(uid string, res *provisioner.Result, target targets.Target, 
 		if err != nil {
 			return nil, fmt.Errorf("output %q: %w", k, err)
 		}
+		if provisioner.ContainsSecretRef(s) {
+			// A secret reference (encodeSecretRef) is never shown: see provisioner.ResolveSecretRefs.
+			resolved, unresolved := provisioner.ResolveSecretRefs(s, res.Manifests)
+			if len(unresolved) > 0 {
+				out.Messages = append(out.Messages, provisioner.UnresolvedSecretRefMessage(uid, k, unresolved))
+			} else {
+				out.Secrets[k] = resolved
+			}
+			continue
+		}
 		if secretKeys[k] {
 			out.Secrets[k] = s
 		} else {
 			out.Outputs[k] = s
 		}
 	}
+	sort.Strings(out.Messages)
 	var err error
 	switch target {
 	case targets.Kubernetes:

@@ -1,0 +1,223 @@
+package provisioner
+
+import (
+	"bytes"
+	"fmt"
+	"reflect"
+	"regexp"
+	"sort"
+	"strings"
+	"text/template"
+	"text/template/parse"
+)
+
+// Template mistakes: upstream (score-compose, score-k8s) run provisioner templates with
+// text/template's default options, where a missing map key prints "<no value>"; upstream files
+// rely on absent keys being empty inside `default`, `dig` and `if`, so missingkey=error would
+// break them. A "<no value>" in a section's rendered YAML, however, is always a bug (a typo such
+// as `.Init.queue_nme`): it is an error naming the section, the output line's key and, when the
+// template prints a missing key directly, the expression and its template line.
+
+//
+// Only in the outputs section, which users see: upstream's own example provisioner (score-k8s's
+// template://example-provisioners/example-provisioner) prints `{{ .Shared.foo }}` into shared
+// state and `{{ .State.service }}` into its manifests on a first run, and upstream files must run
+// unchanged. A typo in init or state that reaches an output is still caught there.
+
+// noValue is what text/template prints for a missing map key.
+var noValue = []byte("<no value>")
+
+// noValueError explains a "<no value>" in the output of section (t, run on data).
+func noValueError(section string, t *template.Template, data *Data, out []byte) error {
+	at := max(bytes.Index(out, noValue), 0) // the caller checked that out holds it
+	line := bytes.Count(out[:at], []byte("\n")) + 1
+	text := string(out[bytes.LastIndexByte(out[:at], '\n')+1:])
+	if i := strings.IndexByte(text, '\n'); i >= 0 {
+		text = text[:i]
+	}
+	where := fmt.Sprintf("line %d of its output", line)
+	// Only the key is quoted: the rest of the line may hold a generated secret.
+	if key, _, ok := strings.Cut(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(text), "- ")), ":"); ok && key != "" && !strings.ContainsAny(key, " <{") {
+		where += fmt.Sprintf(" (key %q)", key)
+	}
+	msg := fmt.Sprintf("%s template: a missing map key printed \"<no value>\" on %s", section, where)
+	if exprs := missingKeyActions(t, data); len(exprs) > 0 {
+		msg += ": " + strings.Join(exprs, "; ")
+	}
+	return fmt.Errorf("%s; check the spelling, or give a default (`default`, `dig`, `if`)", msg)
+}
+
+// missingKeyActions lists the actions `{{ .Field.key... }}` outside range/with that print a
+// missing map key of data, each with its template line and close keys.
+func missingKeyActions(t *template.Template, data *Data) []string {
+	if t == nil || t.Tree == nil {
+		return nil
+	}
+	var out []string
+	var walk func(n parse.Node)
+	walk = func(n parse.Node) {
+		switch n := n.(type) {
+		case *parse.ListNode:
+			if n == nil {
+				return
+			}
+			for _, c := range n.Nodes {
+				walk(c)
+			}
+		case *parse.IfNode:
+			walk(n.List)
+			walk(n.ElseList)
+		case *parse.ActionNode:
+			if len(n.Pipe.Decl) > 0 || len(n.Pipe.Cmds) != 1 || len(n.Pipe.Cmds[0].Args) != 1 {
+				return
+			}
+			f, ok := n.Pipe.Cmds[0].Args[0].(*parse.FieldNode)
+			if !ok {
+				return
+			}
+			if missing, keys := missingKey(reflect.ValueOf(data), f.Ident); missing != "" {
+				loc, _ := t.ErrorContext(n)
+				s := fmt.Sprintf("%s (%s) has no key %q", f.String(), templateLine(loc), missing)
+				if close := closeNames(missing, keys); len(close) > 0 {
+					s += fmt.Sprintf(" (did you mean %s?)", strings.Join(close, " or "))
+				}
+				out = append(out, s)
+			}
+		}
+	}
+	walk(t.Root)
+	return out
+}
+
+// templateLine turns text/template's "name:line:col" into "line N".
+func templateLine(loc string) string {
+	parts := strings.Split(loc, ":")
+	if len(parts) >= 3 {
+		return "line " + parts[len(parts)-2]
+	}
+	return loc
+}
+
+// missingKey follows idents from v (fields, then map keys) and returns the first missing map key
+// with the keys that map has.
+func missingKey(v reflect.Value, idents []string) (string, []string) {
+	for _, id := range idents {
+		for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
+			if v.IsNil() {
+				return "", nil
+			}
+			v = v.Elem()
+		}
+		switch v.Kind() {
+		case reflect.Struct:
+			v = v.FieldByName(id)
+			if !v.IsValid() {
+				return "", nil
+			}
+		case reflect.Map:
+			if v.Type().Key().Kind() != reflect.String {
+				return "", nil
+			}
+			e := v.MapIndex(reflect.ValueOf(id).Convert(v.Type().Key()))
+			if !e.IsValid() {
+				var keys []string
+				for _, k := range v.MapKeys() {
+					keys = append(keys, k.String())
+				}
+				return id, keys
+			}
+			v = e
+		default:
+			return "", nil
+		}
+	}
+	return "", nil
+}
+
+// unknownDataField matches text/template's error for an unknown field of the template data.
+var unknownDataField = regexp.MustCompile(`can't evaluate field (\w+) in type \*provisioner\.Data`)
+
+// dataFieldSuggestion adds "did you mean" to an unknown top-level field in a template message.
+func dataFieldSuggestion(msg string) string {
+	m := unknownDataField.FindStringSubmatch(msg)
+	if m == nil {
+		return msg
+	}
+	t := reflect.TypeOf(Data{})
+	names := make([]string, t.NumField())
+	for i := range names {
+		names[i] = t.Field(i).Name
+	}
+	close := closeNames(m[1], names)
+	if len(close) == 0 {
+		return msg
+	}
+	for i, c := range close {
+		close[i] = "." + c
+	}
+	return fmt.Sprintf("%s (did you mean %s?)", msg, strings.Join(close, " or "))
+}
+
+// closeNames are the names close to name: a small edit distance, or one containing the other
+// (case-insensitively), best first.
+func closeNames(name string, names []string) []string {
+	type scored struct {
+		name string
+		d    int
+	}
+	var found []scored
+	lower := strings.ToLower(name)
+	for _, n := range names {
+		ln := strings.ToLower(n)
+		d := levenshtein(lower, ln)
+		switch {
+		case ln == lower && n != name:
+			d = 0
+		case d <= max(1, len(name)/4):
+		case len(ln) >= 3 && (strings.HasPrefix(lower, ln) || strings.HasSuffix(lower, ln) || strings.HasPrefix(ln, lower)):
+			d = 10 + abs(len(ln)-len(lower))
+		default:
+			continue
+		}
+		found = append(found, scored{n, d})
+	}
+	sort.Slice(found, func(i, j int) bool {
+		if found[i].d != found[j].d {
+			return found[i].d < found[j].d
+		}
+		return found[i].name < found[j].name
+	})
+	var out []string
+	for i := 0; i < len(found) && i < 3; i++ {
+		out = append(out, found[i].name)
+	}
+	return out
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+// levenshtein is the edit distance between a and b (bytes; names are ASCII).
+func levenshtein(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
