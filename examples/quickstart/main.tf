@@ -68,6 +68,11 @@ output "secret_files" {
   sensitive   = true
 }
 
+output "binary_files" {
+  description = "Files the compose project binds that are not text, base64-encoded."
+  value       = score_workload.quickstart.binary_files
+}
+
 output "database_host" {
   value = score_workload.quickstart.resource_outputs["db"].outputs["host"]
 }

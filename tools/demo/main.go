@@ -9,6 +9,7 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -65,6 +66,7 @@ type outputs struct {
 	ComposeEnv  string            `json:"compose_env"`
 	Files       map[string]string `json:"files"`
 	SecretFiles map[string]string `json:"secret_files"`
+	BinaryFiles map[string]string `json:"binary_files"`
 	Containers  map[string]string `json:"containers"`
 	Resources   map[string]string `json:"resources"`
 }
@@ -124,6 +126,16 @@ func write(in io.Reader, stdout io.Writer, dir string) error {
 			}
 			files = append(files, p)
 		}
+	}
+	for p, b64 := range o.BinaryFiles {
+		content, err := base64.StdEncoding.DecodeString(b64)
+		if err != nil {
+			return fmt.Errorf("binary file %q is not base64: %w", p, err)
+		}
+		if err := writeFile(dir, p, string(content), 0o644); err != nil {
+			return err
+		}
+		files = append(files, p)
 	}
 	sort.Strings(files)
 

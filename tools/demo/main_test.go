@@ -41,7 +41,8 @@ func testValues() map[string]any {
 		"compose_yaml": testCompose,
 		"compose_env":  "DB_PASSWORD='s3cr3t'\n",
 		"files":        map[string]string{"files/init.sql": "select 1;\n"},
-		"secret_files": nil,
+		"secret_files": map[string]string{"files/secret.txt": "s3cr3t"},
+		"binary_files": map[string]string{"files/logo.bin": "AAEC"},
 		"containers":   map[string]string{"main": "busybox"},
 		"resources":    map[string]string{"db": "postgres.default#demo.db"},
 	}
@@ -58,8 +59,13 @@ func TestWriteThenCheck(t *testing.T) {
 			t.Errorf("summary lacks %q:\n%s", want, summary.String())
 		}
 	}
-	if fi, err := os.Stat(filepath.Join(dir, ".env")); err != nil || fi.Mode().Perm() != 0o600 {
-		t.Errorf(".env: %v, %v (want mode 0600)", fi, err)
+	for _, secret := range []string{".env", "files/secret.txt"} {
+		if fi, err := os.Stat(filepath.Join(dir, secret)); err != nil || fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s: %v, %v (want mode 0600)", secret, fi, err)
+		}
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "files", "logo.bin")); err != nil || string(b) != "\x00\x01\x02" {
+		t.Errorf("binary file: %q, %v (want bytes 0, 1, 2)", b, err)
 	}
 	var checked bytes.Buffer
 	if err := check(&checked, dir); err != nil {
@@ -80,8 +86,10 @@ func TestCheckRefuses(t *testing.T) {
 			want:   "no .env",
 		},
 		"empty secret": {
-			change: func(dir string) error { return os.WriteFile(filepath.Join(dir, ".env"), []byte("DB_PASSWORD=\n"), 0o600) },
-			want:   "DB_PASSWORD",
+			change: func(dir string) error {
+				return os.WriteFile(filepath.Join(dir, ".env"), []byte("DB_PASSWORD=\n"), 0o600)
+			},
+			want: "DB_PASSWORD",
 		},
 		"missing bind source": {
 			change: func(dir string) error { return os.Remove(filepath.Join(dir, "files", "init.sql")) },
