@@ -1,6 +1,7 @@
 # Quick start: load score.yaml, provision its resources (postgres, redis, a volume) and render
 # it as a Docker Compose project. Run it with `make demo` from the repository root (no registry
-# access needed); `make demo` prints the outputs below.
+# access needed): after `terraform apply`, it writes the project these outputs carry (compose.yaml,
+# .env, files) to build/demo/out, ready for `docker compose up`.
 
 terraform {
   required_providers {
@@ -25,6 +26,11 @@ resource "score_workload" "quickstart" {
   file = "${path.module}/score.yaml"
 }
 
+output "workload" {
+  description = "The workload's name."
+  value       = data.score_workload.quickstart.name
+}
+
 output "containers" {
   description = "Image of each container."
   value       = { for k, c in data.score_workload.quickstart.containers : k => c.image }
@@ -43,6 +49,28 @@ output "service" {
 output "compose_yaml" {
   description = "The compose file: secret values are $${VAR} references to compose_env."
   value       = score_workload.quickstart.compose_yaml
+}
+
+output "compose_env" {
+  description = "The .env file beside compose.yaml: the generated secret values."
+  value       = score_workload.quickstart.compose_env
+  sensitive   = true
+}
+
+output "files" {
+  description = "Files the compose project binds, by path relative to compose.yaml."
+  value       = score_workload.quickstart.files
+}
+
+output "secret_files" {
+  description = "Files the compose project binds that hold a secret value."
+  value       = score_workload.quickstart.secret_files
+  sensitive   = true
+}
+
+output "binary_files" {
+  description = "Files the compose project binds that are not text, base64-encoded."
+  value       = score_workload.quickstart.binary_files
 }
 
 output "database_host" {

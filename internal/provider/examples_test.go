@@ -104,6 +104,29 @@ func TestAccExampleCustomProvisioner(t *testing.T) {
 	})
 }
 
+// The compose example of the "Writing provisioners" guide: its service, the bind of the file it
+// writes, the password only in compose_env and secret_files.
+func TestAccExampleCustomProvisionerCompose(t *testing.T) {
+	t.Setenv("TF_ACC_PROVIDER_NAMESPACE", "score-tf")
+	resource.Test(t, resource.TestCase{
+		Steps: []resource.TestStep{{
+			ProtoV6ProviderFactories: testProviderFactories,
+			ConfigDirectory:          config.StaticDirectory(exampleWith(t, "", "custom-provisioner-compose")),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownOutputValue("compose_yaml", knownvalue.StringRegexp(regexp.MustCompile(
+					`(?s)SMTP_ADDRESS: smtp-app-mail:1025\n\s+SMTP_PASSWORD: \$\{SMTP_DEFAULT_APP_MAIL_PASSWORD\}\n\s+SMTP_USER: app\n.*`+
+						`smtp-app-mail:\n.*image: axllent/mailpit:v1.21\n.*source: \./mounts/smtp-app-mail/passwords\n`))),
+				statecheck.ExpectKnownValue("score_workload.app", tfjsonpath.New("compose_env"),
+					knownvalue.StringRegexp(regexp.MustCompile(`^SMTP_DEFAULT_APP_MAIL_PASSWORD='[A-Za-z0-9]{24}'\n$`))),
+				statecheck.ExpectKnownValue("score_workload.app", tfjsonpath.New("files"), knownvalue.MapExact(map[string]knownvalue.Check{})),
+				statecheck.ExpectKnownValue("score_workload.app", tfjsonpath.New("secret_files"), knownvalue.MapExact(map[string]knownvalue.Check{
+					"mounts/smtp-app-mail/passwords": knownvalue.StringRegexp(regexp.MustCompile(`^app:[A-Za-z0-9]{24}\n$`)),
+				})),
+			},
+		}},
+	})
+}
+
 func TestAccExampleResources(t *testing.T) {
 	t.Setenv("TF_ACC_PROVIDER_NAMESPACE", "score-tf")
 	provider := exampleRequiredProviders + `
