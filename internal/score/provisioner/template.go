@@ -378,7 +378,7 @@ func randIntn(r io.Reader, n int) (int, error) {
 	if r == nil {
 		return 0, errors.New("no random source")
 	}
-	if n <= 0 || n > math.MaxUint32 {
+	if n <= 0 || uint64(n) > math.MaxUint32 {
 		return 0, fmt.Errorf("invalid range %d", n)
 	}
 	limit := uint32(math.MaxUint32 - math.MaxUint32%uint32(n))
