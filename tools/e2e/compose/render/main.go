@@ -1,7 +1,7 @@
 // Command render writes the compose projects `make e2e-compose` checks with the real
 // `docker compose`: every score file under examples/, every score-compose conformance example
 // (../shared/conformance/score-compose-examples, 16 excepted), the engine's golden-test
-// workloads (internal/score/render/testdata/workloads), one synthetic workload per built-in
+// workloads (internal/score/engine/testdata/workloads), one synthetic workload per built-in
 // compose provisioner type (plus one with all of them), and the small workload the target runs
 // for real.
 //
@@ -99,7 +99,7 @@ func main() {
 	out := flag.String("out", "", "directory to write the cases into (created)")
 	examples := flag.String("examples", "examples", "the repository's examples directory")
 	conformance := flag.String("conformance", "../shared/conformance/score-compose-examples", "score-compose's examples; skipped with a message when absent")
-	fixtures := flag.String("fixtures", "internal/score/render/testdata/workloads", "the engine's own test workloads (empty: none)")
+	fixtures := flag.String("fixtures", "internal/score/engine/testdata/workloads", "the engine's own test workloads (empty: none)")
 	runImage := flag.String("run-image", "score-e2e/hello:1", "image of the workload the harness runs for real")
 	flag.Parse()
 	if *out == "" {
