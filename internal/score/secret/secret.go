@@ -26,20 +26,22 @@ func NewValues(values ...string) Values {
 	return v
 }
 
-// Add adds values to the set.
+// Add adds values to the set: one sort and one pass however many there are, so a command's input
+// with many strings cannot make this quadratic.
 func (v *Values) Add(values ...string) {
-	added := false
+	n := len(v.list)
 	for _, s := range values {
-		if s != "" && !slices.Contains(v.list, s) {
+		if s != "" {
 			v.list = append(v.list, s)
-			added = true
 		}
 	}
-	if added {
-		slices.SortFunc(v.list, func(a, b string) int {
-			return cmp.Or(cmp.Compare(len(b), len(a)), strings.Compare(a, b))
-		})
+	if len(v.list) == n {
+		return
 	}
+	slices.SortFunc(v.list, func(a, b string) int {
+		return cmp.Or(cmp.Compare(len(b), len(a)), strings.Compare(a, b))
+	})
+	v.list = slices.Compact(v.list)
 }
 
 // AddLeaves adds every scalar inside x (maps and lists are walked) as text.
@@ -104,7 +106,8 @@ func (v Values) HeldBy(x any) bool {
 // Hide returns text with every occurrence of each value replaced by Hidden, in one left-to-right
 // pass that tries the longest values first, so Hidden itself is never searched again.
 func (v Values) Hide(text string) string {
-	if len(v.list) == 0 || !v.In(text) {
+	// No pre-check with In: with many values, one replacer pass is far cheaper than a search each.
+	if len(v.list) == 0 {
 		return text
 	}
 	pairs := make([]string, 0, 2*len(v.list))
@@ -136,10 +139,14 @@ func (v *Values) AddNamed(x any) {
 // HideError returns err with every value hidden in its text. errors.Is and errors.As still see
 // err (to tell a cancellation apart, say); callers show only the returned error's text.
 func (v Values) HideError(err error) error {
-	if err == nil || !v.In(err.Error()) {
+	if err == nil {
+		return nil
+	}
+	text := v.Hide(err.Error())
+	if text == err.Error() {
 		return err
 	}
-	return &hiddenError{text: v.Hide(err.Error()), err: err}
+	return &hiddenError{text: text, err: err}
 }
 
 type hiddenError struct {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/score-tf/terraform-provider-score/internal/score/secret"
 )
@@ -138,5 +139,38 @@ func TestHideError(t *testing.T) {
 	}
 	if v.HideError(nil) != nil {
 		t.Error("nil is nil")
+	}
+}
+
+// Many values are added in one sort, not one search each: 200,000 stay well under a second.
+func TestAddManyValues(t *testing.T) {
+	values := make([]string, 200_000)
+	for i := range values {
+		values[i] = fmt.Sprintf("value-%d", i%150_000)
+	}
+	start := time.Now()
+	v := secret.NewValues(values...)
+	if v.Len() != 150_000 {
+		t.Fatalf("Len = %d, want 150000 (duplicates dropped)", v.Len())
+	}
+	if took := time.Since(start); took > 2*time.Second {
+		t.Fatalf("took %s", took)
+	}
+}
+
+// Hiding with very many values (a command's whole input) in a large text stays one pass.
+func TestHideManyValuesInLargeText(t *testing.T) {
+	values := make([]string, 300_000)
+	for i := range values {
+		values[i] = fmt.Sprintf("secret-%07d", i)
+	}
+	text := strings.Repeat("nothing to hide here ", 3_000) + values[123_456]
+	start := time.Now()
+	got := secret.NewValues(values...).Hide(text)
+	if !strings.HasSuffix(got, secret.Hidden) || strings.Contains(got, "secret-0123456") {
+		t.Fatalf("not hidden: %.80s", got[len(got)-80:])
+	}
+	if took := time.Since(start); took > 5*time.Second {
+		t.Fatalf("took %s", took)
 	}
 }
