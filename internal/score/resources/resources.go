@@ -12,7 +12,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/score-spec/score-go/framework"
 	"github.com/score-spec/score-go/types"
 
 	"github.com/score-tf/terraform-provider-score/internal/score/loader"
@@ -83,32 +82,27 @@ type Result struct {
 // the resource path in the score file; with them comes what was resolved before them, so the
 // caller knows every secret value that could appear in a message.
 func Resolve(ctx context.Context, in Input) (*Result, error) {
-	spec := in.Workload.Spec
 	name := in.Workload.Name()
-	res := &Result{
-		Workload: name, Metadata: spec.Metadata, Resources: map[string]*Resource{},
-		Stored: map[string]provisioner.Stored{}, Shared: cloneShared(in.PriorShared),
-		Budget: placeholder.NewBudget(),
-	}
 	problems := unboundBindings(in)
-	order, err := dependencyOrder(spec.Resources)
-	if err != nil {
-		problems.Add([]string{"resources"}, err.Error())
-	}
-	res.Order = order
-	services := withOwnService(in)
-	for _, rname := range order {
-		if p := res.resolve(ctx, in, services, rname); len(p) > 0 {
-			problems = append(problems, p...)
-			if res.Budget.Spent() {
-				break // nothing after this can be expanded
-			}
+	bindings := map[string]Binding{}
+	for rname, b := range in.Bindings {
+		if _, declared := in.Workload.Spec.Resources[rname]; declared {
+			bindings[string(in.Workload.ResourceUID(rname))] = b
 		}
 	}
-	if len(problems) > 0 {
-		return res, problems
+	p, err := ResolveProject(ctx, ProjectInput{
+		Workloads: []*loader.Workload{in.Workload}, Bindings: bindings, Library: in.Library, Options: in.Options,
+		Base: in.Base, WorkloadServices: in.WorkloadServices, Prior: in.Prior, PriorShared: in.PriorShared,
+		Random: in.Random, SharedMustBeBound: true,
+	})
+	if projectProblems, ok := err.(Problems); ok {
+		problems = append(problems, projectProblems[""]...)
+		problems = append(problems, projectProblems[name]...)
 	}
-	return res, nil
+	if len(problems) > 0 {
+		return p.Workloads[name], problems
+	}
+	return p.Workloads[name], nil
 }
 
 // unboundBindings reports bindings for resources the score file does not declare.
@@ -122,58 +116,6 @@ func unboundBindings(in Input) problem.List {
 	return problems
 }
 
-// withOwnService is the workload services templates see: the other workloads' and this one's.
-func withOwnService(in Input) map[string]provisioner.WorkloadService {
-	services := map[string]provisioner.WorkloadService{}
-	for k, v := range in.WorkloadServices {
-		services[k] = v
-	}
-	services[in.Workload.Name()] = OwnService(in.Workload, in.Options.Target)
-	return services
-}
-
-// resolve binds or provisions resource rname, after the resources it depends on.
-func (res *Result) resolve(ctx context.Context, in Input, services map[string]provisioner.WorkloadService, rname string) problem.List {
-	r := in.Workload.Spec.Resources[rname]
-	uid := in.Workload.ResourceUID(rname)
-	path := []string{"resources", rname}
-	var problems problem.List
-	if b, ok := in.Bindings[rname]; ok {
-		res.Resources[rname] = bound(rname, uid, r.Type, b)
-		return nil
-	}
-	if r.Id != nil {
-		problems.Add(path, fmt.Sprintf("resource %q is shared (id %q, uid %s): it is never provisioned inside one workload; declare one score_resource for it and bind it in this workload's resources", rname, *r.Id, uid))
-		return problems
-	}
-	if in.Library == nil {
-		problems.Add(path, "no provisioners are configured (is the provider's target set?)")
-		return problems
-	}
-	params, paramProblems := res.expandParams(map[string]any(r.Params), path)
-	if len(paramProblems) > 0 {
-		return paramProblems
-	}
-	def, err := in.Library.Match(string(uid), uid.Type(), uid.Class(), uid.Id())
-	if err != nil {
-		problems.Add(path, err.Error())
-		return problems
-	}
-	req := in.Base
-	req.UID, req.Type, req.Class, req.ID = string(uid), uid.Type(), uid.Class(), uid.Id()
-	req.Params, req.Metadata = params, map[string]any(r.Metadata)
-	req.SourceWorkload, req.WorkloadMetadata, req.WorkloadServices = res.Workload, in.Workload.Spec.Metadata, services
-	req.Prior, req.Random = in.Prior[string(uid)], in.Random
-	req.Prior.Shared = res.Shared
-	out, err := provisioner.Provision(ctx, def, req, in.Options)
-	if err != nil {
-		problems.Add(path, err.Error())
-		return problems
-	}
-	res.keep(rname, string(uid), r.Type, def.URI, out)
-	return nil
-}
-
 // expandParams resolves the placeholders in a resource's params against the resources before it.
 func (res *Result) expandParams(params map[string]any, path []string) (map[string]any, problem.List) {
 	var problems problem.List
@@ -183,26 +125,22 @@ func (res *Result) expandParams(params map[string]any, path []string) (map[strin
 	return expanded, problems
 }
 
-// keep records a provisioned resource: its outputs, and what it stores (shared state once).
-func (res *Result) keep(rname, uid, resType, uri string, out *provisioner.Result) {
-	res.Shared = out.Stored.Shared
-	stored := out.Stored
-	stored.Shared = nil // kept once, in Result.Shared
-	res.Stored[uid] = stored
+// provisioned is a resource a provisioner produced.
+func provisioned(name, uid, resType, uri string, out *provisioner.Result) *Resource {
 	secret := map[string]bool{}
 	for _, k := range out.SecretOutputs {
 		secret[k] = true
 	}
-	res.Resources[rname] = &Resource{
-		Name: rname, UID: uid, Type: resType, Outputs: out.Outputs, Secret: secret,
+	return &Resource{
+		Name: name, UID: uid, Type: resType, Outputs: out.Outputs, Secret: secret,
 		Environment: out.Environment, Provisioned: out, ProvisionerURI: uri,
 	}
 }
 
-func bound(name string, uid framework.ResourceUid, resType string, b Binding) *Resource {
+func bound(name, uid, resType string, b Binding) *Resource {
 	r := &Resource{Name: name, UID: b.UID, Type: resType, Outputs: map[string]any{}, Secret: map[string]bool{}}
 	if r.UID == "" {
-		r.UID = string(uid)
+		r.UID = uid
 	}
 	for k, v := range b.Outputs {
 		r.Outputs[k] = decodeNested(v)
@@ -274,40 +212,38 @@ func ServiceName(w *loader.Workload, target targets.Target) string {
 	return name
 }
 
-// dependencyOrder sorts resources so each comes after those its params refer to (Kahn's
-// algorithm, each layer sorted by name, so the order is stable).
-func dependencyOrder(resources types.WorkloadResources) ([]string, error) {
-	deps := map[string]map[string]bool{}
-	for name, r := range resources {
-		deps[name] = map[string]bool{}
-		var walk func(v any)
-		walk = func(v any) {
-			switch t := v.(type) {
-			case string:
-				refs, _ := placeholder.Scan(t)
-				for _, ref := range refs {
-					parts := placeholder.SplitRef(ref)
-					if len(parts) > 1 && parts[0] == "resources" && parts[1] != name {
-						if _, ok := resources[parts[1]]; ok {
-							deps[name][parts[1]] = true
-						}
-					}
-				}
-			case map[string]any:
-				for _, e := range t {
-					walk(e)
-				}
-			case []any:
-				for _, e := range t {
-					walk(e)
+// referencedResources are the names of declared resources that placeholders in v refer to.
+func referencedResources(v any, declared types.WorkloadResources) []string {
+	var names []string
+	switch t := v.(type) {
+	case string:
+		refs, _ := placeholder.Scan(t)
+		for _, ref := range refs {
+			parts := placeholder.SplitRef(ref)
+			if len(parts) > 1 && parts[0] == "resources" {
+				if _, ok := declared[parts[1]]; ok {
+					names = append(names, parts[1])
 				}
 			}
 		}
-		walk(map[string]any(r.Params))
+	case map[string]any:
+		for _, e := range t {
+			names = append(names, referencedResources(e, declared)...)
+		}
+	case []any:
+		for _, e := range t {
+			names = append(names, referencedResources(e, declared)...)
+		}
 	}
+	return names
+}
+
+// kahn orders the keys of deps so each comes after the keys it depends on (Kahn's algorithm,
+// each layer sorted, so the order is stable).
+func kahn(deps map[string]map[string]bool) ([]string, error) {
 	var order []string
 	done := map[string]bool{}
-	for len(order) < len(resources) {
+	for len(order) < len(deps) {
 		var layer []string
 		for name, d := range deps {
 			if done[name] {

@@ -9,7 +9,6 @@ import (
 	"maps"
 	"path"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -65,69 +64,34 @@ type Rendered struct {
 	Warnings []string
 }
 
-// RenderWorkload renders a service per container plus what the provisioned resources add.
+// RenderWorkload renders a service per container plus what the provisioned resources add: a
+// project of one workload.
 func RenderWorkload(in WorkloadInput) (Rendered, error) {
-	r := &workloadRenderer{
-		in: in, spec: in.Workload.Spec, services: map[string]any{}, configs: map[string]any{},
-		volumes: map[string]any{}, networks: map[string]any{}, models: map[string]any{},
-		files: map[string]string{}, binaryFiles: map[string]string{}, environment: map[string]bool{},
+	p := NewProject(in.ComposeProjectName, in.MountsDirectory, in.Resources.SecretOutputs())
+	problems := p.AddResources(in.Resources)
+	more, warnings := p.AddWorkload(in)
+	if problems = append(problems, more...); len(problems) > 0 {
+		problems.Sort()
+		return Rendered{}, problems
 	}
-	r.name = in.Workload.Name()
-	r.httpTool = r.annotation(HTTPHealthcheckAnnotation)
-	if r.httpTool != "" && !httpTools[r.httpTool] {
-		r.problem([]string{"metadata", "annotations", HTTPHealthcheckAnnotation}, "must be \"wget\" or \"curl\", not %q", r.httpTool)
-	}
-	r.addSecrets()
-	r.addResources()
-	r.addContainers()
-	if len(r.problems) > 0 {
-		r.problems.Sort()
-		return Rendered{}, r.problems
-	}
-
-	doc := map[string]any{"name": in.ComposeProjectName, "services": r.services}
-	for key, section := range map[string]map[string]any{"configs": r.configs, "volumes": r.volumes, "networks": r.networks, "models": r.models} {
-		if len(section) > 0 {
-			doc[key] = section
-		}
-	}
-	text, err := Marshal(doc)
+	out, err := p.Render()
 	if err != nil {
 		return Rendered{}, problem.List{{Message: err.Error()}}
 	}
-	var used []Secret
-	for _, s := range r.secrets {
-		if strings.Contains(text, "${"+s.Variable+"}") {
-			used = append(used, s)
-		}
-	}
-	sort.Strings(r.warnings)
-	out := Rendered{YAML: text, Env: Dotenv(used), BinaryFiles: r.binaryFiles, Warnings: r.warnings}
-	out.Files, out.SecretFiles = SplitFiles(r.files, Values(r.secrets))
-	for v := range r.environment {
-		out.Environment = append(out.Environment, v)
-	}
-	sort.Strings(out.Environment)
+	out.Warnings = warnings
 	return out, nil
 }
 
+// workloadRenderer renders one workload's containers into a project.
 type workloadRenderer struct {
-	in          WorkloadInput
-	spec        types.Workload
-	name        string
-	secrets     []Secret
-	secretVars  map[SecretRef]string
-	services    map[string]any
-	configs     map[string]any
-	volumes     map[string]any
-	networks    map[string]any
-	models      map[string]any
-	files       map[string]string
-	binaryFiles map[string]string
-	environment map[string]bool
-	// resourceServices are the services provisioned resources add, with the condition a
-	// workload waits for before starting.
+	p    *Project
+	in   WorkloadInput
+	spec types.Workload
+	name string
+	// resourceServices are the services the workload's resources added, with the condition it
+	// waits for before starting; models the models they declared.
 	resourceServices map[string]string
+	models           map[string]bool
 	// httpTool runs httpGet probes as healthchecks ("wget" or "curl"); none when empty.
 	httpTool string
 	problems problem.List
@@ -152,69 +116,6 @@ func (r *workloadRenderer) problem(path []string, format string, args ...any) {
 func (r *workloadRenderer) expansionProblem(path []string, err error) {
 	if !errors.Is(err, placeholder.ErrBudgetSpent) {
 		r.problem(path, "%v", err)
-	}
-}
-
-// addSecrets names the variable standing for each secret output, and keeps the values that go to
-// the env file.
-func (r *workloadRenderer) addSecrets() {
-	outputs := r.in.Resources.SecretOutputs()
-	refs := make([]SecretRef, len(outputs))
-	for i, o := range outputs {
-		refs[i] = SecretRef{UID: o.UID, Key: o.Key}
-	}
-	r.secretVars = Variables(refs)
-	for i, o := range outputs {
-		if o.Value != "" {
-			r.secrets = append(r.secrets, Secret{Variable: r.secretVars[refs[i]], Value: o.Value})
-		}
-	}
-	sort.Slice(r.secrets, func(i, j int) bool { return r.secrets[i].Variable < r.secrets[j].Variable })
-}
-
-// addResources merges what provisioned resources add: their secret values become references.
-func (r *workloadRenderer) addResources() {
-	r.resourceServices = map[string]string{}
-	for _, name := range r.in.Resources.Order {
-		res := r.in.Resources.Resources[name]
-		if res.Provisioned == nil {
-			continue
-		}
-		at := []string{"resources", name}
-		art := res.Provisioned.Compose
-		for _, section := range []struct {
-			what string
-			from map[string]any
-			into map[string]any
-		}{
-			{"service", NormalizeServices(art.Services), r.services}, {"volume", art.Volumes, r.volumes},
-			{"network", art.Networks, r.networks}, {"model", art.Models, r.models},
-		} {
-			for key, value := range section.from {
-				value = Redact(value, r.secrets)
-				if prev, dup := section.into[key]; dup && !equalYAML(prev, value) {
-					r.problem(at, "%s %q is also defined, differently, by another resource", section.what, key)
-					continue
-				}
-				section.into[key] = value
-				if section.what == "service" {
-					r.resourceServices[key] = waitCondition(value)
-				}
-			}
-		}
-		for p, content := range art.Files {
-			s, err := placeholder.Stringify(content)
-			if err != nil || !localPath(p) {
-				r.problem(at, "file %q must be a relative path inside the mounts directory with text content", p)
-				continue
-			}
-			target := path.Join(r.in.MountsDirectory, p)
-			if prev, dup := r.files[target]; dup && prev != s {
-				r.problem(at, "file %q is also written, differently, by another resource", p)
-				continue
-			}
-			r.files[target] = s
-		}
 	}
 }
 
@@ -247,11 +148,12 @@ func (r *workloadRenderer) addContainers() {
 	}
 	for _, cname := range names {
 		svcName := r.serviceName(cname)
-		if _, dup := r.services[svcName]; dup {
-			r.problem([]string{"containers", cname}, "service %q is also defined by a provisioned resource", svcName)
+		if _, dup := r.p.services[svcName]; dup {
+			r.problem([]string{"containers", cname}, "service %q is also defined by %s", svcName, r.p.owners[svcName])
 			continue
 		}
-		r.services[svcName] = r.container(cname, r.spec.Containers[cname], primary, annotations)
+		r.p.services[svcName] = r.container(cname, r.spec.Containers[cname], primary, annotations)
+		r.p.owners[svcName] = workloadOwner(r.name)
 	}
 	r.addStartOrder(names)
 }
@@ -328,7 +230,7 @@ func (r *workloadRenderer) addStartOrder(names []string) {
 				}
 				continue
 			}
-			svc, ok := r.services[r.serviceName(b)].(map[string]any)
+			svc, ok := r.p.services[r.serviceName(b)].(map[string]any)
 			if !ok {
 				continue
 			}
@@ -367,12 +269,12 @@ func (r *workloadRenderer) containerEnv(cname string, c types.Container, svc map
 			}
 			switch {
 			case got.Environment:
-				r.environment[got.Value] = true
+				r.p.environment[got.Value] = true
 				return "${" + got.Value + "}", nil
 			case got.Secret:
-				return "${" + r.secretVars[SecretRef{UID: got.Resource.UID, Key: got.Key}] + "}", nil
+				return "${" + r.p.secretVars[SecretRef{UID: got.Resource.UID, Key: got.Key}] + "}", nil
 			}
-			return escapeDollars(Redact(got.Value, r.secrets).(string)), nil
+			return escapeDollars(Redact(got.Value, r.p.secrets).(string)), nil
 		})
 		if err != nil {
 			r.expansionProblem([]string{"containers", cname, "variables", k}, err)
@@ -405,7 +307,7 @@ func (r *workloadRenderer) containerFiles(cname string, c types.Container, svc m
 			}
 			mode = int(m)
 		}
-		if secret || !utf8.ValidString(content) || Values(r.secrets).In(content) {
+		if secret || !utf8.ValidString(content) || Values(r.p.secrets).In(content) {
 			binds = append(binds, r.bindFile(cname, target, content))
 			continue
 		}
@@ -439,9 +341,9 @@ func (r *workloadRenderer) fileContent(f loader.File) (string, bool, error) {
 func (r *workloadRenderer) bindFile(cname, target, content string) map[string]any {
 	rel := "files/" + r.name + "/" + cname + "/" + shortHash(target) + "/" + path.Base(target)
 	if utf8.ValidString(content) {
-		r.files[rel] = content
+		r.p.files[rel] = content
 	} else {
-		r.binaryFiles[rel] = base64.StdEncoding.EncodeToString([]byte(content))
+		r.p.binaryFiles[rel] = base64.StdEncoding.EncodeToString([]byte(content))
 	}
 	return map[string]any{"type": "bind", "source": "./" + rel, "target": target, "read_only": true}
 }
@@ -449,7 +351,7 @@ func (r *workloadRenderer) bindFile(cname, target, content string) map[string]an
 // configFile declares a config holding the content and returns the service's use of it.
 func (r *workloadRenderer) configFile(cname, target, content string, mode any) map[string]any {
 	name := r.name + "-" + cname + "-" + shortHash(target)
-	r.configs[name] = map[string]any{"content": escapeDollars(content)}
+	r.p.configs[name] = map[string]any{"content": escapeDollars(content)}
 	cfg := map[string]any{"source": name, "target": target}
 	if mode != nil {
 		cfg["mode"] = mode
@@ -500,8 +402,8 @@ func (r *workloadRenderer) volumeMount(at []string, target string, v types.Conta
 		if sub != "" {
 			m["volume"] = map[string]any{"subpath": sub}
 		}
-		if _, declared := r.volumes[source]; !declared {
-			r.volumes[source] = map[string]any{"name": source}
+		if _, declared := r.p.volumes[source]; !declared {
+			r.p.volumes[source] = map[string]any{"name": source}
 		}
 	case "bind":
 		m["source"] = path.Join(source, sub)

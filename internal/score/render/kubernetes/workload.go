@@ -22,7 +22,6 @@ import (
 	"github.com/score-tf/terraform-provider-score/internal/score/problem"
 	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
 	"github.com/score-tf/terraform-provider-score/internal/score/resources"
-	"github.com/score-tf/terraform-provider-score/internal/score/secret"
 	"github.com/score-tf/terraform-provider-score/internal/score/targets"
 )
 
@@ -41,32 +40,40 @@ type WorkloadInput struct {
 }
 
 // RenderWorkload renders the workload's objects (Deployment or StatefulSet, Services, the
-// ConfigMaps and Secrets for files and secret variables) followed by what its provisioned
-// resources add, and encodes them. Secret values only ever land in Secret objects; other objects
-// refer to them.
+// ConfigMaps and Secrets for files and secret variables) with what its provisioned resources
+// add, and encodes them: a project of one workload. Secret values only ever land in Secret
+// objects; other objects refer to them.
 func RenderWorkload(in WorkloadInput) (Rendered, error) {
+	objs := NewObjects()
+	for _, name := range in.Resources.Order {
+		if res := in.Resources.Resources[name]; res.Provisioned != nil {
+			objs.AddResource(res.UID, res.Provisioned.Manifests)
+		}
+	}
+	own, err := WorkloadObjects(in)
+	if err != nil {
+		return Rendered{}, err
+	}
+	if err := objs.AddWorkload(in.Workload.Name(), own); err != nil {
+		return Rendered{}, problem.List{{Message: err.Error()}}
+	}
+	out, err := objs.Encode(in.Namespace, in.Resources.SecretValues())
+	if err != nil {
+		return Rendered{}, problem.List{{Message: err.Error()}}
+	}
+	return out, nil
+}
+
+// WorkloadObjects renders the workload's own objects; problems have their paths in the score file.
+func WorkloadObjects(in WorkloadInput) ([]map[string]any, error) {
 	r := &workloadRenderer{in: in, spec: in.Workload.Spec, secretData: map[string]map[string]any{}}
 	r.name = in.Workload.Name()
 	objects := r.render()
 	if len(r.problems) > 0 {
 		r.problems.Sort()
-		return Rendered{}, r.problems
+		return nil, r.problems
 	}
-	for _, name := range in.Resources.Order {
-		if res := in.Resources.Resources[name]; res.Provisioned != nil {
-			objects = append(objects, res.Provisioned.Manifests...)
-		}
-	}
-	for _, obj := range objects {
-		if kind, _ := obj["kind"].(string); kind != "Secret" && secret.NewValues(provisioner.SecretRefStart).HeldBy(obj) {
-			return Rendered{}, problem.List{{Message: "unresolved secret reference in object " + Key(obj) + ": secret references may only be used in container variables and files"}}
-		}
-	}
-	out, err := Encode(objects, in.Namespace, in.Resources.SecretValues())
-	if err != nil {
-		return Rendered{}, problem.List{{Message: err.Error()}}
-	}
-	return out, nil
+	return objects, nil
 }
 
 type workloadRenderer struct {

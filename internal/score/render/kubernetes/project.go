@@ -1,0 +1,65 @@
+package kubernetes
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
+	"github.com/score-tf/terraform-provider-score/internal/score/render/document"
+	"github.com/score-tf/terraform-provider-score/internal/score/secret"
+)
+
+// Objects are a project's objects by key, as they are being collected: what provisioned
+// resources add, where the last writer of a key wins (as in score-k8s: a shared instance every
+// resource re-renders ends as the last one wrote it), and each workload's own objects, where
+// two different objects with one key are an error naming both owners.
+type Objects struct {
+	byKey  map[string]map[string]any
+	owners map[string]string
+}
+
+// NewObjects starts an empty collection.
+func NewObjects() *Objects {
+	return &Objects{byKey: map[string]map[string]any{}, owners: map[string]string{}}
+}
+
+// AddResource adds the objects a resource's provisioner produced.
+func (o *Objects) AddResource(uid string, objects []map[string]any) {
+	for _, obj := range objects {
+		key := Key(obj)
+		o.byKey[key], o.owners[key] = obj, fmt.Sprintf("resource '%s'", uid)
+	}
+}
+
+// AddWorkload adds a workload's own objects; an object another owner gave differently is an error.
+func (o *Objects) AddWorkload(workload string, objects []map[string]any) error {
+	owner := fmt.Sprintf("workload %q", workload)
+	for _, obj := range objects {
+		key := Key(obj)
+		if prev, dup := o.byKey[key]; dup && !sameObject(prev, obj) {
+			return fmt.Errorf("%s and %s both define %s, differently", o.owners[key], owner, key)
+		}
+		o.byKey[key], o.owners[key] = obj, owner
+	}
+	return nil
+}
+
+// Encode checks and encodes every object (see Encode), in key order.
+func (o *Objects) Encode(namespace string, secretValues secret.Values) (Rendered, error) {
+	objects := make([]map[string]any, 0, len(o.byKey))
+	for _, key := range slices.Sorted(maps.Keys(o.byKey)) {
+		obj := o.byKey[key]
+		if kind, _ := obj["kind"].(string); kind != "Secret" && secret.NewValues(provisioner.SecretRefStart).HeldBy(obj) {
+			return Rendered{}, fmt.Errorf("unresolved secret reference in object %s (%s): secret references may only be used in container variables and files", key, o.owners[key])
+		}
+		objects = append(objects, obj)
+	}
+	return Encode(objects, namespace, secretValues)
+}
+
+func sameObject(a, b map[string]any) bool {
+	x, errA := document.YAML(a)
+	y, errB := document.YAML(b)
+	return errA == nil && errB == nil && x == y
+}
