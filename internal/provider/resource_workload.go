@@ -250,7 +250,7 @@ type renderInput struct {
 
 // renderInput assembles the engine request for a render: variant names the stand-ins for
 // unknown binding values, random is where generated values come from.
-func (r *workloadResource) renderInput(ctx context.Context, m *workloadResourceModel, prior engine.WorkloadState, variant string, random io.Reader) (renderInput, diag.Diagnostics) {
+func (r *workloadResource) renderInput(ctx context.Context, m *workloadResourceModel, prior engine.State, variant string, random io.Reader) (renderInput, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	p := r.provider
 	if p == nil || !p.known || !m.known() || m.WorkloadServices.IsUnknown() {
@@ -299,8 +299,8 @@ func (r *workloadResource) render(ctx context.Context, req engine.WorkloadReques
 	return nil, diags
 }
 
-func priorWorkloadState(state types.String) (engine.WorkloadState, error) {
-	var s engine.WorkloadState
+func priorWorkloadState(state types.String) (engine.State, error) {
+	var s engine.State
 	return s, decodeState(state, &s)
 }
 
@@ -436,7 +436,7 @@ func (r *workloadResource) Create(ctx context.Context, req resource.CreateReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(r.apply(ctx, &plan, engine.WorkloadState{})...)
+	resp.Diagnostics.Append(r.apply(ctx, &plan, engine.State{})...)
 	if !resp.Diagnostics.HasError() {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	}
@@ -461,7 +461,7 @@ func (r *workloadResource) Update(ctx context.Context, req resource.UpdateReques
 }
 
 // apply renders for real: generated values come from crypto/rand.
-func (r *workloadResource) apply(ctx context.Context, m *workloadResourceModel, prior engine.WorkloadState) diag.Diagnostics {
+func (r *workloadResource) apply(ctx context.Context, m *workloadResourceModel, prior engine.State) diag.Diagnostics {
 	ctx, cancel := engine.WithProvisioningBudget(ctx)
 	defer cancel()
 	in, diags := r.renderInput(ctx, m, prior, "apply", crand.Reader)

@@ -57,6 +57,12 @@ func hideSecrets(err error, known secret.Values) error {
 		return out
 	case *Error:
 		return &Error{Step: e.Step, Err: known.HideError(e.Err)}
+	case ProjectProblems:
+		out := ProjectProblems{}
+		for name, list := range e {
+			out[name] = hideSecrets(list, known).(problem.List)
+		}
+		return out
 	}
 	return known.HideError(err)
 }

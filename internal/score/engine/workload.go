@@ -8,6 +8,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"sort"
 
 	"github.com/score-tf/terraform-provider-score/internal/score/loader"
@@ -48,13 +50,14 @@ type WorkloadRequest struct {
 	// WorkloadServices are the other workloads' services, by workload name.
 	WorkloadServices map[string]WorkloadService
 	// Prior is what the previous run stored.
-	Prior WorkloadState
+	Prior State
 	// Random is where generated values come from.
 	Random io.Reader
 }
 
-// WorkloadState is what a workload keeps between runs: its own resources' stored state.
-type WorkloadState struct {
+// State is what a workload or a project keeps between runs: the stored state of the resources it
+// provisioned, by uid, and the shared state.
+type State struct {
 	Resources map[string]ResourceState `json:"resources"`
 	Shared    map[string]any           `json:"shared"`
 }
@@ -69,7 +72,7 @@ type Workload struct {
 	Service Service
 	// ResourceOutputs are the outputs of the resources provisioned inside the workload, by name.
 	ResourceOutputs map[string]ResourceOutputs
-	State           WorkloadState
+	State           State
 	// Messages are what the render could not honour (compose: an httpGet probe that is no
 	// healthcheck) and what the provisioners had to say (compose `info_logs`), secrets hidden.
 	Messages []string
@@ -100,13 +103,13 @@ func RenderWorkload(ctx context.Context, s Settings, req WorkloadRequest) (*Work
 	if err != nil {
 		return nil, hideSecrets(err, req.knownSecrets(res))
 	}
-	out := &Workload{Name: req.Workload.Name(), State: WorkloadState{Resources: res.Stored, Shared: res.Shared}}
+	out := &Workload{Name: req.Workload.Name(), State: State{Resources: res.Stored, Shared: res.Shared}}
 	if err := renderTarget(s, req.Workload, res, out); err != nil {
 		return nil, hideSecrets(err, req.knownSecrets(res))
 	}
 	out.Service = serviceOf(req.Workload, s.Target)
 	var unresolved []string
-	if out.ResourceOutputs, unresolved, err = resourceOutputs(res); err != nil {
+	if out.ResourceOutputs, unresolved, err = resourceOutputs(res.Resources); err != nil {
 		return nil, err
 	}
 	out.Messages = append(out.Messages, unresolved...)
@@ -155,19 +158,15 @@ func ServicePorts(w *loader.Workload) map[string]ServicePort {
 	return resources.ServicePorts(w)
 }
 
-// resourceOutputs are the outputs of the resources provisioned inside the workload, as text.
+// resourceOutputs are the outputs of the provisioned resources (by name in a workload, by uid in
+// a project), as text.
 // An output holding a secret reference (encodeSecretRef) is secret and shows what it refers to,
 // or is left out, with a message saying why (see provisioner.ResolveSecretRefs).
-func resourceOutputs(res *resources.Result) (map[string]ResourceOutputs, []string, error) {
+func resourceOutputs(all map[string]*resources.Resource) (map[string]ResourceOutputs, []string, error) {
 	var messages []string
 	out := map[string]ResourceOutputs{}
-	names := make([]string, 0, len(res.Resources))
-	for n := range res.Resources {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		r := res.Resources[n]
+	for _, n := range slices.Sorted(maps.Keys(all)) {
+		r := all[n]
 		if r.Provisioned == nil {
 			continue
 		}

@@ -542,7 +542,7 @@ func TestWorkloadRenderIsStableWithPriorState(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				var prior WorkloadState
+				var prior State
 				if err := json.Unmarshal(raw, &prior); err != nil {
 					t.Fatal(err)
 				}

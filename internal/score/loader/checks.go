@@ -40,20 +40,21 @@ func upgradeProblem(err error, loc locator) problem.Problem {
 	return list[0]
 }
 
-// setImages replaces the image "." (built elsewhere) with image, or reports each such container.
-func setImages(doc map[string]any, image string, loc locator, problems *problem.List) {
+// setImages replaces the image "." (built elsewhere) with in.Image, or reports each such container;
+// containers built from a context keep ".".
+func setImages(doc map[string]any, in Input, loc locator, problems *problem.List) {
 	containers := asMap(doc["containers"])
 	for _, name := range sortedKeys(containers) {
 		c := asMap(containers[name])
-		if c == nil || c["image"] != "." {
+		if c == nil || c["image"] != "." || in.Built[name] {
 			continue
 		}
-		if image == "" {
+		if in.Image == "" {
 			loc.add(problems, []string{"containers", name, "image"}, `the image is "." (built elsewhere) but no image was given to replace it: `+
 				`set the image argument of score_workload (image = "<the image built for it>"; score-compose's --image)`)
 			continue
 		}
-		c["image"] = image
+		c["image"] = in.Image
 	}
 }
 

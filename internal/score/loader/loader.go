@@ -24,6 +24,9 @@ type Input struct {
 	BaseDir string
 	// Image replaces the image of every container whose image is ".".
 	Image string
+	// Built names containers whose image is built from a context (score-compose's --build): their
+	// image may stay "." without Image.
+	Built map[string]bool
 	// OverridesYAML is a document deep-merged into the score file (null deletes a key).
 	OverridesYAML []byte
 	// Overrides maps dot paths (`\.` escapes a dot, numbers index lists, -1 appends) to YAML
@@ -122,7 +125,7 @@ func Load(in Input) (*Workload, error) {
 	} else {
 		problems = validateSchema(doc, loc)
 	}
-	setImages(doc, in.Image, loc, &problems)
+	setImages(doc, in, loc, &problems)
 	checkBefore(doc, loc, &problems)
 	budget := placeholder.NewBudget()
 	checkPlaceholders(doc, loc, budget, &problems)

@@ -125,6 +125,7 @@ func ResolveProject(ctx context.Context, in ProjectInput) (*Project, error) {
 			problems.add(src.Workload, list...)
 			continue
 		}
+		resolved.SourceWorkload = src.Workload
 		p.Resources[uid] = resolved
 		for _, d := range r.declarers {
 			seen := *resolved

@@ -61,6 +61,9 @@ type Resource struct {
 	Provisioned *provisioner.Result
 	// ProvisionerURI is the provisioner that provisioned it.
 	ProvisionerURI string
+	// SourceWorkload is the workload whose declaration of the resource counts (in a project, a
+	// resource several workloads declare has one).
+	SourceWorkload string
 }
 
 // Result is the resolved resources of a workload.

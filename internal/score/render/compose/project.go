@@ -146,7 +146,7 @@ func (p *Project) DependOn(workload string, others []string) {
 		m := svc.(map[string]any)
 		deps, _ := m["depends_on"].(map[string]any)
 		for _, other := range others {
-			target := p.primaryService(other)
+			target := p.PrimaryService(other)
 			if target == "" {
 				continue
 			}
@@ -159,8 +159,8 @@ func (p *Project) DependOn(workload string, others []string) {
 	}
 }
 
-// primaryService is the service whose hostname is the workload's name ("" if none).
-func (p *Project) primaryService(workload string) string {
+// PrimaryService is the service whose hostname is the workload's name ("" if none).
+func (p *Project) PrimaryService(workload string) string {
 	for name, svc := range p.services {
 		if p.owners[name] == workloadOwner(workload) && svc.(map[string]any)["hostname"] == workload {
 			return name

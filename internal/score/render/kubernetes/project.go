@@ -63,3 +63,12 @@ func sameObject(a, b map[string]any) bool {
 	y, errB := document.YAML(b)
 	return errA == nil && errB == nil && x == y
 }
+
+// AddNamespace adds the Namespace object for name (score-k8s's --generate-namespace).
+func (o *Objects) AddNamespace(name string) {
+	ns := map[string]any{
+		"apiVersion": "v1", "kind": "Namespace",
+		"metadata": map[string]any{"name": name, "labels": map[string]any{"app.kubernetes.io/managed-by": ManagedBy}},
+	}
+	o.byKey[Key(ns)], o.owners[Key(ns)] = ns, "the project"
+}
