@@ -34,6 +34,23 @@ type workloadServicePortModel struct {
 	Protocol   types.String `tfsdk:"protocol"`
 }
 
+// serviceAttributes describe a computed `service` object.
+func serviceAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"name":     schema.StringAttribute{MarkdownDescription: "The workload name.", Computed: true},
+		"hostname": schema.StringAttribute{MarkdownDescription: "The host name to connect to.", Computed: true},
+		"ports": schema.MapNestedAttribute{
+			MarkdownDescription: "The service ports, by name.",
+			Computed:            true,
+			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+				"port":        schema.Int64Attribute{MarkdownDescription: "The service port.", Computed: true},
+				"target_port": schema.Int64Attribute{MarkdownDescription: "The container port.", Computed: true},
+				"protocol":    schema.StringAttribute{MarkdownDescription: "`TCP` or `UDP`.", Computed: true},
+			}},
+		},
+	}
+}
+
 func workloadServicesAttribute() schema.MapNestedAttribute {
 	return schema.MapNestedAttribute{
 		MarkdownDescription: "Other workloads' services, by workload name, for provisioners that connect to them " +

@@ -40,11 +40,11 @@ func (m workloadSourceModel) known() bool {
 }
 
 // sourceAttribute is the attribute problems in the score file itself are reported on.
-func (m workloadSourceModel) sourceAttribute() path.Path {
+func (m workloadSourceModel) sourceAttribute(opts loadOptions) path.Path {
 	if !m.File.IsNull() {
-		return path.Root("file")
+		return opts.attribute("file")
 	}
-	return path.Root("content")
+	return opts.attribute("content")
 }
 
 // loadOptions are the provider settings loading obeys.
@@ -52,6 +52,19 @@ type loadOptions struct {
 	allowExternal bool
 	// deferExternal skips external file sources: at validate time their permission is unknown.
 	deferExternal bool
+	// at is where the source attributes are (a score_project's workloads["api"]); empty for the
+	// top level of score_workload.
+	at path.Path
+	// built names containers built from a context, as <workload>.<container> (score_project's build).
+	built map[string]bool
+}
+
+// attribute is the path of the source attribute name.
+func (o loadOptions) attribute(name string) path.Path {
+	if len(o.at.Steps()) == 0 {
+		return path.Root(name)
+	}
+	return o.at.AtName(name)
 }
 
 // input converts the Terraform values to the loader's input, reading `file` from disk.
@@ -59,6 +72,7 @@ func (m workloadSourceModel) input(opts loadOptions) (loader.Input, diag.Diagnos
 	var diags diag.Diagnostics
 	in := loader.Input{
 		Image:                    m.Image.ValueString(),
+		Built:                    opts.built,
 		OverridesYAML:            []byte(m.OverridesYAML.ValueString()),
 		AllowExternalFileSources: opts.allowExternal,
 		DeferExternalFileSources: opts.deferExternal,
@@ -77,7 +91,7 @@ func (m workloadSourceModel) input(opts loadOptions) (loader.Input, diag.Diagnos
 		name := m.File.ValueString()
 		data, err := loader.ReadFile(name, loader.MaxScoreFileSize)
 		if err != nil {
-			diags.AddAttributeError(path.Root("file"), "Cannot read score file", err.Error())
+			diags.AddAttributeError(opts.attribute("file"), "Cannot read score file", err.Error())
 			return in, diags
 		}
 		in.Content = data
@@ -97,7 +111,7 @@ func (m workloadSourceModel) load(opts loadOptions) (*loader.Workload, diag.Diag
 	}
 	w, err := loader.Load(in)
 	if err != nil {
-		diags.Append(m.problemDiagnostics(err)...)
+		diags.Append(m.problemDiagnostics(err, opts)...)
 		return nil, diags
 	}
 	if len(w.Upgrades) > 0 {
@@ -105,16 +119,16 @@ func (m workloadSourceModel) load(opts loadOptions) (*loader.Workload, diag.Diag
 		for _, u := range w.Upgrades {
 			detail += "\n  - " + u
 		}
-		diags.AddAttributeWarning(m.sourceAttribute(), "Deprecated score file syntax", detail)
+		diags.AddAttributeWarning(m.sourceAttribute(opts), "Deprecated score file syntax", detail)
 	}
 	return w, diags
 }
 
-func (m workloadSourceModel) problemDiagnostics(err error) diag.Diagnostics {
+func (m workloadSourceModel) problemDiagnostics(err error, opts loadOptions) diag.Diagnostics {
 	var diags diag.Diagnostics
 	var problems *loader.Problems
 	if !errors.As(err, &problems) {
-		diags.AddAttributeError(m.sourceAttribute(), "Invalid score file", err.Error())
+		diags.AddAttributeError(m.sourceAttribute(opts), "Invalid score file", err.Error())
 		return diags
 	}
 	for _, p := range problems.List {
@@ -124,15 +138,15 @@ func (m workloadSourceModel) problemDiagnostics(err error) diag.Diagnostics {
 			if len(p.Path) > 0 {
 				key = p.Path[0]
 			}
-			diags.AddAttributeError(path.Root("overrides").AtMapKey(key), "Invalid override", p.Message)
+			diags.AddAttributeError(opts.attribute("overrides").AtMapKey(key), "Invalid override", p.Message)
 		case loader.InputOverridesYAML:
-			diags.AddAttributeError(path.Root("overrides_yaml"), "Invalid overrides document", p.Error())
+			diags.AddAttributeError(opts.attribute("overrides_yaml"), "Invalid overrides document", p.Error())
 		default:
 			where := "the score file"
 			if !m.File.IsNull() {
 				where = m.File.ValueString()
 			}
-			diags.AddAttributeError(m.sourceAttribute(), "Invalid score file",
+			diags.AddAttributeError(m.sourceAttribute(opts), "Invalid score file",
 				fmt.Sprintf("%s: %s", where, p.Error()))
 		}
 	}

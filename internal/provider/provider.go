@@ -174,6 +174,7 @@ func (p *scoreProvider) Resources(_ context.Context) []func() resource.Resource 
 	return []func() resource.Resource{
 		NewResourceResource,
 		NewWorkloadResource,
+		NewProjectResource,
 	}
 }
 

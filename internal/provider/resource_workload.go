@@ -95,19 +95,7 @@ func (r *workloadResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 		"service": schema.SingleNestedAttribute{
 			MarkdownDescription: "How other workloads reach this one; pass it in their `workload_services`.",
 			Computed:            true,
-			Attributes: map[string]schema.Attribute{
-				"name":     schema.StringAttribute{MarkdownDescription: "The workload name.", Computed: true},
-				"hostname": schema.StringAttribute{MarkdownDescription: "The host name to connect to.", Computed: true},
-				"ports": schema.MapNestedAttribute{
-					MarkdownDescription: "The service ports, by name.",
-					Computed:            true,
-					NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-						"port":        schema.Int64Attribute{MarkdownDescription: "The service port.", Computed: true},
-						"target_port": schema.Int64Attribute{MarkdownDescription: "The container port.", Computed: true},
-						"protocol":    schema.StringAttribute{MarkdownDescription: "`TCP` or `UDP`.", Computed: true},
-					}},
-				},
-			},
+			Attributes:          serviceAttributes(),
 		},
 		"resource_outputs": schema.MapNestedAttribute{
 			MarkdownDescription: "The resources provisioned inside this workload, by name.",
@@ -172,73 +160,6 @@ func (r *workloadResource) Configure(_ context.Context, req resource.ConfigureRe
 	}
 }
 
-// unknownMarker stands for a binding value that is unknown at plan. Each of the two plan renders
-// uses its own marker, so whatever depends on the value differs between them and is planned as
-// unknown, while everything else stays known.
-func unknownMarker(variant, where string) string {
-	return "(known after apply " + variant + ": " + where + ")"
-}
-
-// planBindings are the `resources` argument converted for the engine.
-type planBindings struct {
-	bindings map[string]engine.Binding
-	// known is false when their shape (which resources, which output keys) is not known yet.
-	known bool
-	// partial is set when some values are unknown: stand-ins (unknownMarker) replace them.
-	partial bool
-}
-
-// bindings converts the `resources` argument; variant names the stand-ins for unknown values.
-func (m *workloadResourceModel) bindings(variant string) planBindings {
-	if m.Resources.IsNull() {
-		return planBindings{bindings: map[string]engine.Binding{}, known: true}
-	}
-	if m.Resources.IsUnknown() {
-		return planBindings{}
-	}
-	out := planBindings{bindings: map[string]engine.Binding{}, known: true}
-	for name, v := range m.Resources.Elements() {
-		obj, ok := v.(types.Object)
-		if !ok || obj.IsUnknown() {
-			return planBindings{}
-		}
-		attrs := obj.Attributes()
-		b := engine.Binding{}
-		if uid, ok := attrs["uid"].(types.String); ok {
-			if uid.IsUnknown() {
-				b.UID, out.partial = unknownMarker(variant, name+".uid"), true
-			} else {
-				b.UID = uid.ValueString()
-			}
-		}
-		for _, field := range []string{"outputs", "secrets"} {
-			mv, ok := attrs[field].(types.Map)
-			if !ok || mv.IsNull() {
-				continue
-			}
-			if mv.IsUnknown() {
-				return planBindings{}
-			}
-			values := map[string]string{}
-			for k, e := range mv.Elements() {
-				s, _ := e.(types.String)
-				if s.IsUnknown() {
-					values[k], out.partial = unknownMarker(variant, name+"."+k), true
-				} else {
-					values[k] = s.ValueString()
-				}
-			}
-			if field == "outputs" {
-				b.Outputs = values
-			} else {
-				b.Secrets = values
-			}
-		}
-		out.bindings[name] = b
-	}
-	return out
-}
-
 // renderInput is the engine request for one render of the workload.
 type renderInput struct {
 	request engine.WorkloadRequest
@@ -265,7 +186,7 @@ func (r *workloadResource) renderInput(ctx context.Context, m *workloadResourceM
 	if diags.HasError() {
 		return renderInput{}, diags
 	}
-	bindings := m.bindings(variant)
+	bindings := convertBindings(m.Resources, variant)
 	if !bindings.known {
 		return renderInput{}, diags
 	}

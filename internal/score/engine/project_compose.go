@@ -97,6 +97,17 @@ func ParseBuild(key, value string) (Build, error) {
 	return b, nil
 }
 
+// OptionError is a problem with one entry of a project's publish (Index) or build (Key) option.
+type OptionError struct {
+	Option string
+	Index  int
+	Key    string
+	Err    error
+}
+
+func (e *OptionError) Error() string { return e.Err.Error() }
+func (e *OptionError) Unwrap() error { return e.Err }
+
 // renderCompose assembles one compose project: every resource's services once (in provisioning
 // order), a service per container of each workload, the waits between them, then builds and
 // published ports.
@@ -136,12 +147,12 @@ func (out *Project) renderCompose(s Settings, req ProjectRequest, res *resources
 	}
 	for _, b := range req.Builds {
 		if err := p.Build(b.Workload, b.Container, b.Context); err != nil {
-			return fmt.Errorf("build %s.%s: %w", b.Workload, b.Container, err)
+			return &OptionError{Option: "build", Key: b.Workload + "." + b.Container, Err: err}
 		}
 	}
-	for _, pub := range req.Publish {
+	for i, pub := range req.Publish {
 		if err := publish(p, pub, res); err != nil {
-			return err
+			return &OptionError{Option: "publish", Index: i, Err: err}
 		}
 	}
 	rendered, err := p.Render()

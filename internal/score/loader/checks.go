@@ -44,9 +44,10 @@ func upgradeProblem(err error, loc locator) problem.Problem {
 // containers built from a context keep ".".
 func setImages(doc map[string]any, in Input, loc locator, problems *problem.List) {
 	containers := asMap(doc["containers"])
+	workload, _ := asMap(doc["metadata"])["name"].(string)
 	for _, name := range sortedKeys(containers) {
 		c := asMap(containers[name])
-		if c == nil || c["image"] != "." || in.Built[name] {
+		if c == nil || c["image"] != "." || in.Built[workload+"."+name] {
 			continue
 		}
 		if in.Image == "" {

@@ -24,8 +24,8 @@ type Input struct {
 	BaseDir string
 	// Image replaces the image of every container whose image is ".".
 	Image string
-	// Built names containers whose image is built from a context (score-compose's --build): their
-	// image may stay "." without Image.
+	// Built names containers whose image is built from a context (score-compose's --build), as
+	// <workload>.<container>: their image may stay "." without Image.
 	Built map[string]bool
 	// OverridesYAML is a document deep-merged into the score file (null deletes a key).
 	OverridesYAML []byte
