@@ -30,7 +30,7 @@ func TestAccProjectBasics(t *testing.T) {
 		all := []string{"api", "web", "worker"}
 		runTest(t,
 			resource.TestStep{
-				Config: projectConfig(t, target, all),
+				Config:           projectConfig(t, target, all),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{}},
 			},
 			resource.TestStep{Config: projectConfig(t, target, all), PlanOnly: true},
