@@ -105,12 +105,13 @@ func (r *Resource) kubernetesArtifacts(res *provisioner.Result, namespace string
 func (r *Resource) composeArtifacts(uid string, res *provisioner.Result) error {
 	secrets := r.composeSecrets(uid)
 	doc := map[string]any{}
+	redactor := compose.NewRedactor(secrets)
 	for key, section := range map[string]map[string]any{
 		"services": compose.NormalizeServices(res.Compose.Services), "volumes": res.Compose.Volumes,
 		"networks": res.Compose.Networks, "models": res.Compose.Models,
 	} {
 		if len(section) > 0 {
-			doc[key] = compose.Redact(section, secrets)
+			doc[key] = redactor.Redact(section)
 		}
 	}
 	if len(doc) > 0 {

@@ -1,12 +1,5 @@
-// Command genworkloads writes N synthetic Score files for speed measurements of multi-workload
-// generation (tools/upstream/bench-k8s.sh runs score-k8s on them; our own benchmarks can load
-// the same files).
-//
-// Workload i (1-based) is named svc-NNNN (four digits) and written to svc-NNNN.score.yaml. Each
-// has two containers (app and sidecar), service ports http 8080 -> 8080 and metrics 9090, a
-// non-shared redis (cache), a postgres shared by every workload (id: db), a route on
-// svc-NNNN.example.localhost, path / to port 8080, and eight variables on app (plus two on
-// sidecar) that use resource outputs. The output depends only on N: no randomness, no clock.
+// Command genworkloads writes N synthetic Score files (see package workloadgen) for speed
+// measurements of multi-workload generation.
 //
 // Usage: genworkloads -n N -out DIR.
 package main
@@ -15,53 +8,9 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
+
+	"github.com/score-tf/terraform-provider-score/tools/upstream/workloadgen"
 )
-
-const tmpl = `apiVersion: score.dev/v1b1
-metadata:
-  name: %[1]s
-service:
-  ports:
-    http:
-      port: 8080
-    metrics:
-      port: 9090
-containers:
-  app:
-    image: ghcr.io/example/%[1]s:1.0
-    command: ["/app/server"]
-    args: ["--listen", ":8080"]
-    variables:
-      SERVICE_NAME: %[1]s
-      DB_HOST: ${resources.db.host}
-      DB_PORT: ${resources.db.port}
-      DB_NAME: ${resources.db.database}
-      DB_USER: ${resources.db.username}
-      DB_PASSWORD: ${resources.db.password}
-      REDIS_ADDR: ${resources.cache.host}:${resources.cache.port}
-      REDIS_PASSWORD: ${resources.cache.password}
-  sidecar:
-    image: ghcr.io/example/metrics-agent:2.3
-    variables:
-      TARGET: localhost:9090
-      REDIS_URL: redis://${resources.cache.username}:${resources.cache.password}@${resources.cache.host}:${resources.cache.port}/0
-resources:
-  db:
-    type: postgres
-    id: db
-  cache:
-    type: redis
-  route:
-    type: route
-    params:
-      host: %[1]s.example.localhost
-      path: /
-      port: 8080
-`
-
-// Name returns the workload name genworkloads gives workload i (1-based).
-func Name(i int) string { return fmt.Sprintf("svc-%04d", i) }
 
 func main() {
 	n := flag.Int("n", 200, "number of workloads")
@@ -71,22 +20,8 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: genworkloads -n N (1..9999) -out DIR")
 		os.Exit(2)
 	}
-	if err := write(*n, *out); err != nil {
+	if err := workloadgen.Write(*n, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "genworkloads:", err)
 		os.Exit(1)
 	}
-}
-
-func write(n int, dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	for i := 1; i <= n; i++ {
-		name := Name(i)
-		path := filepath.Join(dir, name+".score.yaml")
-		if err := os.WriteFile(path, []byte(fmt.Sprintf(tmpl, name)), 0o644); err != nil {
-			return err
-		}
-	}
-	return nil
 }

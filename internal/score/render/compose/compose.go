@@ -79,43 +79,56 @@ func Variables(refs []SecretRef) map[SecretRef]string {
 	return out
 }
 
-// Redact returns a copy of v in which every occurrence of a secret value inside a string is
-// replaced by its ${VAR} reference. Longer values are replaced first, so a secret that contains
-// another is not split.
-func Redact(v any, secrets []Secret) any {
-	ordered := append([]Secret(nil), secrets...)
-	sort.SliceStable(ordered, func(i, j int) bool { return len(ordered[i].Value) > len(ordered[j].Value) })
-	return redact(v, ordered)
+// Redactor replaces secret values inside values by their ${VAR} references.
+type Redactor struct {
+	// text replaces every secret value inside a string, longer values first, so a secret that
+	// contains another is not split; whole maps values that YAML may have read as numbers.
+	text  *strings.Replacer
+	whole map[string]string
 }
 
-func redact(v any, secrets []Secret) any {
+// NewRedactor prepares the replacement of secrets: built once, it redacts any number of values
+// in one pass each, whatever the number of secrets.
+func NewRedactor(secrets []Secret) *Redactor {
+	ordered := append([]Secret(nil), secrets...)
+	sort.SliceStable(ordered, func(i, j int) bool { return len(ordered[i].Value) > len(ordered[j].Value) })
+	r := &Redactor{whole: map[string]string{}}
+	var pairs []string
+	for _, s := range ordered {
+		if s.Value == "" {
+			continue
+		}
+		pairs = append(pairs, s.Value, "${"+s.Variable+"}")
+		if _, dup := r.whole[s.Value]; !dup {
+			r.whole[s.Value] = "${" + s.Variable + "}"
+		}
+	}
+	r.text = strings.NewReplacer(pairs...)
+	return r
+}
+
+// Redact returns a copy of v in which every occurrence of a secret value inside a string is
+// replaced by its ${VAR} reference.
+func (r *Redactor) Redact(v any) any {
 	switch t := v.(type) {
 	case string:
-		for _, s := range secrets {
-			if s.Value != "" {
-				t = strings.ReplaceAll(t, s.Value, "${"+s.Variable+"}")
-			}
-		}
-		return t
+		return r.text.Replace(t)
 	case int, int64, float64, bool:
 		// A secret that YAML read as a number (a PIN) is replaced whole.
-		text := fmt.Sprint(t)
-		for _, s := range secrets {
-			if s.Value == text {
-				return "${" + s.Variable + "}"
-			}
+		if ref, ok := r.whole[fmt.Sprint(t)]; ok {
+			return ref
 		}
 		return v
 	case map[string]any:
 		out := make(map[string]any, len(t))
 		for k, e := range t {
-			out[k] = redact(e, secrets)
+			out[k] = r.Redact(e)
 		}
 		return out
 	case []any:
 		out := make([]any, len(t))
 		for i, e := range t {
-			out[i] = redact(e, secrets)
+			out[i] = r.Redact(e)
 		}
 		return out
 	default:

@@ -56,7 +56,7 @@ func TestRedact(t *testing.T) {
 		},
 	}
 	orig := ccDeepCopy(in)
-	got := compose.Redact(in, secrets)
+	got := compose.NewRedactor(secrets).Redact(in)
 	want := map[string]any{
 		"services": map[string]any{
 			"db": map[string]any{
@@ -77,10 +77,10 @@ func TestRedact(t *testing.T) {
 	}
 	// The order of the secrets does not matter.
 	rev := []compose.Secret{secrets[3], secrets[2], secrets[1], secrets[0]}
-	if got2 := compose.Redact(in, rev); !reflect.DeepEqual(got2, want) {
+	if got2 := compose.NewRedactor(rev).Redact(in); !reflect.DeepEqual(got2, want) {
 		t.Errorf("Redact depends on the order of secrets: %v", got2)
 	}
-	if got := compose.Redact("plain", nil); got != "plain" {
+	if got := compose.NewRedactor(nil).Redact("plain"); got != "plain" {
 		t.Errorf("no secrets: %v", got)
 	}
 }

@@ -33,6 +33,7 @@ type Project struct {
 	environment map[string]bool
 	secrets     []Secret
 	secretVars  map[SecretRef]string
+	redactor    *Redactor
 }
 
 // NewProject starts a project named name whose provisioner files go to mounts; secrets are
@@ -58,6 +59,7 @@ func NewProject(name, mounts string, secrets []resources.SecretOutput) *Project 
 		}
 	}
 	sort.Slice(p.secrets, func(i, j int) bool { return p.secrets[i].Variable < p.secrets[j].Variable })
+	p.redactor = NewRedactor(p.secrets)
 	return p
 }
 
@@ -76,7 +78,7 @@ func (p *Project) AddResource(at []string, uid string, art provisioner.ComposeAr
 		{"network", art.Networks, p.networks}, {"model", art.Models, p.models},
 	} {
 		for _, key := range slices.Sorted(maps.Keys(section.from)) {
-			section.into[key] = Redact(section.from[key], p.secrets)
+			section.into[key] = p.redactor.Redact(section.from[key])
 			switch section.what {
 			case "service":
 				p.owners[key] = fmt.Sprintf("resource '%s'", uid)

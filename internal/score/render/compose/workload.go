@@ -274,7 +274,7 @@ func (r *workloadRenderer) containerEnv(cname string, c types.Container, svc map
 			case got.Secret:
 				return "${" + r.p.secretVars[SecretRef{UID: got.Resource.UID, Key: got.Key}] + "}", nil
 			}
-			return escapeDollars(Redact(got.Value, r.p.secrets).(string)), nil
+			return escapeDollars(r.p.redactor.Redact(got.Value).(string)), nil
 		})
 		if err != nil {
 			r.expansionProblem([]string{"containers", cname, "variables", k}, err)
