@@ -1043,7 +1043,7 @@ func TestWorkloadWebCompose(t *testing.T) {
 	}
 	for _, svc := range []string{"web-app", "web-sidecar"} {
 		deps := project.Services[svc].DependsOn
-		for _, res := range []string{"pg-web-db", "redis-web-cache", "route-web-route"} {
+		for _, res := range []string{"pg-web-db", "redis-web-cache", "router"} {
 			if _, ok := deps[res]; !ok {
 				t.Errorf("%s does not depend on resource service %s: %v", svc, res, deps)
 			}

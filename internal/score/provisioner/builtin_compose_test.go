@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"io"
 	mrand "math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"sort"
@@ -40,7 +43,7 @@ var composeCases = []composeCase{
 	{typ: "dns", outputs: []string{"host"}},
 	{
 		typ: "route", params: map[string]any{"host": "web.localhost", "path": "/api", "port": "http"},
-		services: []string{"route-web-db"}, files: []string{"route-web-db/nginx.conf"},
+		services: []string{"router"}, files: []string{"router/nginx.conf"},
 	},
 	{
 		typ: "postgres", outputs: []string{"host", "port", "name", "database", "username", "password", "url"},
@@ -446,7 +449,13 @@ func checkComposeServices(t *testing.T, r *Result, project *types.Project, uid s
 		if !composePinnedImage.MatchString(svc.Image) || strings.HasSuffix(svc.Image, ":latest") {
 			t.Errorf("%s: image %q is not pinned to a tag", name, svc.Image)
 		}
-		if got := svc.Labels["dev.score-tf.resource.uid"]; got != uid {
+		// The router serves every route: whichever route writes it, it is the same service, so
+		// it carries no resource's uid.
+		if svc.Labels["dev.score-tf.router"] == "true" {
+			if got, ok := svc.Labels["dev.score-tf.resource.uid"]; ok {
+				t.Errorf("%s: the shared router is labelled with one resource's uid %q", name, got)
+			}
+		} else if got := svc.Labels["dev.score-tf.resource.uid"]; got != uid {
 			t.Errorf("%s: label dev.score-tf.resource.uid = %q", name, got)
 		}
 		if strings.HasSuffix(name, "-init") {
@@ -543,18 +552,18 @@ func TestComposeBuiltinsSpecifics(t *testing.T) {
 			c := find("route")
 			c.params = map[string]any{"host": "web.localhost", "path": "/api/", "port": port}
 			res := provisionCompose(t, c, Stored{}, composeSeeded(1))
-			conf := res.Compose.Files["route-web-db/nginx.conf"].(string)
-			for _, want := range []string{"server_name web.localhost;", "set $backend http://web:8080;", "location = /api {", "location /api/ {", "proxy_pass $backend;"} {
+			conf := res.Compose.Files["router/nginx.conf"].(string)
+			for _, want := range []string{"server_name web.localhost;", "set $backend http://web:8080;", "location ~ ^/api(/|$) {", "proxy_pass $backend;", "listen 80 default_server;"} {
 				if !strings.Contains(conf, want) {
 					t.Errorf("port %v: nginx.conf lacks %q:\n%s", port, want, conf)
 				}
 			}
 			project := loadComposeProject(t, res)
-			svc := project.Services["route-web-db"]
+			svc := project.Services["router"]
 			if len(svc.Ports) != 1 || svc.Ports[0].Target != 80 || svc.Ports[0].Published != "8080" {
 				t.Errorf("route ports %v", svc.Ports)
 			}
-			if len(svc.Volumes) != 1 || svc.Volumes[0].Source != "./mounts/route-web-db/nginx.conf" || !svc.Volumes[0].ReadOnly || svc.Volumes[0].Type != "bind" {
+			if len(svc.Volumes) != 1 || svc.Volumes[0].Source != "./mounts/router/nginx.conf" || !svc.Volumes[0].ReadOnly || svc.Volumes[0].Type != "bind" {
 				t.Errorf("route volumes %+v", svc.Volumes)
 			}
 		}
@@ -569,11 +578,14 @@ func TestComposeBuiltinsSpecifics(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		conf := res.Compose.Files["route-web-db/nginx.conf"].(string)
-		if !strings.Contains(conf, "location = / {") || strings.Contains(conf, "location / {") {
+		conf := res.Compose.Files["router/nginx.conf"].(string)
+		// Exactly /: anything else is the 404 of a path no route names.
+		inOrder(t, conf, "location = / {", "set $backend http://web:8080;", "location / {", `return 404 "no route for $host$uri\n";`)
+		if strings.Count(conf, "set $backend") != 1 {
 			t.Errorf("exact root route:\n%s", conf)
 		}
-		if got := loadComposeProject(t, res).Services["route-web-db"].Ports[0].Published; got != "9090" {
+		nginxCheck(t, conf)
+		if got := loadComposeProject(t, res).Services["router"].Ports[0].Published; got != "9090" {
 			t.Errorf("published %q, want 9090", got)
 		}
 	})
@@ -699,4 +711,355 @@ func TestComposeBuiltinsFailures(t *testing.T) {
 	if _, err := Provision(context.Background(), composeDefinition(t, "route"), req, Options{Target: targets.Compose}); err == nil || !strings.Contains(err.Error(), `workload "worker" has no service to route to`) {
 		t.Errorf("route for a workload without a service: %v", err)
 	}
+}
+
+// The compose route provisioner serves every route of a project through one router: an nginx
+// service that each route re-renders from the routes in the shared state, where each route
+// keeps its own entry under its uid. The engine passes each resource the shared state the ones
+// before it left, and keeps the last copy of a service or file a resource writes.
+
+// routeRequest is a route resource with the given uid (route.default#<workload>.<name>): its
+// source workload is the uid's workload, web (port http: 80 → 8080) or api (http: 80 → 3000).
+func routeRequest(uid string, params, annotations, shared map[string]any, random io.Reader) Request {
+	id := strings.TrimPrefix(uid, "route.default#")
+	workload, _, _ := strings.Cut(id, ".")
+	web := ServicePort{Name: "http", Port: 80, TargetPort: 8080, Protocol: "TCP"}
+	api := ServicePort{Name: "http", Port: 80, TargetPort: 3000, Protocol: "TCP"}
+	req := Request{
+		UID: uid, Type: "route", Class: "default", ID: id, Params: params, SourceWorkload: workload,
+		WorkloadServices: map[string]WorkloadService{
+			"web": {ServiceName: "web", Ports: map[string]ServicePort{"http": web, "80": web}},
+			"api": {ServiceName: "api", Ports: map[string]ServicePort{"http": api, "80": api}},
+		},
+		ComposeProjectName: "demo", MountsDirectory: "./mounts", Random: random,
+	}
+	if annotations != nil {
+		req.Metadata = map[string]any{"annotations": annotations}
+	}
+	req.Prior.Shared = shared
+	return req
+}
+
+// routeSpec is one route of a test project.
+type routeSpec struct {
+	uid         string
+	params      map[string]any
+	annotations map[string]any
+}
+
+func provisionRoute(t *testing.T, r routeSpec, shared map[string]any, random io.Reader) (*Result, error) {
+	t.Helper()
+	req := routeRequest(r.uid, r.params, r.annotations, shared, random)
+	return Provision(context.Background(), composeDefinition(t, "route"), req, Options{Target: targets.Compose})
+}
+
+// provisionRoutes provisions the routes in order, each given the shared state the one before it
+// left, as the engine does; it returns every result.
+func provisionRoutes(t *testing.T, shared map[string]any, random io.Reader, routes ...routeSpec) []*Result {
+	t.Helper()
+	var out []*Result
+	for _, r := range routes {
+		res, err := provisionRoute(t, r, shared, random)
+		if err != nil {
+			t.Fatalf("route %s: %v", r.uid, err)
+		}
+		shared = res.Stored.Shared
+		out = append(out, res)
+	}
+	return out
+}
+
+// routerOf is what a route writes for the router: its service and files, as YAML.
+func routerOf(t *testing.T, r *Result) string {
+	t.Helper()
+	b, err := yaml.Marshal(map[string]any{"services": r.Compose.Services, "files": r.Compose.Files})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func routerConf(t *testing.T, r *Result) string {
+	t.Helper()
+	conf, ok := r.Compose.Files["router/nginx.conf"].(string)
+	if !ok {
+		t.Fatalf("no router/nginx.conf in %v", composeSortedKeys(r.Compose.Files))
+	}
+	return conf
+}
+
+// inOrder fails unless each of want appears in s, after the one before it.
+func inOrder(t *testing.T, s string, want ...string) {
+	t.Helper()
+	at := 0
+	for _, w := range want {
+		i := strings.Index(s[at:], w)
+		if i < 0 {
+			t.Errorf("%q is missing, or not after %q:\n%s", w, want, s)
+			return
+		}
+		at += i + len(w)
+	}
+}
+
+// nginxCheck runs `nginx -t` on conf when nginx is installed: the configuration must load.
+func nginxCheck(t *testing.T, conf string) {
+	t.Helper()
+	nginx, err := exec.LookPath("nginx")
+	if err != nil {
+		t.Log("nginx is not installed: the configuration is not checked with nginx -t")
+		return
+	}
+	dir := t.TempDir()
+	// Packaged builds keep their temporary files in a system directory that may not exist
+	// here: the test puts them in its own (for the modules the build has).
+	version, _ := exec.Command(nginx, "-V").CombinedOutput()
+	var temps strings.Builder
+	for _, m := range []string{"client_body", "proxy", "fastcgi", "uwsgi", "scgi"} {
+		if !strings.Contains(string(version), "--without-http_"+m+"_module") {
+			fmt.Fprintf(&temps, "\n  %s_temp_path %s;", m, filepath.Join(dir, m))
+		}
+	}
+	if !strings.Contains(conf, "\nhttp {") {
+		t.Fatalf("no http block:\n%s", conf)
+	}
+	file := filepath.Join(dir, "nginx.conf")
+	if err := os.WriteFile(file, []byte(strings.Replace(conf, "\nhttp {", "\nhttp {"+temps.String(), 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(nginx, "-t", "-q", "-e", "stderr", "-p", dir, "-c", file, "-g", "pid "+filepath.Join(dir, "nginx.pid")+";").CombinedOutput()
+	if err != nil {
+		t.Errorf("nginx -t rejects the configuration: %v\n%s\n%s", err, out, conf)
+	}
+}
+
+var (
+	routeFront  = routeSpec{uid: "route.default#web.front", params: map[string]any{"host": "web.localhost", "path": "/", "port": "http"}}
+	routePublic = routeSpec{uid: "route.default#api.public", params: map[string]any{"host": "api.localhost", "path": "/v1.0", "port": 80}}
+	routeAPI    = routeSpec{uid: "route.default#api.api", params: map[string]any{"host": "web.localhost", "path": "/api/", "port": "http"}}
+)
+
+func TestComposeRouter(t *testing.T) {
+	t.Run("routes share one router", func(t *testing.T) {
+		rs := provisionRoutes(t, nil, composeSeeded(1), routeFront, routePublic, routeAPI)
+		a, b, c := rs[0], rs[1], rs[2]
+
+		// The first route's router serves it alone; the second's serves both hosts.
+		if conf := routerConf(t, a); !strings.Contains(conf, "server_name web.localhost;") || strings.Contains(conf, "api.localhost") {
+			t.Errorf("first route's router:\n%s", conf)
+		}
+		inOrder(t, routerConf(t, b),
+			"listen 80 default_server;",
+			"server_name api.localhost;", "# route.default#api.public: Prefix /v1.0", `location ~ ^/v1\.0(/|$) {`, "set $backend http://api:3000;",
+			"server_name web.localhost;", "# route.default#web.front: Prefix /", "location / {", "set $backend http://web:8080;")
+		// The third adds a path to a host: the longer path first.
+		inOrder(t, routerConf(t, c),
+			"server_name api.localhost;", `location ~ ^/v1\.0(/|$) {`,
+			"server_name web.localhost;", "location ~ ^/api(/|$) {", "set $backend http://api:3000;", "location / {", "set $backend http://web:8080;")
+		if n := strings.Count(routerConf(t, c), "server_name "); n != 2 {
+			t.Errorf("%d servers for 2 hosts", n)
+		}
+		// A host without a route for / answers 404 there (not nginx's welcome page).
+		inOrder(t, routerConf(t, c), "server_name api.localhost;", `location / {`, `return 404 "no route for $host$uri\n";`, "server_name web.localhost;")
+		if n := strings.Count(routerConf(t, c), "no route for $host$uri"); n != 1 {
+			t.Errorf("%d fallback locations for 1 host without /", n)
+		}
+		nginxCheck(t, routerConf(t, c))
+
+		// Every route writes the same service, named the same, on the same port.
+		for i, r := range rs {
+			if got := composeSortedKeys(r.Compose.Services); !reflect.DeepEqual(got, []string{"router"}) {
+				t.Errorf("route %d: services %v", i, got)
+			}
+			if got := composeSortedKeys(r.Compose.Files); !reflect.DeepEqual(got, []string{"router/nginx.conf"}) {
+				t.Errorf("route %d: files %v", i, got)
+			}
+			if !reflect.DeepEqual(r.Compose.Services, c.Compose.Services) {
+				t.Errorf("route %d writes another router service:\n%s", i, routerOf(t, r))
+			}
+			if len(r.Outputs) != 0 || len(r.Stored.State) != 0 {
+				t.Errorf("route %d: outputs %v, state %v", i, r.Outputs, r.Stored.State)
+			}
+		}
+		svc := loadComposeProject(t, c).Services["router"]
+		if svc.Labels["dev.score-tf.router"] != "true" || len(svc.Ports) != 1 || svc.Ports[0].Published != "8080" || svc.Ports[0].Target != 80 {
+			t.Errorf("router service %+v", svc)
+		}
+		if !reflect.DeepEqual(c.InfoLogs, []string{"route.default#api.api: http://web.localhost:8080/api (make sure web.localhost resolves to this machine)"}) {
+			t.Errorf("info_logs %q", c.InfoLogs)
+		}
+
+		// The shared state: one key, each route's entry under its uid.
+		want := map[string]any{"score-tf-router": map[string]any{
+			"service": "router", "publishPort": "8080",
+			"routes": map[string]any{
+				"route.default#web.front":  map[string]any{"host": "web.localhost", "path": "/", "pathType": "Prefix", "backend": "http://web:8080", "publishPort": ""},
+				"route.default#api.public": map[string]any{"host": "api.localhost", "path": "/v1.0", "pathType": "Prefix", "backend": "http://api:3000", "publishPort": ""},
+				"route.default#api.api":    map[string]any{"host": "web.localhost", "path": "/api", "pathType": "Prefix", "backend": "http://api:3000", "publishPort": ""},
+			},
+		}}
+		if !reflect.DeepEqual(c.Stored.Shared, want) {
+			got, _ := yaml.Marshal(c.Stored.Shared)
+			t.Errorf("shared state:\n%s", got)
+		}
+	})
+
+	t.Run("the order of provisioning does not matter", func(t *testing.T) {
+		routes := []routeSpec{routeFront, routePublic, routeAPI}
+		first := provisionRoutes(t, nil, composeSeeded(1), routes...)
+		final := first[len(first)-1]
+		for _, order := range [][]int{{0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}} {
+			var rs []routeSpec
+			for _, i := range order {
+				rs = append(rs, routes[i])
+			}
+			got := provisionRoutes(t, nil, composeSeeded(2), rs...)
+			last := got[len(got)-1]
+			if !reflect.DeepEqual(last.Stored.Shared, final.Stored.Shared) {
+				t.Errorf("order %v: shared state %v, want %v", order, last.Stored.Shared, final.Stored.Shared)
+			}
+			if routerOf(t, last) != routerOf(t, final) {
+				t.Errorf("order %v: the last route writes\n%s\nwant\n%s", order, routerOf(t, last), routerOf(t, final))
+			}
+		}
+		// Given the final shared state (the next run), whichever route writes the router writes
+		// the same bytes, and the state does not change.
+		for _, r := range routes {
+			res, err := provisionRoute(t, r, final.Stored.Shared, composeSeeded(3))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if routerOf(t, res) != routerOf(t, final) {
+				t.Errorf("%s writes another router:\n%s", r.uid, routerOf(t, res))
+			}
+			if !reflect.DeepEqual(res.Stored.Shared, final.Stored.Shared) {
+				t.Errorf("%s changes the settled shared state: %v", r.uid, res.Stored.Shared)
+			}
+		}
+	})
+
+	t.Run("same inputs, same bytes", func(t *testing.T) {
+		a := provisionRoutes(t, nil, composeSeeded(1), routeFront, routePublic, routeAPI)
+		b := provisionRoutes(t, nil, composeSeeded(9), routeFront, routePublic, routeAPI)
+		for i := range a {
+			if routerOf(t, a[i]) != routerOf(t, b[i]) || !reflect.DeepEqual(a[i].InfoLogs, b[i].InfoLogs) {
+				t.Errorf("route %d depends on the random source", i)
+			}
+		}
+	})
+
+	t.Run("a route changes its own entry", func(t *testing.T) {
+		rs := provisionRoutes(t, nil, composeSeeded(1), routeFront, routeAPI)
+		moved := routeFront
+		moved.params = map[string]any{"host": "web.localhost", "path": "/app", "port": "http"}
+		res, err := provisionRoute(t, moved, rs[1].Stored.Shared, composeSeeded(1))
+		if err != nil {
+			t.Fatalf("a route conflicts with its own earlier entry: %v", err)
+		}
+		conf := routerConf(t, res)
+		if strings.Contains(conf, "Prefix /\n") || !strings.Contains(conf, "location ~ ^/app(/|$) {") || !strings.Contains(conf, "no route for $host$uri") {
+			t.Errorf("moved route:\n%s", conf)
+		}
+		routes := res.Stored.Shared["score-tf-router"].(map[string]any)["routes"].(map[string]any)
+		if len(routes) != 2 || routes[routeFront.uid].(map[string]any)["path"] != "/app" {
+			t.Errorf("routes %v", routes)
+		}
+	})
+
+	t.Run("locations: exact first, then the longest path", func(t *testing.T) {
+		var rs []routeSpec
+		for i, p := range []struct{ path, pathType string }{
+			{"/", "Prefix"}, {"/api", "Prefix"}, {"/api/v[0-9]+", ""}, {"/api/health", "Exact"},
+			{"/api/v1/users", "Prefix"}, {"/about", "Exact"}, {"/docs.v2", "Prefix"},
+		} {
+			r := routeSpec{uid: fmt.Sprintf("route.default#web.r%d", i), params: map[string]any{"host": "web.localhost", "path": p.path, "port": "http"}}
+			if p.pathType != "" {
+				r.annotations = map[string]any{"compose.score.dev/route-provisioner-path-type": p.pathType}
+			}
+			rs = append(rs, r)
+		}
+		got := provisionRoutes(t, nil, composeSeeded(1), rs...)
+		conf := routerConf(t, got[len(got)-1])
+		inOrder(t, conf,
+			"location = /about {", "location = /api/health {",
+			"location ~ ^/api/v1/users(/|$) {", "location ~ ^/api/v[0-9]+ {", `location ~ ^/docs\.v2(/|$) {`,
+			"location ~ ^/api(/|$) {", "location / {")
+		if n := strings.Count(conf, "location "); n != 8 { // 7 routes and /healthz
+			t.Errorf("%d locations:\n%s", n, conf)
+		}
+		nginxCheck(t, conf)
+		// Reversed, the same configuration.
+		var reversed []routeSpec
+		for i := len(rs) - 1; i >= 0; i-- {
+			reversed = append(reversed, rs[i])
+		}
+		back := provisionRoutes(t, nil, composeSeeded(1), reversed...)
+		if routerConf(t, back[len(back)-1]) != conf {
+			t.Errorf("the locations depend on the order of provisioning")
+		}
+	})
+
+	t.Run("publish port", func(t *testing.T) {
+		front := routeFront
+		front.annotations = map[string]any{"compose.score.dev/publish-port": "9090"}
+		// The route asking for a port sets it, whether it comes first or last; the others follow.
+		for _, rs := range [][]routeSpec{{front, routePublic, routeAPI}, {routePublic, routeAPI, front}} {
+			got := provisionRoutes(t, nil, composeSeeded(1), rs...)
+			last := got[len(got)-1]
+			if p := loadComposeProject(t, last).Services["router"].Ports; len(p) != 1 || p[0].Published != "9090" {
+				t.Errorf("%s last: ports %+v, want 9090", rs[2].uid, p)
+			}
+			if last.Stored.Shared["score-tf-router"].(map[string]any)["publishPort"] != "9090" {
+				t.Errorf("shared publishPort %v", last.Stored.Shared)
+			}
+		}
+		got := provisionRoutes(t, nil, composeSeeded(1), front, routePublic)
+		if !strings.Contains(got[1].InfoLogs[0], "http://api.localhost:9090/v1.0") {
+			t.Errorf("info_logs %q", got[1].InfoLogs)
+		}
+		// The same port again is fine.
+		same := routeAPI
+		same.annotations = map[string]any{"compose.score.dev/publish-port": "9090"}
+		if _, err := provisionRoute(t, same, got[1].Stored.Shared, composeSeeded(1)); err != nil {
+			t.Errorf("same port: %v", err)
+		}
+		// Another port is an error naming the port in use and the route that asked for it.
+		other := routeAPI
+		other.annotations = map[string]any{"compose.score.dev/publish-port": "9091"}
+		_, err := provisionRoute(t, other, got[1].Stored.Shared, composeSeeded(1))
+		if err == nil || !strings.Contains(err.Error(), "asks for host port 9091, but the router, which serves every route of the project on one host port, already publishes port 9090, which route route.default#web.front asks for") {
+			t.Errorf("conflicting port: %v", err)
+		}
+		// A route changes its own port.
+		front.annotations = map[string]any{"compose.score.dev/publish-port": "9091"}
+		res, err := provisionRoute(t, front, got[1].Stored.Shared, composeSeeded(1))
+		if err != nil {
+			t.Fatalf("changing a route's own port: %v", err)
+		}
+		if p := loadComposeProject(t, res).Services["router"].Ports[0].Published; p != "9091" {
+			t.Errorf("published %q, want 9091", p)
+		}
+	})
+
+	t.Run("same host and path", func(t *testing.T) {
+		rs := provisionRoutes(t, nil, composeSeeded(1), routeFront, routeAPI)
+		for _, dup := range []routeSpec{
+			{uid: "route.default#api.again", params: map[string]any{"host": "WEB.localhost", "path": "/", "port": "http"}},
+			{uid: "route.default#api.again", params: map[string]any{"host": "web.localhost", "path": "/api", "port": "http"},
+				annotations: map[string]any{"compose.score.dev/route-provisioner-path-type": "Exact"}},
+		} {
+			_, err := provisionRoute(t, dup, rs[1].Stored.Shared, composeSeeded(1))
+			if err == nil {
+				t.Fatalf("%v: no error", dup.params)
+			}
+			for _, want := range []string{"route.default#api.again", "both serve host \"web.localhost\" and path"} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error %q lacks %q", err, want)
+				}
+			}
+			if !strings.Contains(err.Error(), routeFront.uid) && !strings.Contains(err.Error(), routeAPI.uid) {
+				t.Errorf("error %q names neither route already there", err)
+			}
+		}
+	})
 }
