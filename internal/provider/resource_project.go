@@ -416,12 +416,23 @@ func (r *projectResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		return
 	}
+	a, diagsA := r.render(ctx, inA)
+	if !diagsA.HasError() && !inA.partial && !req.State.Raw.IsNull() {
+		// A render that reproduces the prior state exactly (random source A giving what
+		// crypto/rand gave at the last apply) depends on no value generated now: nothing changes,
+		// and a second render could only agree.
+		unchanged := plan
+		resp.Diagnostics.Append(unchanged.setRendered(ctx, a, a, inA.labels, r.provider.settings.Target)...)
+		if unchanged.computedEqual(&state) {
+			resp.Diagnostics.Append(resp.Plan.Set(ctx, &unchanged)...)
+			return
+		}
+	}
 	inB, diags := r.renderInput(ctx, &plan, prior, variants[1].name, variants[1].random)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	a, diagsA := r.render(ctx, inA)
 	b, diagsB := r.render(ctx, inB)
 	if diagsA.HasError() || diagsB.HasError() {
 		if inA.partial {
@@ -434,6 +445,14 @@ func (r *projectResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	}
 	resp.Diagnostics.Append(plan.setRendered(ctx, a, b, inA.labels, r.provider.settings.Target)...)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// computedEqual tells whether m's computed attributes equal o's.
+func (m *projectResourceModel) computedEqual(o *projectResourceModel) bool {
+	return m.Manifests.Equal(o.Manifests) && m.SecretManifests.Equal(o.SecretManifests) &&
+		m.ComposeYAML.Equal(o.ComposeYAML) && m.ComposeEnv.Equal(o.ComposeEnv) && m.Files.Equal(o.Files) &&
+		m.SecretFiles.Equal(o.SecretFiles) && m.BinaryFiles.Equal(o.BinaryFiles) &&
+		m.ResourceOutputs.Equal(o.ResourceOutputs) && m.State.Equal(o.State) && m.Workloads.Equal(o.Workloads)
 }
 
 // setUnknown plans every computed attribute as unknown.
