@@ -863,10 +863,10 @@ func TestAccWorkloadResource_errors(t *testing.T) {
 		}, errorMatching("Cannot render workload", `workload "batch": metadata.annotations["k8s.score.dev/kind"]:`, `unsupported workload kind "CronJob": use Deployment or StatefulSet`)},
 		errCase{"duplicate-object/kubernetes", kubernetesTarget, func(t *testing.T) string {
 			return withProvisioners(kubernetesTarget, "duplicate.kubernetes.provisioners.yaml")(t) + workloadBlock("dup", "  file = "+workloadFile(t, "duplicate.score.yaml"))
-		}, errorMatching("Cannot render workload", "two different objects have the same identity core/v1/ConfigMap/shop/shared-settings")},
+		}, errorMatching("Cannot render workload", "resources.second:", "resource 'fixed-config.default#dup.first' and resource", "'fixed-config.default#dup.second' both define", "core/v1/ConfigMap/_/shared-settings, differently")},
 		errCase{"duplicate-service/compose", composeTarget, func(t *testing.T) string {
 			return withProvisioners(composeTarget, "duplicate.compose.provisioners.yaml")(t) + workloadBlock("dup", "  file = "+workloadFile(t, "duplicate.score.yaml"))
-		}, errorMatching("Cannot render workload", "resources.second:", `service "shared-settings" is also defined, differently, by another resource`)},
+		}, errorMatching("Cannot render workload", "resources.second:", `service "shared-settings" is also defined, differently, by resource`, "'fixed-config.default#dup.first'")},
 		errCase{"duplicate-file/compose", composeTarget, func(t *testing.T) string {
 			return withProvisioners(composeTarget, "duplicate-file.compose.provisioners.yaml")(t) + workloadBlock("dup", "  file = "+workloadFile(t, "duplicate.score.yaml"))
 		}, errorMatching("Cannot render workload", "resources.second:", "shared/settings.conf")},

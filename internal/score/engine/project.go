@@ -128,12 +128,14 @@ func checkProject(s Settings, req ProjectRequest) error {
 // own, and encodes them.
 func (out *Project) renderKubernetes(s Settings, req ProjectRequest, res *resources.Project) error {
 	objs := kubernetes.NewObjects()
+	problems := ProjectProblems{}
 	for _, uid := range res.Order {
 		if r := res.Resources[uid]; r.Provisioned != nil {
-			objs.AddResource(uid, r.Provisioned.Manifests)
+			if err := objs.AddResource(uid, r.Provisioned.Manifests, r.Provisioned.SharedInstance); err != nil {
+				problems[r.SourceWorkload] = append(problems[r.SourceWorkload], problem.Problem{Path: []string{"resources", r.Name}, Message: err.Error()})
+			}
 		}
 	}
-	problems := ProjectProblems{}
 	for _, w := range sortedWorkloads(req.Workloads) {
 		own, err := kubernetes.WorkloadObjects(kubernetes.WorkloadInput{Workload: w, Resources: res.Workloads[w.Name()], Namespace: s.Namespace})
 		if err == nil {

@@ -121,7 +121,7 @@ func (out *Project) renderCompose(s Settings, req ProjectRequest, res *resources
 	problems := ProjectProblems{}
 	for _, uid := range res.Order {
 		if r := res.Resources[uid]; r.Provisioned != nil {
-			if list := p.AddResource([]string{"resources", r.Name}, uid, r.Provisioned.Compose); len(list) > 0 {
+			if list := p.AddResource([]string{"resources", r.Name}, uid, r.Provisioned.Compose, r.Provisioned.SharedInstance); len(list) > 0 {
 				problems[r.SourceWorkload] = append(problems[r.SourceWorkload], list...)
 			}
 		}

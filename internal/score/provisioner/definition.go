@@ -49,6 +49,23 @@ func (d *Definition) Scheme() string {
 	return scheme
 }
 
+// KeepsSharedInstance reports whether d's resources may share what they render (one server, one
+// router, under one name) that each re-renders: its templates read or write .Shared, or it is a
+// cmd:// program (whose use of the shared state cannot be seen). Such a resource's objects,
+// services and files replace those another such resource wrote under the same name (the last
+// writer wins, as upstream); any other two resources writing one name differently are an error.
+func (d *Definition) KeepsSharedInstance() bool {
+	if d.Scheme() == "cmd" || d.Templates["shared"] != "" {
+		return true
+	}
+	for _, t := range d.Templates {
+		if strings.Contains(t, ".Shared") {
+			return true
+		}
+	}
+	return false
+}
+
 // Matches reports whether d provisions a resource of this type, class and id.
 func (d *Definition) Matches(resType, class, id string) bool {
 	return d.Type == resType && (d.Class == nil || *d.Class == class) && (d.ID == nil || *d.ID == id)

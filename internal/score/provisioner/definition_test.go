@@ -4,6 +4,8 @@ import (
 	"context"
 	"io"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -345,4 +347,46 @@ func TestLibraryMatch(t *testing.T) {
 	empty := &provisioner.Library{Target: targets.Compose}
 	_, err = empty.Match("x.default#w.x", "x", "default", "w.x")
 	engWantAll(t, err, "resource 'x.default#w.x'", "compose target", "available types: ")
+}
+
+// A provisioner keeps a shared instance when its templates use .Shared (or it has a shared
+// section), or when it is a cmd:// program; the upstream files' route and postgres do, their
+// elasticsearch (fixed names, nothing shared) does not.
+func TestKeepsSharedInstance(t *testing.T) {
+	defs := engParse(t, targets.Compose, `
+- uri: template://t/reads
+  type: a
+  outputs: "host: {{ .Shared.host }}"
+- uri: template://t/writes
+  type: b
+  shared: "x: 1"
+- uri: template://t/alone
+  type: c
+  outputs: "host: {{ .Id }}"
+- uri: cmd://echo
+  type: d
+`)
+	want := map[string]bool{"a": true, "b": true, "c": false, "d": true}
+	for _, d := range defs {
+		if got := d.KeepsSharedInstance(); got != want[d.Type] {
+			t.Errorf("%s: KeepsSharedInstance() = %v, want %v", d.URI, got, want[d.Type])
+		}
+	}
+	text, err := os.ReadFile(filepath.Join(engSharedDir(t), "score-compose.default.provisioners.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	upstream := engParse(t, targets.Compose, string(text))
+	for _, d := range upstream {
+		switch d.Type {
+		case "route", "postgres":
+			if !d.KeepsSharedInstance() {
+				t.Errorf("upstream %s keeps a shared instance", d.URI)
+			}
+		case "elasticsearch":
+			if d.KeepsSharedInstance() {
+				t.Errorf("upstream %s shares nothing: two of them colliding is an error", d.URI)
+			}
+		}
+	}
 }

@@ -116,6 +116,10 @@ type Result struct {
 	InfoLogs []string
 	// Environment is set for local-env:// resources: outputs are deferred environment variables.
 	Environment bool
+	// SharedInstance is set when the provisioner keeps an instance shared between resources (see
+	// Definition.KeepsSharedInstance): what it renders may replace what another such resource
+	// rendered under the same name.
+	SharedInstance bool
 }
 
 // ComposeArtifacts are a resource's additions to a compose project.
@@ -156,6 +160,7 @@ func Provision(ctx context.Context, def *Definition, req Request, opts Options) 
 		return nil, fmt.Errorf("provisioner %s for resource '%s': %w", def.URI, req.UID, err)
 	}
 	res.SecretOutputs = def.secretKeys(res.Outputs)
+	res.SharedInstance = def.KeepsSharedInstance()
 	return res, nil
 }
 

@@ -23,8 +23,10 @@ type Project struct {
 	volumes      map[string]any
 	networks     map[string]any
 	models       map[string]any
-	// owners say who defined each service ("resource 'uid'" or "workload \"name\"").
-	owners map[string]string
+	// owners say who defined each service ("resource 'uid'" or "workload \"name\""); writers who
+	// wrote each resource service, volume, network, model and file ("service <name>", "file <path>").
+	owners  map[string]string
+	writers map[string]writer
 	// servicesOf and modelsOf are the services and models each resource uid added.
 	servicesOf  map[string][]string
 	modelsOf    map[string][]string
@@ -43,7 +45,7 @@ func NewProject(name, mounts string, secrets []resources.SecretOutput) *Project 
 	p := &Project{
 		name: name, mounts: mounts, services: map[string]any{}, configs: map[string]any{},
 		volumes: map[string]any{}, networks: map[string]any{}, models: map[string]any{},
-		owners: map[string]string{}, servicesOf: map[string][]string{}, modelsOf: map[string][]string{},
+		owners: map[string]string{}, writers: map[string]writer{}, servicesOf: map[string][]string{}, modelsOf: map[string][]string{},
 		files: map[string]string{}, binaryFiles: map[string]string{}, environment: map[string]bool{},
 	}
 	refs := make([]SecretRef, len(secrets))
@@ -63,11 +65,12 @@ func NewProject(name, mounts string, secrets []resources.SecretOutput) *Project 
 	return p
 }
 
-// AddResource merges what a provisioned resource adds, its secret values as references. As in
-// score-compose, a name another resource already defined is replaced (the last writer wins): a
-// shared instance, such as the router every route re-renders, ends as the last resource wrote it.
-// at is where the resource is declared, for problems.
-func (p *Project) AddResource(at []string, uid string, art provisioner.ComposeArtifacts) problem.List {
+// AddResource merges what a provisioned resource adds, its secret values as references. A name
+// another resource already gave different content is a problem, unless both keep a shared
+// instance (provisioner.Definition.KeepsSharedInstance): then, as in score-compose, the last
+// writer wins (the router every route re-renders ends as the last route wrote it). at is where
+// the resource is declared, for problems.
+func (p *Project) AddResource(at []string, uid string, art provisioner.ComposeArtifacts, shared bool) problem.List {
 	var problems problem.List
 	for _, section := range []struct {
 		what string
@@ -78,7 +81,13 @@ func (p *Project) AddResource(at []string, uid string, art provisioner.ComposeAr
 		{"network", art.Networks, p.networks}, {"model", art.Models, p.models},
 	} {
 		for _, key := range slices.Sorted(maps.Keys(section.from)) {
-			section.into[key] = p.redactor.Redact(section.from[key])
+			value := p.redactor.Redact(section.from[key])
+			if prev, dup := section.into[key]; dup && !p.mayReplace(section.what+" "+key, shared) && !equalYAML(prev, value) {
+				problems.Add(at, fmt.Sprintf("%s %q is also defined, differently, by %s", section.what, key, p.writers[section.what+" "+key].owner))
+				continue
+			}
+			section.into[key] = value
+			p.writers[section.what+" "+key] = writer{owner: fmt.Sprintf("resource '%s'", uid), shared: shared}
 			switch section.what {
 			case "service":
 				p.owners[key] = fmt.Sprintf("resource '%s'", uid)
@@ -88,15 +97,34 @@ func (p *Project) AddResource(at []string, uid string, art provisioner.ComposeAr
 			}
 		}
 	}
-	for file, content := range art.Files {
-		s, err := placeholder.Stringify(content)
+	for _, file := range slices.Sorted(maps.Keys(art.Files)) {
+		s, err := placeholder.Stringify(art.Files[file])
 		if err != nil || !localPath(file) {
 			problems.Add(at, fmt.Sprintf("file %q must be a relative path inside the mounts directory with text content", file))
 			continue
 		}
-		p.files[path.Join(p.mounts, file)] = s
+		target := path.Join(p.mounts, file)
+		if prev, dup := p.files[target]; dup && !p.mayReplace("file "+target, shared) && prev != s {
+			problems.Add(at, fmt.Sprintf("file %q is also written, differently, by %s", file, p.writers["file "+target].owner))
+			continue
+		}
+		p.files[target] = s
+		p.writers["file "+target] = writer{owner: fmt.Sprintf("resource '%s'", uid), shared: shared}
 	}
 	return problems
+}
+
+// writer is the resource that wrote a name, and whether it keeps a shared instance.
+type writer struct {
+	owner  string
+	shared bool
+}
+
+// mayReplace tells whether a resource (shared: keeping a shared instance) may replace what was
+// written under name.
+func (p *Project) mayReplace(name string, shared bool) bool {
+	w, ok := p.writers[name]
+	return !ok || (shared && w.shared)
 }
 
 // AddResources adds the provisioned resources of one workload, in provisioning order.
@@ -104,7 +132,7 @@ func (p *Project) AddResources(res *resources.Result) problem.List {
 	var problems problem.List
 	for _, name := range res.Order {
 		if r := res.Resources[name]; r.Provisioned != nil {
-			problems = append(problems, p.AddResource([]string{"resources", name}, r.UID, r.Provisioned.Compose)...)
+			problems = append(problems, p.AddResource([]string{"resources", name}, r.UID, r.Provisioned.Compose, r.Provisioned.SharedInstance)...)
 		}
 	}
 	return problems

@@ -463,17 +463,22 @@ func TestWorkloadResourceServices(t *testing.T) {
 		t.Errorf("files %v secret files %v: the init script holds the secret", wlKeys(out.Files), wlKeys(out.SecretFiles))
 	}
 
-	// Two resources defining one service: the last provisioned wins, as in score-compose (a shared
-	// instance every resource re-renders). A resource service named like a container's is an error.
+	// Two resources defining one service differently are an error, unless both keep a shared
+	// instance: then the last provisioned wins, as in score-compose (the router every route
+	// re-renders). A resource service named like a container's is an error.
 	other := wlRes("job", "custom.default#app.job", map[string]any{})
 	other.Provisioned = &provisioner.Result{Compose: provisioner.ComposeArtifacts{Services: map[string]any{"pg": map[string]any{"image": "other"}}}}
+	_, err := wlRenderIn(t, score, db, other, plain)
+	wlWant(t, err, []string{"resources", "job"}, `service "pg" is also defined, differently, by resource 'postgres.default#app.db'`)
+	db.Provisioned.SharedInstance, other.Provisioned.SharedInstance = true, true
 	_, project = wlRender(t, nil, score, db, other, plain)
 	if project.Services["pg"].Image != "other" {
-		t.Errorf("service pg has image %q: the last resource provisioned (job) writes it", project.Services["pg"].Image)
+		t.Errorf("service pg has image %q: the last shared-instance resource provisioned (job) writes it", project.Services["pg"].Image)
 	}
+	db.Provisioned.SharedInstance = false
 	clash := wlRes("plain", "custom.default#app.plain", map[string]any{})
 	clash.Provisioned = &provisioner.Result{Compose: provisioner.ComposeArtifacts{Services: map[string]any{"app-main": map[string]any{"image": "busybox"}}}}
-	_, err := wlRenderIn(t, score, db, job, clash)
+	_, err = wlRenderIn(t, score, db, job, clash)
 	wlWant(t, err, []string{"containers", "main"}, `"app-main" is also defined by resource 'custom.default#app.plain'`)
 	escape := wlRes("plain", "custom.default#app.plain", map[string]any{})
 	escape.Provisioned = &provisioner.Result{Compose: provisioner.ComposeArtifacts{Files: map[string]any{"../outside.txt": "x"}}}

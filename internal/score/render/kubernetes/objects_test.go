@@ -1,6 +1,7 @@
 package kubernetes_test
 
 import (
+	"fmt"
 	"reflect"
 	"sort"
 	"strings"
@@ -350,5 +351,37 @@ func TestEncodeScope(t *testing.T) {
 	_, err = kubernetes.Encode([]map[string]any{ooObj("example.com/v1", "Tenant", "t", named("t", ann("yes")))}, "shop", secret.Values{})
 	if err == nil || !strings.Contains(err.Error(), kubernetes.ClusterScopedAnnotation) {
 		t.Errorf("a bad annotation value: err %v", err)
+	}
+}
+
+// Two resources giving one key different objects are an error naming both, unless both keep a
+// shared instance (the last writer wins); identical objects from two owners are one.
+func TestObjectsOwners(t *testing.T) {
+	cm := func(data string) map[string]any {
+		return map[string]any{"apiVersion": "v1", "kind": "ConfigMap", "metadata": map[string]any{"name": "shared"}, "data": map[string]any{"k": data}}
+	}
+	objs := kubernetes.NewObjects()
+	if err := objs.AddResource("a.default#x", []map[string]any{cm("1")}, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := objs.AddResource("b.default#y", []map[string]any{cm("1")}, false); err != nil {
+		t.Errorf("identical objects: %v", err)
+	}
+	err := objs.AddResource("c.default#z", []map[string]any{cm("2")}, false)
+	if err == nil || !strings.Contains(err.Error(), "resource 'b.default#y' and resource 'c.default#z' both define core/v1/ConfigMap/_/shared, differently") {
+		t.Errorf("err = %v", err)
+	}
+	shared := kubernetes.NewObjects()
+	for i, data := range []string{"1", "2"} {
+		if err := shared.AddResource(fmt.Sprintf("s.default#%d", i), []map[string]any{cm(data)}, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, err := shared.Encode("", secret.Values{})
+	if err != nil || !strings.Contains(out.Manifests["core/v1/ConfigMap/_/shared"], "k: \"2\"") {
+		t.Errorf("shared instance: %v %v", err, out.Manifests)
+	}
+	if err := shared.AddWorkload("w", []map[string]any{cm("3")}); err == nil || !strings.Contains(err.Error(), `resource 's.default#1' and workload "w" both define`) {
+		t.Errorf("a workload object differing from a resource's: %v", err)
 	}
 }

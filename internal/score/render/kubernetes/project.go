@@ -11,25 +11,32 @@ import (
 )
 
 // Objects are a project's objects by key, as they are being collected: what provisioned
-// resources add, where the last writer of a key wins (as in score-k8s: a shared instance every
-// resource re-renders ends as the last one wrote it), and each workload's own objects, where
-// two different objects with one key are an error naming both owners.
+// resources add and each workload's own objects. Two different objects with one key are an error
+// naming both owners, except between resources that keep a shared instance
+// (provisioner.Definition.KeepsSharedInstance): there the last writer wins, as in score-k8s.
 type Objects struct {
 	byKey  map[string]map[string]any
 	owners map[string]string
+	shared map[string]bool
 }
 
 // NewObjects starts an empty collection.
 func NewObjects() *Objects {
-	return &Objects{byKey: map[string]map[string]any{}, owners: map[string]string{}}
+	return &Objects{byKey: map[string]map[string]any{}, owners: map[string]string{}, shared: map[string]bool{}}
 }
 
-// AddResource adds the objects a resource's provisioner produced.
-func (o *Objects) AddResource(uid string, objects []map[string]any) {
+// AddResource adds the objects a resource's provisioner produced; shared tells whether it keeps a
+// shared instance.
+func (o *Objects) AddResource(uid string, objects []map[string]any, shared bool) error {
+	owner := fmt.Sprintf("resource '%s'", uid)
 	for _, obj := range objects {
 		key := Key(obj)
-		o.byKey[key], o.owners[key] = obj, fmt.Sprintf("resource '%s'", uid)
+		if prev, dup := o.byKey[key]; dup && !(shared && o.shared[key]) && !sameObject(prev, obj) {
+			return fmt.Errorf("%s and %s both define %s, differently", o.owners[key], owner, key)
+		}
+		o.byKey[key], o.owners[key], o.shared[key] = obj, owner, shared
 	}
+	return nil
 }
 
 // AddWorkload adds a workload's own objects; an object another owner gave differently is an error.
@@ -40,7 +47,7 @@ func (o *Objects) AddWorkload(workload string, objects []map[string]any) error {
 		if prev, dup := o.byKey[key]; dup && !sameObject(prev, obj) {
 			return fmt.Errorf("%s and %s both define %s, differently", o.owners[key], owner, key)
 		}
-		o.byKey[key], o.owners[key] = obj, owner
+		o.byKey[key], o.owners[key], o.shared[key] = obj, owner, false
 	}
 	return nil
 }

@@ -47,7 +47,9 @@ func RenderWorkload(in WorkloadInput) (Rendered, error) {
 	objs := NewObjects()
 	for _, name := range in.Resources.Order {
 		if res := in.Resources.Resources[name]; res.Provisioned != nil {
-			objs.AddResource(res.UID, res.Provisioned.Manifests)
+			if err := objs.AddResource(res.UID, res.Provisioned.Manifests, res.Provisioned.SharedInstance); err != nil {
+				return Rendered{}, problem.List{{Path: []string{"resources", name}, Message: err.Error()}}
+			}
 		}
 	}
 	own, err := WorkloadObjects(in)
