@@ -644,8 +644,9 @@ resource "score_resource" "cache" {
   }`)
 }
 
-// secretCollector collects the secret values of the state (score_workload resource_outputs secrets and
-// score_resource secrets), as the raw text and base64-encoded (how a Secret object holds it).
+// secretCollector collects the secret values of the state (score_workload and score_project
+// resource_outputs secrets, score_project bound secrets, score_resource secrets), as the raw text
+// and base64-encoded (how a Secret object holds it).
 type secretCollector struct{ values []string }
 
 // collect is a state check that records the secret values of the state.
@@ -664,11 +665,18 @@ func (c *secretCollector) collect() statecheck.StateCheck {
 			switch r.Type {
 			case "score_resource":
 				add(r.AttributeValues["secrets"])
-			case "score_workload":
+			case "score_workload", "score_project":
 				outs, _ := r.AttributeValues["resource_outputs"].(map[string]any)
 				for _, o := range outs {
 					secrets, _ := valueAt(o, "secrets")
 					add(secrets)
+				}
+				if r.Type == "score_project" {
+					bindings, _ := r.AttributeValues["resources"].(map[string]any)
+					for _, b := range bindings {
+						secrets, _ := valueAt(b, "secrets")
+						add(secrets)
+					}
 				}
 			}
 		}

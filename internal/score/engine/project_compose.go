@@ -44,13 +44,16 @@ func ParsePublish(s string) (Publish, error) {
 	}
 	p := Publish{HostPort: host, ContainerPort: container}
 	ref := strings.Join(parts[1:len(parts)-1], ":")
+	if ref == "" {
+		return Publish{}, fmt.Errorf("%q: names no workload or resource uid.output between the ports", s)
+	}
 	if !strings.Contains(ref, "#") {
 		p.Workload = ref
 		return p, nil
 	}
 	dot := strings.LastIndex(ref, ".")
 	hash := strings.Index(ref, "#")
-	if dot < hash {
+	if dot < hash || dot == len(ref)-1 {
 		return Publish{}, fmt.Errorf("%q: %q names a resource but no output (write <uid>.<output>, e.g. postgres.default#db.host)", s, ref)
 	}
 	p.UID, p.Output = ref[:dot], ref[dot+1:]
