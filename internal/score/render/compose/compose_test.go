@@ -8,6 +8,7 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/dotenv"
 
+	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
 	"github.com/score-tf/terraform-provider-score/internal/score/render/compose"
 )
 
@@ -298,5 +299,34 @@ func TestSplitFiles(t *testing.T) {
 	plain, secret = compose.SplitFiles(nil, compose.Values(nil))
 	if plain == nil || secret == nil || len(plain)+len(secret) != 0 {
 		t.Errorf("empty: %v %v", plain, secret)
+	}
+}
+
+// Two services publishing one host port are an error naming both; other protocols, ranges and
+// unpublished ports are not.
+func TestProjectHostPortsAreDistinct(t *testing.T) {
+	render := func(ports map[string][]any) error {
+		p := compose.NewProject("demo", "./mounts", nil)
+		services := map[string]any{}
+		for name, list := range ports {
+			services[name] = map[string]any{"image": "busybox", "ports": list}
+		}
+		if problems := p.AddResource(nil, "x.default#y", provisioner.ComposeArtifacts{Services: services}, false); len(problems) > 0 {
+			t.Fatal(problems)
+		}
+		_, err := p.Render()
+		return err
+	}
+	if err := render(map[string][]any{
+		"a": {map[string]any{"target": 80, "published": "8080"}},
+		"b": {"8080:80"},
+	}); err == nil || err.Error() != `services "a" and "b" both publish host port 8080/tcp` {
+		t.Errorf("err = %v", err)
+	}
+	if err := render(map[string][]any{
+		"a": {map[string]any{"target": 80, "published": "8080"}, "9000-9001:9000-9001"},
+		"b": {"8080:80/udp", "127.0.0.1:9000-9001:9000-9001", "80"},
+	}); err != nil {
+		t.Errorf("err = %v", err)
 	}
 }

@@ -229,6 +229,9 @@ func workloadOwner(name string) string {
 // Render encodes the project: the compose file, the env file with the secret values it refers
 // to, and the files to write next to it.
 func (p *Project) Render() (Rendered, error) {
+	if err := p.checkHostPorts(); err != nil {
+		return Rendered{}, err
+	}
 	doc := map[string]any{"name": p.name, "services": p.services}
 	for key, section := range map[string]map[string]any{"configs": p.configs, "volumes": p.volumes, "networks": p.networks, "models": p.models} {
 		if len(section) > 0 {
@@ -252,4 +255,56 @@ func (p *Project) Render() (Rendered, error) {
 	}
 	sort.Strings(out.Environment)
 	return out, nil
+}
+
+// checkHostPorts reports two services publishing one host port and protocol: `docker compose up`
+// would start the first and fail on the second (addresses are not compared: a port bound on
+// every address collides with any other).
+func (p *Project) checkHostPorts() error {
+	users := map[string]string{}
+	for _, name := range slices.Sorted(maps.Keys(p.services)) {
+		svc, _ := p.services[name].(map[string]any)
+		ports, _ := svc["ports"].([]any)
+		for _, port := range ports {
+			key := hostPort(port)
+			if key == "" {
+				continue
+			}
+			if other, dup := users[key]; dup && other != name {
+				return fmt.Errorf("services %q and %q both publish host port %s", other, name, key)
+			}
+			users[key] = name
+		}
+	}
+	return nil
+}
+
+// hostPort is the host side of a published port ("8080/tcp"), "" when it publishes none (or a
+// range, left to compose).
+func hostPort(port any) string {
+	var published, protocol string
+	switch t := port.(type) {
+	case map[string]any:
+		if t["published"] == nil {
+			return ""
+		}
+		published = fmt.Sprint(t["published"])
+		protocol, _ = t["protocol"].(string)
+	case string:
+		spec, proto, _ := strings.Cut(t, "/")
+		parts := strings.Split(spec, ":")
+		if len(parts) < 2 {
+			return ""
+		}
+		published, protocol = parts[len(parts)-2], proto
+	default:
+		return ""
+	}
+	if published == "" || strings.Contains(published, "-") {
+		return ""
+	}
+	if protocol == "" {
+		protocol = "tcp"
+	}
+	return published + "/" + strings.ToLower(protocol)
 }
