@@ -6,6 +6,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -31,6 +32,8 @@ func New(version string) func() provider.Provider {
 
 type scoreProvider struct {
 	version string
+	// configured is what Configure handed to resources, for the server's shortcuts (server.go).
+	configured atomic.Pointer[providerData]
 }
 
 type scoreProviderModel struct {
@@ -157,6 +160,7 @@ func (p *scoreProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	}
 	resp.DataSourceData = data
 	resp.ResourceData = data
+	p.configured.Store(data)
 }
 
 // splitErrors undoes errors.Join so each problem becomes its own diagnostic.

@@ -447,6 +447,33 @@ func (r *projectResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 
+// reproducesState tells whether rendering the configuration a state holds (with plan random
+// source A) gives back every computed value it holds: then a plan that changes no argument changes
+// nothing (see server.PlanResourceChange). Any diagnostic, a warning included, answers false, so
+// that the framework's full plan reports it.
+func (r *projectResource) reproducesState(ctx context.Context, state projectResourceModel) bool {
+	ctx, cancel := engine.WithProvisioningBudget(ctx)
+	defer cancel()
+	prior, err := priorWorkloadState(state.State)
+	if err != nil {
+		return false
+	}
+	variant := planVariants()[0]
+	in, diags := r.renderInput(ctx, &state, prior, variant.name, variant.random)
+	if len(diags) > 0 || !in.known || in.partial {
+		return false
+	}
+	out, diags := r.render(ctx, in)
+	if len(diags) > 0 {
+		return false
+	}
+	again := state
+	if diags := again.setRendered(ctx, out, out, in.labels, r.provider.settings.Target); len(diags) > 0 {
+		return false
+	}
+	return again.computedEqual(&state)
+}
+
 // computedEqual tells whether m's computed attributes equal o's.
 func (m *projectResourceModel) computedEqual(o *projectResourceModel) bool {
 	return m.Manifests.Equal(o.Manifests) && m.SecretManifests.Equal(o.SecretManifests) &&

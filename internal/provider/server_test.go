@@ -2,9 +2,15 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 )
 
 // ReadResource hands back the state and private data it was given, byte for byte, for every
@@ -22,4 +28,42 @@ func TestServerReadKeepsState(t *testing.T) {
 			t.Errorf("%s: the state or private data changed", typeName)
 		}
 	}
+}
+
+// A plan that changes no argument of a score_project is answered from the prior state only when
+// rendering again reproduces it: a score file changed on disk (same path, so the same arguments)
+// still plans its change, and the plan after applying it is empty again.
+func TestAccProjectPlanSeesScoreFileChanges(t *testing.T) {
+	eachTarget(t, func(t *testing.T, target string) {
+		dir := t.TempDir()
+		file := filepath.Join(dir, "api.score.yaml")
+		write := func(value string) {
+			content, err := os.ReadFile(testdataPath(t, "project", "api.score.yaml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			text := strings.Replace(string(content), "    variables:\n", "    variables:\n      GREETING: "+value+"\n", 1)
+			if err := os.WriteFile(file, []byte(text), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		write("hello")
+		config := providerBlock(target, `namespace = "shop"`) + fmt.Sprintf(`
+resource "score_project" "shop" {
+  workloads = { api = { file = %s } }
+}
+`, hclString(file))
+		runTest(t,
+			resource.TestStep{Config: config},
+			resource.TestStep{Config: config, PlanOnly: true},
+			resource.TestStep{PreConfig: func() { write("bonjour") }, Config: config, PlanOnly: true, ExpectNonEmptyPlan: true},
+			resource.TestStep{Config: config, ConfigStateChecks: []statecheck.StateCheck{checkAttrs("score_project.shop", func(attrs map[string]any) error {
+				if !strings.Contains(fmt.Sprint(attrs["manifests"])+fmt.Sprint(attrs["compose_yaml"]), "bonjour") {
+					return fmt.Errorf("the applied output does not hold the new value")
+				}
+				return nil
+			})}},
+			resource.TestStep{Config: config, PlanOnly: true},
+		)
+	})
 }
