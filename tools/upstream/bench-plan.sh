@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Times, in one run, a no-change `terraform plan` of one score_project holding N generated
 # workloads (kubernetes target) against `score-k8s generate` re-generating the same N files with
-# its state present. CI never runs this (it needs a score-k8s binary built from source; see
+# its state present, and against Terraform's own floor: a no-change plan of one terraform_data
+# holding exactly the attribute values the provider stored (python3 extracts them). CI never runs this (it needs a score-k8s binary built from source; see
 # README.md).
 #
 #   SCORE_K8S=/path/to/score-k8s tools/upstream/bench-plan.sh [N] [RUNS]
@@ -57,9 +58,19 @@ HCL
 export TF_CLI_CONFIG_FILE="$work/tfrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 (cd "$work/tf" && terraform apply -auto-approve -no-color >"$work/apply.log" 2>&1) || { tail -n 20 "$work/apply.log" >&2; exit 1; }
 
+# The floor: the same values in a terraform_data.
+mkdir -p "$work/floor"
+python3 - "$work/tf/terraform.tfstate" "$work/floor/attrs.json" <<'PY'
+import json, sys
+state = json.load(open(sys.argv[1]))
+json.dump(state["resources"][0]["instances"][0]["attributes"], open(sys.argv[2], "w"))
+PY
+echo 'resource "terraform_data" "floor" { input = jsondecode(file("${path.module}/attrs.json")) }' >"$work/floor/main.tf"
+(cd "$work/floor" && terraform init -no-color >/dev/null && terraform apply -auto-approve -no-color >/dev/null)
+
 seconds() { local start=$1; awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.3f", e - s }'; }
 median() { sort -g | awk '{a[NR] = $1} END {if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
-k8s=() plans=()
+k8s=() plans=() floors=()
 for ((i = 1; i <= runs; i++)); do
   start=$(date +%s.%N)
   (cd "$work/k8s" && "$SCORE_K8S" generate ./*.score.yaml 2>/dev/null)
@@ -73,9 +84,13 @@ for ((i = 1; i <= runs; i++)); do
     tail -n 20 "$work/plan.log" >&2
     exit 1
   fi
-  printf 'round %d: score-k8s generate %ss, terraform plan %ss\n' "$i" "${k8s[-1]}" "${plans[-1]}"
+  start=$(date +%s.%N)
+  (cd "$work/floor" && terraform plan -detailed-exitcode -no-color >/dev/null)
+  floors+=("$(seconds "$start")")
+  printf 'round %d: score-k8s generate %ss, terraform plan %ss, floor plan %ss\n' "$i" "${k8s[-1]}" "${plans[-1]}" "${floors[-1]}"
 done
 k=$(printf '%s\n' "${k8s[@]}" | median)
 p=$(printf '%s\n' "${plans[@]}" | median)
-printf 'N=%d: median score-k8s generate %.3fs, median no-change terraform plan %.3fs, plan/generate = %.2f\n' \
-  "$n" "$k" "$p" "$(awk -v p="$p" -v k="$k" 'BEGIN { print p / k }')"
+f=$(printf '%s\n' "${floors[@]}" | median)
+printf 'N=%d: medians: score-k8s generate %.3fs, no-change terraform plan %.3fs, floor %.3fs; plan/generate = %.2f, plan/floor = %.2f\n' \
+  "$n" "$k" "$p" "$f" "$(awk -v p="$p" -v k="$k" 'BEGIN { print p / k }')" "$(awk -v p="$p" -v f="$f" 'BEGIN { print p / f }')"
