@@ -334,7 +334,13 @@ func TestAccProject_planKnown(t *testing.T) {
 					"web-main:", "...", "depends_on:", "api-main:", "condition: service_started", "required: true", "...",
 					"worker-main:", "...", "environment:", "CACHE_HOST: redis-worker-cache",
 					"DATABASE_URL: postgres://orders_db:${POSTGRES_DEFAULT_ORDERS_DB_PASSWORD}@pg-orders-db:5432/orders_db")),
-				expectMapKeys(projectAddr, "files", "mounts/route-api-route/nginx.conf", "mounts/route-web-route/nginx.conf"),
+				// api's and web's routes are served by one router, with one configuration.
+				expectMapKeys(projectAddr, "files", "mounts/router/nginx.conf"),
+				expectKnownAtPlan(projectAddr, attrPath("files", "mounts/router/nginx.conf"), matchingString(
+					`(?s)# route\.default#api\.route: Prefix /api\n\s*location ~ \^/api\(/\|\$\) \{\n\s*set \$backend http://api:8080;.*`+
+						`# route\.default#web\.route: Prefix /\n\s*location / \{\n\s*set \$backend http://web:3000;`)),
+				expectKnownAtPlan(projectAddr, attrPath("compose_yaml"), yamlLines("router:", "...", "image: nginx:1.27-alpine", "labels:",
+					"dev.score-tf.router: \"true\"", "ports:", "- published: \"8080\"", "target: 80", "...", "web-main:")),
 				expectUnknownAtPlan(projectAddr, attrPath("compose_env")),
 				expectKnownAtPlan(projectAddr, attrPath("manifests"), knownvalue.Null()),
 			)
@@ -370,7 +376,8 @@ func TestAccProject_addRemoveWorkload(t *testing.T) {
 			return []plancheck.PlanCheck{expectProjectKnown("compose_yaml")}
 		}
 		// services checks the compose services of the workloads: each workload's and each of its
-		// resources' (the shared postgres while one of api and worker is there).
+		// resources' (the shared postgres while one of api and worker is there, the router of the
+		// routes while one of api and web is there).
 		services := func(workloads ...string) statecheck.StateCheck {
 			return checkAttrs(projectAddr, func(attrs map[string]any) error {
 				if target != "compose" {
@@ -385,15 +392,16 @@ func TestAccProject_addRemoveWorkload(t *testing.T) {
 					want = append(want, w+"-main")
 					switch w {
 					case "api":
-						want = append(want, "redis-api-cache", "route-api-route")
-					case "web":
-						want = append(want, "route-web-route")
+						want = append(want, "redis-api-cache")
 					case "worker":
 						want = append(want, "redis-worker-cache")
 					}
 				}
 				if slices.Contains(workloads, "api") || slices.Contains(workloads, "worker") {
 					want = append(want, "pg-orders-db")
+				}
+				if slices.Contains(workloads, "api") || slices.Contains(workloads, "web") {
+					want = append(want, "router")
 				}
 				sort.Strings(want)
 				svcs, _ := doc["services"].(map[string]any)
@@ -647,8 +655,13 @@ func TestAccProject_errors(t *testing.T) {
 		}, errorMatching("Cannot render project", `"postgres.default#nope" = {`,
 			`a binding is given for resource uid "postgres.default#nope", which no workload declares (declared uids of type postgres: postgres.default#orders-db)`)},
 		{"publish-unknown-workload", "compose", func(t *testing.T) string {
-			return all(t, "compose", list("publish", "8080:web:3000", "8081:nope:80")...)
+			return all(t, "compose", list("publish", "3000:web:3000", "8081:nope:80")...)
 		}, errorMatching("Cannot render project", `"8081:nope:80",`, `publish 8081:nope:80: no workload is named "nope" (workloads: api, web, worker)`)},
+		{"publish-router-port", "compose", func(t *testing.T) string {
+			// The router of api's and web's routes publishes 8080. The diagnostic is on the
+			// resource, not on the publish entry: the render, not the publish option, finds it.
+			return all(t, "compose", list("publish", "8080:web:3000")...)
+		}, errorMatching("Cannot render project", `resource "score_project" "shop" {`, `services "router" and "web-main" both publish host port 8080/tcp`)},
 		{"publish-unknown-uid", "compose", func(t *testing.T) string {
 			return all(t, "compose", list("publish", "15432:postgres#nope.host:5432")...)
 		}, errorMatching("Cannot render project", `"15432:postgres#nope.host:5432",`, `no resource has uid "postgres.default#nope"`)},
@@ -659,7 +672,7 @@ func TestAccProject_errors(t *testing.T) {
 			return all(t, "compose", list("publish", "15432:postgres#orders-db.password:5432")...)
 		}, errorMatching("Cannot render project", `"15432:postgres#orders-db.password:5432",`, `has no non-secret text output "password" naming a service`)},
 		{"publish-malformed", "compose", func(t *testing.T) string {
-			return all(t, "compose", list("publish", "8080:web:3000", "x:y")...)
+			return all(t, "compose", list("publish", "3000:web:3000", "x:y")...)
 		}, errorMatching("Invalid publish", `"x:y",`, `"x:y" is not HOST_PORT:<workload, or resource uid.output>:CONTAINER_PORT`)},
 		{"publish-port-0", "compose", func(t *testing.T) string {
 			return all(t, "compose", list("publish", "0:web:3000")...)
@@ -722,7 +735,8 @@ func TestAccProject_errors(t *testing.T) {
 // ---------------------------------------------------------------------------------------------
 // Features.
 
-// publish puts host ports on the right services; build replaces images by builds (and lets a
+// publish puts host ports on the right services, next to the router's 8080 (which web therefore
+// is not published on: TestAccProject_errors); build replaces images by builds (and lets a
 // score file's image be "."), as a context or a compose build object.
 func TestAccProject_publishAndBuild(t *testing.T) {
 	t.Parallel()
@@ -731,7 +745,7 @@ func TestAccProject_publishAndBuild(t *testing.T) {
 		projectEntry(t, "api", "api"), projectEntry(t, "web", "web"), projectEntry(t, "worker", "worker"),
 		"tool = { content = " + hclString(tool) + " }",
 	},
-		`publish = ["8080:web:3000", "15432:postgres#orders-db.host:5432"]`,
+		`publish = ["3000:web:3000", "15432:postgres#orders-db.host:5432"]`,
 		`build = {`,
 		`  "api.main"  = "./api"`,
 		`  "tool.main" = "{ context: ./x, dockerfile: D }"`,
@@ -755,8 +769,9 @@ func TestAccProject_publishAndBuild(t *testing.T) {
 			}
 			var problems []string
 			want := map[string]any{
-				"web-main":     []any{map[string]any{"published": "8080", "target": 3000}},
+				"web-main":     []any{map[string]any{"published": "3000", "target": 3000}},
 				"pg-orders-db": []any{map[string]any{"published": "15432", "target": 5432}},
+				"router":       []any{map[string]any{"published": "8080", "target": 80}},
 			}
 			for name, ports := range want {
 				if got := svc(name)["ports"]; !reflect.DeepEqual(got, ports) {

@@ -65,7 +65,10 @@ type wlExample struct {
 }
 
 func (e *wlExample) load(file string) *loader.Workload {
-	return wlLoadFile(e.t, filepath.Join(e.dir, file), "busybox")
+	if !filepath.IsAbs(file) {
+		file = filepath.Join(e.dir, file)
+	}
+	return wlLoadFile(e.t, file, "busybox")
 }
 
 func (e *wlExample) input(w *loader.Workload, bindings map[string]resources.Binding) wlCall {
@@ -505,7 +508,29 @@ var wlExampleChecks = map[string]func(t *testing.T, e *wlExample){
 		}
 	},
 	"10-amqp-rabbitmq": func(t *testing.T, e *wlExample) {
-		r := e.render("score.yaml", nil)
+		file := "score.yaml"
+		if e.target == targets.Compose {
+			// Both resources ask for the management UI on host port 15672. score-compose runs one
+			// broker for every amqp resource, ours runs one each: two brokers cannot both publish
+			// 15672, and the render says so rather than leave `docker compose up` to fail. With
+			// another port for amqp2 the example renders.
+			problems := e.renderError(file)
+			if len(problems) != 1 || !strings.Contains(problems[0].Message, `services "rabbitmq-hello-world-amqp1" and "rabbitmq-hello-world-amqp2" both publish host port 15672/tcp`) {
+				t.Fatalf("problems %v: want the host port collision", problems)
+			}
+			content, err := os.ReadFile(filepath.Join(e.dir, file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := t.TempDir()
+			file = filepath.Join(dir, file)
+			fixed := strings.Replace(string(content), `"15672"`, `"15673"`, 2)
+			fixed = strings.Replace(fixed, `"15673"`, `"15672"`, 1)
+			if err := os.WriteFile(file, []byte(fixed), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r := e.render(file, nil)
 		if r.out.ResourceOutputs["amqp1"].Outputs["host"] == r.out.ResourceOutputs["amqp2"].Outputs["host"] {
 			t.Logf("amqp1 and amqp2 share host %s", r.out.ResourceOutputs["amqp1"].Outputs["host"])
 		}

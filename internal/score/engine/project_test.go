@@ -153,11 +153,6 @@ func pjFlatten(tb testing.TB, p *Project) map[string]string {
 	return out
 }
 
-// pjAsWorkload wraps a project's artifacts for the single-workload checks (wlCheckTarget).
-func pjAsWorkload(p *Project) *Workload {
-	return &Workload{Artifacts: p.Artifacts, BinaryFiles: p.BinaryFiles}
-}
-
 // pjHash is the 6 hex digits of sha256(uid) the built-in kubernetes provisioners append to names.
 func pjHash(uid string) string {
 	sum := sha256.Sum256([]byte(uid))
@@ -205,10 +200,11 @@ func TestProjectRendersEachUIDOnce(t *testing.T) {
 			"compose_yaml/name",
 			"compose_yaml/services/api-main", "compose_yaml/services/web-main", "compose_yaml/services/worker-main",
 			"compose_yaml/services/pg-orders-db", "compose_yaml/services/redis-api-cache", "compose_yaml/services/redis-worker-cache",
-			"compose_yaml/services/route-api-route", "compose_yaml/services/route-web-route",
+			// Both routes are served by the one router, with one configuration.
+			"compose_yaml/services/router",
 			"compose_yaml/volumes/pg-orders-db-data", "compose_yaml/volumes/redis-api-cache-data", "compose_yaml/volumes/redis-worker-cache-data",
 			"compose_env/POSTGRES_DEFAULT_ORDERS_DB_PASSWORD", "compose_env/REDIS_DEFAULT_API_CACHE_PASSWORD", "compose_env/REDIS_DEFAULT_WORKER_CACHE_PASSWORD",
-			"files/mounts/route-api-route/nginx.conf", "files/mounts/route-web-route/nginx.conf",
+			"files/mounts/router/nginx.conf",
 		},
 	}
 	uids := []string{"postgres.default#orders-db", "redis.default#api.cache", "redis.default#worker.cache",
@@ -242,7 +238,63 @@ func TestProjectRendersEachUIDOnce(t *testing.T) {
 			if out.ResourceOutputs["postgres.default#orders-db"].Secrets["password"] == "" {
 				t.Errorf("the shared postgres has no password")
 			}
+			if target == targets.Compose {
+				pjCheckRouter(t, out, pjRouterAPI, pjRouterWeb)
+			}
 		})
+	}
+}
+
+// pjRoute is a route as the compose router's nginx.conf serves it: its uid, and the lines the
+// configuration gives it (the comment naming it, its location, its backend).
+type pjRoute struct{ uid, lines string }
+
+// The routes of pjAPI and pjWeb.
+var (
+	pjRouterAPI = pjRoute{"route.default#api.route", "    # route.default#api.route: Prefix /api\n    location ~ ^/api(/|$) {\n      set $backend http://api:8080;\n"}
+	pjRouterWeb = pjRoute{"route.default#web.route", "    # route.default#web.route: Prefix /\n    location / {\n      set $backend http://web:3000;\n"}
+)
+
+// pjCheckRouter checks the compose router of a project whose routes are those given: one service
+// labelled as the router, "router", publishing host port 8080 on 80 and mounting
+// mounts/router/nginx.conf, which serves exactly those routes, as does the shared state.
+func pjCheckRouter(tb testing.TB, p *Project, routes ...pjRoute) {
+	tb.Helper()
+	var routers []string
+	for name, svc := range pjCompose(tb, p)["services"].(map[string]any) {
+		if labels, _ := svc.(map[string]any)["labels"].(map[string]any); labels["dev.score-tf.router"] != nil {
+			routers = append(routers, name)
+		}
+	}
+	if !slices.Equal(routers, []string{"router"}) {
+		tb.Fatalf("router services %q, want one, \"router\"", routers)
+	}
+	router := pjService(tb, p, "router")
+	if ports := fmt.Sprint(router["ports"]); ports != "[map[published:8080 target:80]]" {
+		tb.Errorf("the router publishes %s, want host port 8080 on 80", ports)
+	}
+	if volumes := fmt.Sprint(router["volumes"]); !strings.Contains(volumes, "source:./mounts/router/nginx.conf target:/etc/nginx/nginx.conf") {
+		tb.Errorf("the router does not mount mounts/router/nginx.conf: %s", volumes)
+	}
+	conf := p.Files["mounts/router/nginx.conf"]
+	var uids []string
+	for _, r := range routes {
+		uids = append(uids, r.uid)
+		if !strings.Contains(conf, r.lines) {
+			tb.Errorf("the router's nginx.conf does not serve %s with\n%s\nit is:\n%s", r.uid, r.lines, conf)
+		}
+	}
+	if n := strings.Count(conf, "    # route."); n != len(routes) {
+		tb.Errorf("the router's nginx.conf serves %d routes, want %d:\n%s", n, len(routes), conf)
+	}
+	var shared []string
+	if r, ok := p.State.Shared["score-tf-router"].(map[string]any); ok {
+		if rs, ok := r["routes"].(map[string]any); ok {
+			shared = wlSortedKeys(rs)
+		}
+	}
+	if slices.Sort(uids); !slices.Equal(shared, uids) {
+		tb.Errorf("the shared state holds the routes %q, want %q", shared, uids)
 	}
 }
 
@@ -289,7 +341,7 @@ func TestProjectBadInputs(t *testing.T) {
 		}, `publish 8080:nope:80: no workload is named "nope" (workloads: api, web, worker)`, &OptionError{}},
 		{"publish: unknown uid", targets.Compose, false, "", func(t *testing.T) ProjectRequest {
 			return ProjectRequest{Workloads: all(t), Publish: []Publish{
-				{HostPort: 8080, Workload: "web", ContainerPort: 3000},
+				{HostPort: 3000, Workload: "web", ContainerPort: 3000},
 				{HostPort: 5432, UID: "postgres.default#nope", Output: "host", ContainerPort: 5432}}}
 		}, `publish 5432:postgres.default#nope.host:5432: no resource has uid "postgres.default#nope"`, &OptionError{}},
 		{"publish: output naming no service", targets.Compose, false, "", func(t *testing.T) ProjectRequest {
@@ -331,7 +383,20 @@ func TestProjectBadInputs(t *testing.T) {
 		}, `generate_namespace needs a namespace (the project's or the provider's)`, nil},
 		{"service-port to a workload outside the project", targets.Compose, false, "", func(t *testing.T) ProjectRequest {
 			return ProjectRequest{Workloads: pjWorkloads(t, pjWeb, pjWorker)}
-		}, `workload "web": resources.api: provisioner template://score-tf/service-port for resource 'service-port.default#web.api': outputs template, line 7: unknown workload "api" (workloads with services: web, worker)`, ProjectProblems{}},
+		}, `workload "web": resources.api: provisioner template://score-tf/service-port for resource 'service-port.default#web.api': outputs template, line 7: unknown workload "api" (workloads with services: web, worker); pass its service in workload_services, or render both workloads in one score_project`, ProjectProblems{}},
+		{"service-port to a workload outside the project (kubernetes)", targets.Kubernetes, false, "", func(t *testing.T) ProjectRequest {
+			return ProjectRequest{Workloads: pjWorkloads(t, pjWeb, pjWorker)}
+		}, `workload "web": resources.api: provisioner template://score-tf/service-port for resource 'service-port.default#web.api': outputs template, line 7: service-port: unknown workload "api" in params.workload (known workloads: web, worker); pass its service in workload_services, or render both workloads in one score_project`, ProjectProblems{}},
+		{"publish: the router's host port", targets.Compose, false, "", func(t *testing.T) ProjectRequest {
+			// The router of the routes publishes host port 8080: a publish of it would only fail
+			// at docker compose up.
+			return ProjectRequest{Workloads: all(t), Publish: []Publish{{HostPort: 8080, Workload: "web", ContainerPort: 3000}}}
+		}, `services "router" and "web-main" both publish host port 8080/tcp`, nil},
+		{"publish: one host port twice", targets.Compose, false, "", func(t *testing.T) ProjectRequest {
+			return ProjectRequest{Workloads: all(t), Publish: []Publish{
+				{HostPort: 3000, Workload: "web", ContainerPort: 3000},
+				{HostPort: 3000, UID: "postgres.default#orders-db", Output: "host", ContainerPort: 5432}}}
+		}, `services "pg-orders-db" and "web-main" both publish host port 3000/tcp`, nil},
 		{"shared resource with different params", targets.Compose, false, probe, func(t *testing.T) ProjectRequest {
 			return ProjectRequest{Workloads: pjWorkloads(t, shared("alpha", ", params: {who: x}"), shared("bravo", ""), shared("charlie", ", params: {who: y}"))}
 		}, `workload "alpha": resources.shared: resource 'probe.default#common' is also declared by workload "charlie" (as "shared") with different params or metadata: a shared resource has one definition`, ProjectProblems{}},
@@ -667,7 +732,10 @@ func TestProjectIsDeterministic(t *testing.T) {
 // byte-identical: the shared postgres and the other workloads' redis keep their generated values.
 // Added back (rendered with the smaller project's state), it adds exactly those pieces, and
 // nothing else changes. The removed pieces are listed one by one, so a change in what a
-// workload brings (a shared router, cross-workload waits) has to be stated here.
+// workload brings (a shared router, cross-workload waits) has to be stated here. On compose,
+// web's route is served by the router that api's route keeps: removing web changes exactly the
+// router's nginx.conf and the shared state, each losing web's route and nothing else, and adding
+// it back restores both byte for byte.
 func TestProjectWorkloadRemovedOrAdded(t *testing.T) {
 	fixtures := map[string]string{"api": pjAPI, "web": pjWeb, "worker": pjWorker}
 	without := func(t *testing.T, drop string) []*loader.Workload {
@@ -702,38 +770,127 @@ func TestProjectWorkloadRemovedOrAdded(t *testing.T) {
 				"resource_outputs/redis.default#worker.cache", "services/worker", "state/resources/redis.default#worker.cache",
 			},
 			"web": {
-				"compose_yaml/services/route-web-route", "compose_yaml/services/web-main", "files/mounts/route-web-route/nginx.conf",
+				"compose_yaml/services/web-main",
 				"messages/route.default#web.route: http://shop.localhost:8080/ (make sure shop.localhost resolves to this machine)",
 				"resource_outputs/route.default#web.route", "resource_outputs/service-port.default#web.api",
 				"services/web", "state/resources/route.default#web.route", "state/resources/service-port.default#web.api",
 			},
 		},
 	}
+	// The pieces the removal changes (rather than removes): those of what web shares with api.
+	shares := map[targets.Target]map[string][]string{
+		targets.Compose: {"web": {"files/mounts/router/nginx.conf", "state/shared"}},
+	}
 	for _, target := range wlTargets {
 		for _, drop := range []string{"worker", "web"} {
 			t.Run(string(target)+"/"+drop, func(t *testing.T) {
 				full := pjRender(t, target, ProjectRequest{Workloads: without(t, ""), Random: wlRandom(1)})
 				less := pjRender(t, target, ProjectRequest{Workloads: without(t, drop), Random: wlRandom(2), Prior: full.State})
-				want := own[target][drop]
+				want, wantChanged := own[target][drop], shares[target][drop]
 				removed, added, changed := pjDiff(pjFlattenMessages(t, full), pjFlattenMessages(t, less))
-				if !slices.Equal(removed, want) || len(added) > 0 || len(changed) > 0 {
-					t.Errorf("removing %s removed\n  %s\nadded %q, changed %q; want it to remove exactly\n  %s",
-						drop, strings.Join(removed, "\n  "), added, changed, strings.Join(want, "\n  "))
+				if !slices.Equal(removed, want) || len(added) > 0 || !slices.Equal(changed, wantChanged) {
+					t.Errorf("removing %s removed\n  %s\nadded %q, changed %q; want it to remove exactly\n  %s\nand change exactly %q",
+						drop, strings.Join(removed, "\n  "), added, changed, strings.Join(want, "\n  "), wantChanged)
 				}
 				if _, ok := less.State.Resources["postgres.default#orders-db"]; !ok {
 					t.Errorf("the shared postgres left the state while api still declares it")
 				}
-				// Added back, from the smaller project's state: its own pieces are new, the rest
-				// is unchanged (the shared postgres keeps its password).
+				if target == targets.Compose {
+					// The router stays (api's route is left), serving what it served but web's route.
+					pjCheckRouter(t, full, pjRouterAPI, pjRouterWeb)
+					if drop == "web" {
+						pjCheckRouter(t, less, pjRouterAPI)
+					} else {
+						pjCheckRouter(t, less, pjRouterAPI, pjRouterWeb)
+					}
+					wantShared := pjCloneJSON(t, full.State.Shared)
+					if drop == "web" {
+						delete(wantShared["score-tf-router"].(map[string]any)["routes"].(map[string]any), "route.default#web.route")
+					}
+					if got, exp := pjJSON(t, less.State.Shared), pjJSON(t, wantShared); got != exp {
+						t.Errorf("removing %s left the shared state\n%s\nwant the full project's without web's route:\n%s", drop, got, exp)
+					}
+				}
+				// Added back, from the smaller project's state: its own pieces are new, what it
+				// shares is as it was, the rest is unchanged (the shared postgres keeps its password).
 				again := pjRender(t, target, ProjectRequest{Workloads: without(t, ""), Random: wlRandom(3), Prior: less.State})
 				removed, added, changed = pjDiff(pjFlattenMessages(t, less), pjFlattenMessages(t, again))
-				if !slices.Equal(added, want) || len(removed) > 0 || len(changed) > 0 {
-					t.Errorf("adding %s added\n  %s\nremoved %q, changed %q; want it to add exactly\n  %s",
-						drop, strings.Join(added, "\n  "), removed, changed, strings.Join(want, "\n  "))
+				if !slices.Equal(added, want) || len(removed) > 0 || !slices.Equal(changed, wantChanged) {
+					t.Errorf("adding %s added\n  %s\nremoved %q, changed %q; want it to add exactly\n  %s\nand change exactly %q",
+						drop, strings.Join(added, "\n  "), removed, changed, strings.Join(want, "\n  "), wantChanged)
+				}
+				fullPieces, againPieces := pjFlatten(t, full), pjFlatten(t, again)
+				for _, k := range wantChanged {
+					if againPieces[k] != fullPieces[k] {
+						t.Errorf("adding %s back: %s is not what the full project had:\n%s\nwant:\n%s", drop, k, againPieces[k], fullPieces[k])
+					}
 				}
 			})
 		}
 	}
+}
+
+// The compose router lives while a route does: with web's route gone it serves api's; with
+// api's gone too, the router service and its configuration go, and no route stays in the shared
+// state; with api's route back, the router is back, as it was with api's route alone.
+func TestProjectComposeRouterLivesWhileARouteIs(t *testing.T) {
+	full := pjRender(t, targets.Compose, ProjectRequest{Workloads: pjWorkloads(t, pjAPI, pjWeb, pjWorker), Random: wlRandom(1)})
+	pjCheckRouter(t, full, pjRouterAPI, pjRouterWeb)
+	apiOnly := pjRender(t, targets.Compose, ProjectRequest{Workloads: pjWorkloads(t, pjAPI, pjWorker), Random: wlRandom(2), Prior: full.State})
+	pjCheckRouter(t, apiOnly, pjRouterAPI)
+	if got, want := pjService(t, apiOnly, "router"), pjService(t, full, "router"); !reflect.DeepEqual(got, want) {
+		t.Errorf("the router service changed when web's route went:\n%v\nwant:\n%v", got, want)
+	}
+
+	none := pjRender(t, targets.Compose, ProjectRequest{Workloads: pjWorkloads(t, pjWorker), Random: wlRandom(3), Prior: apiOnly.State})
+	if svc, ok := pjCompose(t, none)["services"].(map[string]any)["router"]; ok {
+		t.Errorf("no route is left, yet the router stays: %v", svc)
+	}
+	if files := wlSortedKeys(none.Files); len(files) > 0 {
+		t.Errorf("no route is left, yet files %q stay", files)
+	}
+	for _, m := range none.Messages {
+		if strings.Contains(m, "route") {
+			t.Errorf("no route is left, yet a message names one: %s", m)
+		}
+	}
+	// What stays of the router in the shared state is its own settings, not keyed by a route's
+	// uid; no route is left, and nothing renders the router.
+	if got, want := pjJSON(t, none.State.Shared), `{"score-tf-router":{"publishPort":"8080","service":"router"}}`; got != want {
+		t.Errorf("no route is left; shared state %s, want %s", got, want)
+	}
+
+	back := pjRender(t, targets.Compose, ProjectRequest{Workloads: pjWorkloads(t, pjAPI, pjWorker), Random: wlRandom(4), Prior: none.State})
+	pjCheckRouter(t, back, pjRouterAPI)
+	if got, want := pjService(t, back, "router"), pjService(t, apiOnly, "router"); !reflect.DeepEqual(got, want) {
+		t.Errorf("the router is back as\n%v\nwant:\n%v", got, want)
+	}
+	if back.Files["mounts/router/nginx.conf"] != apiOnly.Files["mounts/router/nginx.conf"] {
+		t.Errorf("the router's nginx.conf is back as\n%s\nwant:\n%s", back.Files["mounts/router/nginx.conf"], apiOnly.Files["mounts/router/nginx.conf"])
+	}
+	if got, want := pjJSON(t, back.State.Shared), pjJSON(t, apiOnly.State.Shared); got != want {
+		t.Errorf("the shared state is back as %s, want %s", got, want)
+	}
+}
+
+// pjJSON is v as JSON (maps in key order).
+func pjJSON(tb testing.TB, v any) string {
+	tb.Helper()
+	text, err := json.Marshal(v)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return string(text)
+}
+
+// pjCloneJSON is a deep copy of a JSON-like map.
+func pjCloneJSON(tb testing.TB, m map[string]any) map[string]any {
+	tb.Helper()
+	var out map[string]any
+	if err := json.Unmarshal([]byte(pjJSON(tb, m)), &out); err != nil {
+		tb.Fatal(err)
+	}
+	return out
 }
 
 // pjFlattenMessages is pjFlatten with each message a piece of its own.
@@ -787,14 +944,18 @@ func pjReplace(tb testing.TB, text string, pairs ...string) string {
 
 // The shared state a removed resource left is pruned: every entry (at any depth) keyed by the uid
 // of a resource the prior run stored and no workload declares now, and maps that leaves empty.
-// Entries keyed by a uid still declared, or by one the prior run never stored, stay.
+// Entries keyed by a uid still declared, or by one the prior run never stored, stay. The pruning
+// comes before provisioning: the compose router's entry of a removed route, for the host and
+// path web's route now takes, is gone before web's route looks for routes it would clash with.
 func TestProjectPrunesSharedStateOfRemovedResources(t *testing.T) {
-	const gone, kept = "redis.default#worker.cache", "postgres.default#orders-db"
-	// Whatever the template wrote: plain values, nested maps, a map holding only gone's entry.
+	const gone, kept, goneRoute = "redis.default#worker.cache", "postgres.default#orders-db", "route.default#old.route"
+	// Whatever the template wrote: plain values, nested maps, a map holding only gone's entry;
+	// and, as the compose route provisioner writes it, the router's entry of a removed route.
 	prior := State{
 		Resources: map[string]ResourceState{
-			gone: {State: map[string]any{"password": "old-worker-cache-password"}},
-			kept: {State: map[string]any{"password": "kept-orders-db-password"}},
+			gone:      {State: map[string]any{"password": "old-worker-cache-password"}},
+			kept:      {State: map[string]any{"password": "kept-orders-db-password"}},
+			goneRoute: {State: map[string]any{}},
 		},
 		Shared: map[string]any{
 			gone: map[string]any{"service": "redis-worker-cache"},
@@ -806,6 +967,12 @@ func TestProjectPrunesSharedStateOfRemovedResources(t *testing.T) {
 				"aliases": []any{gone},
 			},
 			"route.default#never.stored": "kept: no prior run stored this uid",
+			"score-tf-router": map[string]any{
+				"service": "router", "publishPort": "8080",
+				"routes": map[string]any{goneRoute: map[string]any{
+					"host": "shop.localhost", "path": "/", "pathType": "Prefix", "backend": "http://old:80", "publishPort": "",
+				}},
+			},
 		},
 	}
 	want := map[string]any{
@@ -817,16 +984,43 @@ func TestProjectPrunesSharedStateOfRemovedResources(t *testing.T) {
 		},
 		"route.default#never.stored": "kept: no prior run stored this uid",
 	}
+	wantRouter := map[targets.Target]any{
+		// The kubernetes routes do not use the router: what is left of it once the removed
+		// route's entry (and the map it leaves empty) is pruned.
+		targets.Kubernetes: map[string]any{"service": "router", "publishPort": "8080"},
+		// The compose routes write the router's entry afresh: api's and web's routes.
+		targets.Compose: map[string]any{
+			"service": "router", "publishPort": "8080",
+			"routes": map[string]any{
+				"route.default#api.route": map[string]any{
+					"host": "shop.localhost", "path": "/api", "pathType": "Prefix", "backend": "http://api:8080", "publishPort": "",
+				},
+				"route.default#web.route": map[string]any{
+					"host": "shop.localhost", "path": "/", "pathType": "Prefix", "backend": "http://web:3000", "publishPort": "",
+				},
+			},
+		},
+	}
 	for _, target := range wlTargets {
 		t.Run(string(target), func(t *testing.T) {
 			out := pjRender(t, target, ProjectRequest{Workloads: pjWorkloads(t, pjAPI, pjWeb), Random: wlRandom(1), Prior: prior})
+			want := maps.Clone(want)
+			want["score-tf-router"] = wantRouter[target]
 			got, _ := json.MarshalIndent(out.State.Shared, "", "  ")
 			exp, _ := json.MarshalIndent(want, "", "  ")
 			if string(got) != string(exp) {
 				t.Errorf("shared state:\n%s\nwant:\n%s", got, exp)
 			}
-			if _, ok := out.State.Resources[gone]; ok {
-				t.Errorf("the removed resource's own state stays")
+			for _, uid := range []string{gone, goneRoute} {
+				if _, ok := out.State.Resources[uid]; ok {
+					t.Errorf("the removed resource %s's own state stays", uid)
+				}
+			}
+			if target == targets.Compose {
+				pjCheckRouter(t, out, pjRouterAPI, pjRouterWeb)
+				if conf := out.Files["mounts/router/nginx.conf"]; strings.Contains(conf, goneRoute) || strings.Contains(conf, "http://old:80") {
+					t.Errorf("the router still serves the removed route:\n%s", conf)
+				}
 			}
 			if got := out.ResourceOutputs[kept].Secrets["password"]; got != "kept-orders-db-password" {
 				t.Errorf("the declared resource's stored password was not kept (%d characters)", len(got))
@@ -834,6 +1028,9 @@ func TestProjectPrunesSharedStateOfRemovedResources(t *testing.T) {
 			// The prior value is not modified (the provider keeps it as the planned prior).
 			if _, ok := prior.Shared[gone]; !ok {
 				t.Errorf("pruning modified the prior shared state")
+			}
+			if routes := prior.Shared["score-tf-router"].(map[string]any)["routes"].(map[string]any); len(routes) != 1 {
+				t.Errorf("pruning or the render modified the prior shared state's router: routes %v", routes)
 			}
 		})
 	}
@@ -917,8 +1114,9 @@ func TestProjectComposeWaitsAcrossWorkloads(t *testing.T) {
 		return names
 	}
 	for service, want := range map[string][]string{
-		"web-main":    {"api-main", "route-web-route"},
-		"api-main":    {"pg-orders-db", "redis-api-cache", "route-api-route"},
+		// Each workload with a route waits for the one router that serves them all.
+		"web-main":    {"api-main", "router"},
+		"api-main":    {"pg-orders-db", "redis-api-cache", "router"},
 		"worker-main": {"pg-orders-db", "redis-worker-cache"},
 	} {
 		if got := deps(service); !slices.Equal(got, want) {
@@ -927,6 +1125,14 @@ func TestProjectComposeWaitsAcrossWorkloads(t *testing.T) {
 	}
 	if d := project.Services["web-main"].DependsOn["api-main"]; d.Condition != "service_started" || !d.Required {
 		t.Errorf("web waits for api %+v, want service_started (api has no healthcheck), required", d)
+	}
+	for _, service := range []string{"web-main", "api-main"} {
+		if d := project.Services[service].DependsOn["router"]; d.Condition != "service_healthy" || !d.Required {
+			t.Errorf("%s waits for the router %+v, want service_healthy (the router has a healthcheck), required", service, d)
+		}
+	}
+	if d := project.Services["router"].DependsOn; len(d) != 0 {
+		t.Errorf("the router waits for %v: it looks its backends up per request, and they wait for it", d)
 	}
 
 	peer := func(name, other string) string {
@@ -1050,7 +1256,8 @@ func TestProjectSecretsOnlyInSensitiveOutputs(t *testing.T) {
 	}
 }
 
-// Compose: publish puts host ports on the services asked for, build replaces the image by a
+// Compose: publish puts host ports on the services asked for, next to the router's 8080 (web is
+// published on 3000: 8080 is the router's, TestProjectBadInputs), build replaces the image by a
 // build (a context or a compose build object; an image "." then needs nothing else), and
 // compose-go loads the result.
 func TestProjectComposePublishAndBuild(t *testing.T) {
@@ -1063,7 +1270,7 @@ func TestProjectComposePublishAndBuild(t *testing.T) {
 		t.Fatalf(`a score file with image "." does not load with a build for it: %v`, err)
 	}
 	var pubs []Publish
-	for _, s := range []string{"8080:web:3000", "15432:postgres#orders-db.host:5432"} {
+	for _, s := range []string{"3000:web:3000", "15432:postgres#orders-db.host:5432"} {
 		p, err := ParsePublish(s)
 		if err != nil {
 			t.Fatal(err)
@@ -1084,14 +1291,11 @@ func TestProjectComposePublishAndBuild(t *testing.T) {
 	project := wlCheckCompose(t, pjAsWorkload(out), nil)
 	ports := map[string][]string{}
 	for name, svc := range project.Services {
-		if strings.HasPrefix(name, "route-") {
-			continue // the routes' proxies publish their own port (TestProjectComposeHostPortsAreDistinct)
-		}
 		for _, p := range svc.Ports {
 			ports[name] = append(ports[name], fmt.Sprintf("%s->%d", p.Published, p.Target))
 		}
 	}
-	want := map[string][]string{"web-main": {"8080->3000"}, "pg-orders-db": {"15432->5432"}}
+	want := map[string][]string{"web-main": {"3000->3000"}, "pg-orders-db": {"15432->5432"}, "router": {"8080->80"}}
 	if !reflect.DeepEqual(ports, want) {
 		t.Errorf("published ports %v, want %v", ports, want)
 	}
@@ -1113,21 +1317,43 @@ func TestProjectComposePublishAndBuild(t *testing.T) {
 }
 
 // Compose: the project's services publish distinct host ports, so `docker compose up` can bind
-// them all: routes are served by one router on one host port (PRODUCT.md), not by a proxy per
-// route on the same port.
+// them all: the routes are served by one router on one host port (PRODUCT.md), not by a proxy per
+// route on the same port; with publish, each published port is the only one on its host port.
 func TestProjectComposeHostPortsAreDistinct(t *testing.T) {
-	out := pjRender(t, targets.Compose, ProjectRequest{Workloads: pjWorkloads(t, pjAPI, pjWeb, pjWorker), Random: wlRandom(1)})
-	project := wlCheckCompose(t, pjAsWorkload(out), nil)
-	byPort := map[string][]string{}
-	for _, name := range wlSortedKeys(project.Services) {
-		for _, p := range project.Services[name].Ports {
-			byPort[p.Published] = append(byPort[p.Published], name)
+	var pubs []Publish
+	for _, s := range []string{"3000:web:3000", "8081:api:8080", "15432:postgres#orders-db.host:5432", "16379:redis#worker.cache.host:6379"} {
+		p, err := ParsePublish(s)
+		if err != nil {
+			t.Fatal(err)
 		}
+		pubs = append(pubs, p)
 	}
-	for port, services := range byPort {
-		if len(services) > 1 {
-			t.Skipf("KNOWN, NOT FIXED HERE (the shared compose router is work in progress on another branch): "+
-				"host port %s is published by %q", port, services)
-		}
+	for name, req := range map[string]ProjectRequest{
+		"routes":              {Workloads: pjWorkloads(t, pjAPI, pjWeb, pjWorker), Random: wlRandom(1)},
+		"routes and publish":  {Workloads: pjWorkloads(t, pjAPI, pjWeb, pjWorker), Random: wlRandom(1), Publish: pubs},
+		"a route and publish": {Workloads: pjWorkloads(t, pjAPI, pjWorker), Random: wlRandom(1), Publish: pubs[1:]},
+	} {
+		t.Run(name, func(t *testing.T) {
+			out := pjRender(t, targets.Compose, req)
+			project := wlCheckCompose(t, pjAsWorkload(out), nil)
+			byPort := map[string][]string{}
+			for _, name := range wlSortedKeys(project.Services) {
+				for _, p := range project.Services[name].Ports {
+					byPort[p.HostIP+":"+p.Published+"/"+p.Protocol] = append(byPort[p.HostIP+":"+p.Published+"/"+p.Protocol], name)
+				}
+			}
+			// The router's, and one per publish.
+			if want := 1 + len(req.Publish); len(byPort) != want {
+				t.Errorf("host ports %q, want %d", wlSortedKeys(byPort), want)
+			}
+			for port, services := range byPort {
+				if len(services) > 1 {
+					t.Errorf("host port %s is published by %q", port, services)
+				}
+			}
+			if services := byPort[":8080/tcp"]; !slices.Equal(services, []string{"router"}) {
+				t.Errorf("host port 8080 is published by %q, want the router alone", services)
+			}
+		})
 	}
 }
