@@ -374,10 +374,15 @@ func (r *projectResource) render(ctx context.Context, in projectInput) (*engine.
 					fmt.Sprintf("workload %q: %s", name, p.Error()))
 			}
 		}
-	case errors.As(err, &option) && option.Option == "publish":
-		diags.AddAttributeError(path.Root("publish").AtListIndex(option.Index), "Cannot render project", option.Error())
 	case errors.As(err, &option):
-		diags.AddAttributeError(path.Root("build").AtMapKey(option.Key), "Cannot render project", option.Error())
+		at := path.Root(option.Option)
+		switch {
+		case option.Index >= 0:
+			at = at.AtListIndex(option.Index)
+		case option.Key != "":
+			at = at.AtMapKey(option.Key)
+		}
+		diags.AddAttributeError(at, "Cannot render project", option.Error())
 	default:
 		diags.AddError("Cannot render project", err.Error())
 	}

@@ -658,10 +658,10 @@ func TestAccProject_errors(t *testing.T) {
 			return all(t, "compose", list("publish", "3000:web:3000", "8081:nope:80")...)
 		}, errorMatching("Cannot render project", `"8081:nope:80",`, `publish 8081:nope:80: no workload is named "nope" (workloads: api, web, worker)`)},
 		{"publish-router-port", "compose", func(t *testing.T) string {
-			// The router of api's and web's routes publishes 8080. The diagnostic is on the
-			// resource, not on the publish entry: the render, not the publish option, finds it.
+			// The router of api's and web's routes publishes 8080: the diagnostic is on the
+			// publish entry that collides with it.
 			return all(t, "compose", list("publish", "8080:web:3000")...)
-		}, errorMatching("Cannot render project", `resource "score_project" "shop" {`, `services "router" and "web-main" both publish host port 8080/tcp`)},
+		}, errorMatching("Cannot render project", `"8080:web:3000",`, `publish 8080:web:3000: services "router" and "web-main" both publish host port 8080/tcp`)},
 		{"publish-unknown-uid", "compose", func(t *testing.T) string {
 			return all(t, "compose", list("publish", "15432:postgres#nope.host:5432")...)
 		}, errorMatching("Cannot render project", `"15432:postgres#nope.host:5432",`, `no resource has uid "postgres.default#nope"`)},
@@ -694,19 +694,19 @@ func TestAccProject_errors(t *testing.T) {
 		}, errorMatching("Invalid build", `"api.main" = "{ context: ./api"`, `"api.main": the build object does not parse`)},
 		{"publish-on-kubernetes", "kubernetes", func(t *testing.T) string {
 			return all(t, "kubernetes", list("publish", "8080:web:3000")...)
-		}, errorMatching("Cannot render project", "publish and build are for the compose target")},
+		}, errorMatching("Cannot render project", "publish", "publish is for the compose target; the provider's target is kubernetes")},
 		{"build-on-kubernetes", "kubernetes", func(t *testing.T) string {
 			return all(t, "kubernetes", build(`  "api.main" = "./api"`)...)
-		}, errorMatching("Cannot render project", "publish and build are for the compose target")},
+		}, errorMatching("Cannot render project", "build", "build is for the compose target; the provider's target is kubernetes")},
 		{"namespace-on-compose", "compose", func(t *testing.T) string {
 			return all(t, "compose", `namespace = "orders"`)
-		}, errorMatching("Cannot render project", "namespace and generate_namespace are for the kubernetes target")},
+		}, errorMatching("Cannot render project", `namespace = "orders"`, "namespace is for the kubernetes target; the provider's target is compose")},
 		{"generate-namespace-on-compose", "compose", func(t *testing.T) string {
 			return all(t, "compose", `generate_namespace = true`)
-		}, errorMatching("Cannot render project", "namespace and generate_namespace are for the kubernetes target")},
+		}, errorMatching("Cannot render project", "generate_namespace = true", "generate_namespace is for the kubernetes target; the provider's target is compose")},
 		{"generate-namespace-without-namespace", "kubernetes", func(t *testing.T) string {
 			return projectHCL(providerBlock("kubernetes"), []string{projectEntry(t, "api", "api")}, `generate_namespace = true`)
-		}, errorMatching("Cannot render project", "generate_namespace needs a namespace (the project's or the provider's)")},
+		}, errorMatching("Cannot render project", "generate_namespace = true", "generate_namespace needs a namespace (the project's or the provider's)")},
 		{"neither-file-nor-content", "compose", func(t *testing.T) string {
 			return projectHCL(providerBlock("compose"), []string{projectEntry(t, "api", "api"), "web = { image = \"web:1\" }"})
 		}, errorMatching("Invalid workload", `web = { image = "web:1" }`, "Set exactly one of `file` and `content`.")},

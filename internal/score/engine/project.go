@@ -112,14 +112,20 @@ func checkProject(s Settings, req ProjectRequest) error {
 		}
 		names[w.Name()] = true
 	}
-	if s.Target != targets.Compose && (len(req.Publish) > 0 || len(req.Builds) > 0) {
-		return fmt.Errorf("publish and build are for the compose target")
+	wrongTarget := func(option string, target targets.Target) error {
+		return &OptionError{Option: option, Index: -1, Err: fmt.Errorf("%s is for the %s target; the provider's target is %s", option, target, s.Target)}
 	}
-	if s.Target != targets.Kubernetes && (req.Namespace != "" || req.GenerateNamespace) {
-		return fmt.Errorf("namespace and generate_namespace are for the kubernetes target")
-	}
-	if req.GenerateNamespace && req.Namespace == "" && s.Namespace == "" {
-		return fmt.Errorf("generate_namespace needs a namespace (the project's or the provider's)")
+	switch {
+	case s.Target != targets.Compose && len(req.Publish) > 0:
+		return wrongTarget("publish", targets.Compose)
+	case s.Target != targets.Compose && len(req.Builds) > 0:
+		return wrongTarget("build", targets.Compose)
+	case s.Target != targets.Kubernetes && req.Namespace != "":
+		return wrongTarget("namespace", targets.Kubernetes)
+	case s.Target != targets.Kubernetes && req.GenerateNamespace:
+		return wrongTarget("generate_namespace", targets.Kubernetes)
+	case req.GenerateNamespace && req.Namespace == "" && s.Namespace == "":
+		return &OptionError{Option: "generate_namespace", Index: -1, Err: fmt.Errorf("generate_namespace needs a namespace (the project's or the provider's)")}
 	}
 	return nil
 }

@@ -100,7 +100,8 @@ func ParseBuild(key, value string) (Build, error) {
 	return b, nil
 }
 
-// OptionError is a problem with one entry of a project's publish (Index) or build (Key) option.
+// OptionError is a problem with a project option (publish, build, namespace, generate_namespace):
+// with one list entry (Index ≥ 0), one map entry (Key) or the option as a whole (Index -1, no Key).
 type OptionError struct {
 	Option string
 	Index  int
@@ -150,7 +151,7 @@ func (out *Project) renderCompose(s Settings, req ProjectRequest, res *resources
 	}
 	for _, b := range req.Builds {
 		if err := p.Build(b.Workload, b.Container, b.Context); err != nil {
-			return &OptionError{Option: "build", Key: b.Workload + "." + b.Container, Err: err}
+			return &OptionError{Option: "build", Index: -1, Key: b.Workload + "." + b.Container, Err: err}
 		}
 	}
 	for i, pub := range req.Publish {

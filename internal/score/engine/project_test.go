@@ -368,19 +368,19 @@ func TestProjectBadInputs(t *testing.T) {
 		}, `workload "pg" has no container "orders-db"`, &OptionError{}},
 		{"publish on kubernetes", targets.Kubernetes, false, "", func(t *testing.T) ProjectRequest {
 			return ProjectRequest{Workloads: all(t), Publish: []Publish{{HostPort: 8080, Workload: "web", ContainerPort: 3000}}}
-		}, `publish and build are for the compose target`, nil},
+		}, `publish is for the compose target; the provider's target is kubernetes`, &OptionError{}},
 		{"build on kubernetes", targets.Kubernetes, false, "", func(t *testing.T) ProjectRequest {
 			return ProjectRequest{Workloads: all(t), Builds: []Build{{Workload: "api", Container: "main", Context: map[string]any{"context": "."}}}}
-		}, `publish and build are for the compose target`, nil},
+		}, `build is for the compose target; the provider's target is kubernetes`, &OptionError{}},
 		{"namespace on compose", targets.Compose, false, "", func(t *testing.T) ProjectRequest {
 			return ProjectRequest{Workloads: all(t), Namespace: "orders"}
-		}, `namespace and generate_namespace are for the kubernetes target`, nil},
+		}, `namespace is for the kubernetes target; the provider's target is compose`, &OptionError{}},
 		{"generate_namespace on compose", targets.Compose, false, "", func(t *testing.T) ProjectRequest {
 			return ProjectRequest{Workloads: all(t), GenerateNamespace: true}
-		}, `namespace and generate_namespace are for the kubernetes target`, nil},
+		}, `generate_namespace is for the kubernetes target; the provider's target is compose`, &OptionError{}},
 		{"generate_namespace without a namespace", targets.Kubernetes, true, "", func(t *testing.T) ProjectRequest {
 			return ProjectRequest{Workloads: all(t), GenerateNamespace: true}
-		}, `generate_namespace needs a namespace (the project's or the provider's)`, nil},
+		}, `generate_namespace needs a namespace (the project's or the provider's)`, &OptionError{}},
 		{"service-port to a workload outside the project", targets.Compose, false, "", func(t *testing.T) ProjectRequest {
 			return ProjectRequest{Workloads: pjWorkloads(t, pjWeb, pjWorker)}
 		}, `workload "web": resources.api: provisioner template://score-tf/service-port for resource 'service-port.default#web.api': outputs template, line 7: unknown workload "api" (workloads with services: web, worker); pass its service in workload_services, or render both workloads in one score_project`, ProjectProblems{}},
@@ -391,12 +391,12 @@ func TestProjectBadInputs(t *testing.T) {
 			// The router of the routes publishes host port 8080: a publish of it would only fail
 			// at docker compose up.
 			return ProjectRequest{Workloads: all(t), Publish: []Publish{{HostPort: 8080, Workload: "web", ContainerPort: 3000}}}
-		}, `services "router" and "web-main" both publish host port 8080/tcp`, nil},
+		}, `publish 8080:web:3000: services "router" and "web-main" both publish host port 8080/tcp`, &OptionError{}},
 		{"publish: one host port twice", targets.Compose, false, "", func(t *testing.T) ProjectRequest {
 			return ProjectRequest{Workloads: all(t), Publish: []Publish{
 				{HostPort: 3000, Workload: "web", ContainerPort: 3000},
 				{HostPort: 3000, UID: "postgres.default#orders-db", Output: "host", ContainerPort: 5432}}}
-		}, `services "pg-orders-db" and "web-main" both publish host port 3000/tcp`, nil},
+		}, `publish 3000:postgres.default#orders-db.host:5432: services "pg-orders-db" and "web-main" both publish host port 3000/tcp`, &OptionError{}},
 		{"shared resource with different params", targets.Compose, false, probe, func(t *testing.T) ProjectRequest {
 			return ProjectRequest{Workloads: pjWorkloads(t, shared("alpha", ", params: {who: x}"), shared("bravo", ""), shared("charlie", ", params: {who: y}"))}
 		}, `workload "alpha": resources.shared: resource 'probe.default#common' is also declared by workload "charlie" (as "shared") with different params or metadata: a shared resource has one definition`, ProjectProblems{}},
@@ -436,7 +436,11 @@ func TestProjectBadInputs(t *testing.T) {
 			case *OptionError:
 				var option *OptionError
 				if !errors.As(err, &option) {
-					t.Errorf("error is %T, want *OptionError (the provider reports it at its publish index or build key)", err)
+					t.Errorf("error is %T, want *OptionError (the provider reports it at its option, publish index or build key)", err)
+				} else if option.Index < 0 && option.Key == "" {
+					if !strings.HasPrefix(c.want, option.Option+" ") {
+						t.Errorf("option %q for a %s error", option.Option, c.name)
+					}
 				} else if wantPublish := strings.HasPrefix(c.want, "publish "); wantPublish != (option.Option == "publish") {
 					t.Errorf("option %q for a %s error", option.Option, c.name)
 				} else if wantPublish && option.Index != len(req.Publish)-1 {

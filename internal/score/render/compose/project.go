@@ -207,6 +207,10 @@ func (p *Project) Publish(service string, hostPort string, containerPort int) er
 	}
 	ports, _ := svc["ports"].([]any)
 	svc["ports"] = append(ports, map[string]any{"target": containerPort, "published": hostPort})
+	if err := p.checkHostPorts(); err != nil {
+		svc["ports"] = ports
+		return err
+	}
 	return nil
 }
 
