@@ -15,8 +15,11 @@ import (
 )
 
 // The examples under examples/ are documentation; these tests apply, with real terraform, every
-// example that needs no provider but this one. (kubernetes/ and compose/ need providers that
-// cannot be installed offline: the score_workload tests cover their use of our outputs.)
+// example that needs no provider but this one. The others need providers that cannot be
+// downloaded offline: compose/ and project-compose/ are applied with hashicorp/local, built from
+// the module proxy, by `make e2e-local` (local_provider_test.go); kubernetes/ and
+// project-kubernetes/ with the kubectl provider against a real API server by
+// `make e2e-kubernetes` (tools/e2e/kubernetes/terraform.sh).
 // The examples name the provider score-tf/score, so the tests serve it under that namespace;
 // t.Setenv keeps these tests sequential, which Go runs before the parallel ones.
 
@@ -173,5 +176,46 @@ provider "score" {
 				},
 			},
 		},
+	})
+}
+
+// examples/resources/score_project (the resource page's example), for the compose target it is
+// written for: both workloads in one compose file, the shared database provisioned once, the
+// bound cache not provisioned, --image, --override-property, --build and --publish applied.
+func TestAccExampleProject(t *testing.T) {
+	t.Setenv("TF_ACC_PROVIDER_NAMESPACE", "score-tf")
+	provider := exampleRequiredProviders + `
+provider "score" {
+  target = "compose"
+}
+`
+	compose := func(re string) knownvalue.Check {
+		return knownvalue.StringRegexp(regexp.MustCompile(re))
+	}
+	resource.Test(t, resource.TestCase{
+		Steps: []resource.TestStep{{
+			ProtoV6ProviderFactories: testProviderFactories,
+			ConfigDirectory:          config.StaticDirectory(exampleWith(t, provider, "resources/score_project")),
+			ConfigVariables:          config.Variables{"cache_password": config.StringVariable("bound-cache-password")},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownOutputValue("hostnames", knownvalue.MapExact(map[string]knownvalue.Check{
+					"api": knownvalue.StringExact("api"),
+					"web": knownvalue.StringExact("web"),
+				})),
+				statecheck.ExpectKnownOutputValue("database_host", knownvalue.StringExact("pg-shop-db")),
+				// One postgres service, the api image and published port, web built from ./web.
+				statecheck.ExpectKnownValue("score_project.shop", tfjsonpath.New("compose_yaml"), knownvalue.StringRegexp(regexp.MustCompile(
+					`(?s)^name: score\nservices:\n  api-main:\n.*REDIS_HOST: cache\.internal\n\s+REDIS_PASSWORD: \$\{REDIS_DEFAULT_API_CACHE_PASSWORD\}\n.*`+
+						`image: ghcr\.io/example/api:1\.4\.2\n\s+ports:\n\s+- published: "8081"\n\s+target: 8080\n  pg-shop-db:\n.*`+
+						`  web-main:\n.*build:\n\s+context: \./web\n.*API_URL: http://api:8080\n\s+LOG_LEVEL: debug\n`))),
+				statecheck.ExpectKnownValue("score_project.shop", tfjsonpath.New("compose_env"),
+					compose(`(?m)^REDIS_DEFAULT_API_CACHE_PASSWORD='bound-cache-password'$`)),
+				// The bound cache is not provisioned.
+				statecheck.ExpectKnownValue("score_project.shop", tfjsonpath.New("resource_outputs"), knownvalue.MapExact(map[string]knownvalue.Check{
+					"postgres.default#shop-db":     knownvalue.NotNull(),
+					"service-port.default#web.api": knownvalue.NotNull(),
+				})),
+			},
+		}},
 	})
 }

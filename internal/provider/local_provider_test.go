@@ -448,3 +448,101 @@ func TestAccExampleCompose(t *testing.T) {
 		}},
 	})
 }
+
+// TestAccExampleProjectCompose plans examples/project-compose with hashicorp/local and checks what
+// the first plan already knows it will write: one compose file for the three workloads, the
+// shared database once and its secrets as ${VAR} references, the cross-workload wait, the
+// published port and the router's files. It stops at the plan: the example writes files with
+// for_each, whose string-keyed instances terraform-plugin-testing cannot read back from a state
+// (terraform-plugin-sdk issue #536). `make e2e-compose` applies it with terraform and runs the
+// project it writes with `docker compose up`.
+func TestAccExampleProjectCompose(t *testing.T) {
+	t.Setenv("TF_CLI_CONFIG_FILE", localProviderConfig(t))
+	t.Setenv("TF_ACC_PROVIDER_NAMESPACE", "score-tf")
+	out := t.TempDir()
+	planned := planCheckFunc(func(plan *tfjson.Plan) error {
+		rc, err := resourceChange(plan, "local_file.compose")
+		if err != nil {
+			return err
+		}
+		compose, _ := topLevelAttr(rc.Change.After, "content").(string)
+		var project struct {
+			Name     string                    `yaml:"name"`
+			Services map[string]map[string]any `yaml:"services"`
+		}
+		if err := yaml.Unmarshal([]byte(compose), &project); err != nil || compose == "" {
+			return fmt.Errorf("the compose file is not known at plan, or not YAML (%v):\n%s", err, compose)
+		}
+		var problems []string
+		var services []string
+		for name := range project.Services {
+			services = append(services, name)
+		}
+		sort.Strings(services)
+		for _, want := range []string{"api-main", "pg-shop-db", "redis-api-cache", "web-main", "worker-main"} {
+			if project.Services[want] == nil {
+				problems = append(problems, fmt.Sprintf("no service %s (services: %v)", want, services))
+			}
+		}
+		if project.Name != "shop" {
+			problems = append(problems, fmt.Sprintf("project name %q, want shop", project.Name))
+		}
+		// api and worker share the database: one service, one variable for both.
+		for _, svc := range []string{"api-main", "worker-main"} {
+			envs, _ := project.Services[svc]["environment"].(map[string]any)
+			if envs["DATABASE_URL"] != "${POSTGRES_DEFAULT_SHOP_DB_URL}" {
+				problems = append(problems, fmt.Sprintf("%s: DATABASE_URL is %v, want ${POSTGRES_DEFAULT_SHOP_DB_URL}", svc, envs["DATABASE_URL"]))
+			}
+		}
+		// web reaches api through its service-port resource, and waits for it.
+		web := project.Services["web-main"]
+		if envs, _ := web["environment"].(map[string]any); envs["API_URL"] != "http://api:8080" {
+			problems = append(problems, fmt.Sprintf("web-main: API_URL is %v, want http://api:8080", envs["API_URL"]))
+		}
+		if deps, _ := web["depends_on"].(map[string]any); deps["api-main"] == nil {
+			problems = append(problems, fmt.Sprintf("web-main does not wait for api-main: depends_on %v", web["depends_on"]))
+		}
+		// publish = ["15432:postgres#shop-db.host:5432"]
+		if ports, _ := project.Services["pg-shop-db"]["ports"].([]any); len(ports) != 1 || fmt.Sprint(ports[0]) != "map[published:15432 target:5432]" {
+			problems = append(problems, fmt.Sprintf("pg-shop-db: ports %v, want 15432 -> 5432", project.Services["pg-shop-db"]["ports"]))
+		}
+		// The router's configuration is planned at the path compose.yaml binds.
+		confs := 0
+		for _, rc := range plan.ResourceChanges {
+			if rc.Type != "local_file" || rc.Name != "files" {
+				continue
+			}
+			key, _ := rc.Index.(string)
+			if strings.HasSuffix(key, "/nginx.conf") {
+				confs++
+				if want := filepath.Join(out, filepath.FromSlash(key)); topLevelAttr(rc.Change.After, "filename") != want {
+					problems = append(problems, fmt.Sprintf("%s: filename %v, want %s", rc.Address, topLevelAttr(rc.Change.After, "filename"), want))
+				}
+				if !strings.Contains(compose, "source: ./"+key+"\n") {
+					problems = append(problems, "compose.yaml does not bind "+key)
+				}
+			}
+		}
+		if confs == 0 {
+			problems = append(problems, "no router configuration (mounts/.../nginx.conf) is planned")
+		}
+		if len(problems) > 0 {
+			return fmt.Errorf("%s", strings.Join(problems, "\n"))
+		}
+		return nil
+	})
+	resource.Test(t, resource.TestCase{
+		Steps: []resource.TestStep{{
+			ProtoV6ProviderFactories: testProviderFactories,
+			ConfigDirectory:          config.StaticDirectory(exampleWith(t, "", "project-compose")),
+			ConfigVariables:          config.Variables{"out_dir": config.StringVariable(out)},
+			PlanOnly:                 true,
+			ExpectNonEmptyPlan:       true,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPreRefresh: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction("score_project.shop", plancheck.ResourceActionCreate),
+				plancheck.ExpectResourceAction("local_sensitive_file.env", plancheck.ResourceActionCreate),
+				planned,
+			}},
+		}},
+	})
+}

@@ -1,6 +1,7 @@
 # Included by GNUmakefile. `make e2e-local`: the tests that chain hashicorp/local after this provider
-# (internal/provider/local_provider_test.go: TestAccLocalChain and
-# TestAccExampleCompose), with real terraform. They carry the e2e build tag and are not part of
+# (internal/provider/local_provider_test.go: TestAccLocalChain, TestAccExampleCompose and
+# TestAccExampleProjectCompose, which plans examples/project-compose), with real terraform.
+# They carry the e2e build tag and are not part of
 # `make test`, because they build hashicorp/local from the Go module proxy (once; cached in
 # $${XDG_CACHE_HOME:-~/.cache}/terraform-provider-score-test/) and serve it to terraform from a
 # filesystem mirror. The environment is `make test`'s (TF_ACC=1, the terraform on PATH, the empty
@@ -11,7 +12,7 @@
 
 .PHONY: e2e-local
 
-E2E_LOCAL_RUN ?= ^(TestAccLocalChain|TestAccExampleCompose)$$
+E2E_LOCAL_RUN ?= ^(TestAccLocalChain|TestAccExampleCompose|TestAccExampleProjectCompose)$$
 
 e2e-local: check-terraform
 	env -u TF_ACC_TERRAFORM_VERSION \

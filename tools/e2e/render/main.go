@@ -4,7 +4,8 @@
 // with what was rendered.
 //
 //	render -examples examples -out DIR
-//	    Writes one directory per case: DIR/<case>/namespace (the namespace its objects are in),
+//	    Writes one directory per case (examples/project-kubernetes is one case, rendered as a
+//	    project): DIR/<case>/namespace (the namespace its objects are in),
 //	    DIR/<case>/manifests/*.yaml and DIR/<case>/secret_manifests/*.yaml, one object per file,
 //	    named after its key (<group>_<version>_<Kind>_<namespace>_<name>.yaml).
 //
@@ -111,6 +112,11 @@ func renderAll(examples, out string) error {
 	}
 	// examples/compose: the same portability argument.
 	if err := w.workload(ctx, workloadCase{name: "example-compose", file: filepath.Join(examples, "compose", "score.yaml")}); err != nil {
+		return err
+	}
+	// examples/project-kubernetes: its three score files as one project (score_project), with
+	// the Namespace object generate_namespace adds.
+	if err := w.project(ctx, "example-project-kubernetes", filepath.Join(examples, "project-kubernetes")); err != nil {
 		return err
 	}
 	// examples/resources/score_resource: the two score_resource blocks.
@@ -426,6 +432,40 @@ func (w *writer) workload(ctx context.Context, c workloadCase) error {
 		}
 	}
 	return nil
+}
+
+// project renders every *.score.yaml of dir as one project, as score_project does with
+// generate_namespace, in the case's own namespace.
+func (w *writer) project(ctx context.Context, caseName, dir string) error {
+	files, err := filepath.Glob(filepath.Join(dir, "*.score.yaml"))
+	if err != nil || len(files) == 0 {
+		return fmt.Errorf("%s: no score files in %s (%v)", caseName, dir, err)
+	}
+	sort.Strings(files)
+	var workloads []*loader.Workload
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		wl, err := loader.Load(loader.Input{Content: data, BaseDir: dir})
+		if err != nil {
+			return fmt.Errorf("%s: loading %s: %w", caseName, f, err)
+		}
+		workloads = append(workloads, wl)
+	}
+	namespace := "e2e-" + caseName
+	settings := engine.NewSettings(engine.Config{Target: targets.Kubernetes})
+	if err := settings.AddBuiltinProvisioners(); err != nil {
+		return err
+	}
+	out, err := engine.RenderProject(ctx, settings, engine.ProjectRequest{
+		Workloads: workloads, Random: rand.Reader, Namespace: namespace, GenerateNamespace: true,
+	})
+	if err != nil {
+		return fmt.Errorf("%s: rendering the project: %w", caseName, err)
+	}
+	return w.write(caseName, namespace, out.Manifests, out.SecretManifests)
 }
 
 // resource renders one resource as score_resource does and returns it (for bindings).

@@ -83,6 +83,28 @@ var sharedCache = resources.Binding{
 	Secrets: map[string]string{"password": "main-cache-password-0123456789"},
 }
 
+// conformanceEdits change a conformance score file (by <example>/<file>) before it is rendered,
+// where what it asks for is an error here on purpose. The unedited file must fail with want first,
+// so the case still proves the error.
+var conformanceEdits = map[string]struct{ want, old, new string }{
+	// Both brokers ask for the management UI on host port 15672. score-compose runs one broker for
+	// the project; here each resource has its own, and two services cannot publish one host port
+	// (`docker compose up` would fail): the second asks for 15673.
+	"10-amqp-rabbitmq/score.yaml": {
+		want: `services "rabbitmq-hello-world-amqp1" and "rabbitmq-hello-world-amqp2" both publish host port 15672/tcp`,
+		old:  `"15672"`, new: `"15673"`,
+	},
+}
+
+// edited is content with the last occurrence of old replaced by new.
+func edited(content, old, new string) (string, error) {
+	i := strings.LastIndex(content, old)
+	if i < 0 {
+		return "", fmt.Errorf("%q does not occur in the file any more", old)
+	}
+	return content[:i] + new + content[i+len(old):], nil
+}
+
 // conformanceShellEnv is what the user's shell gives `docker compose` for environment resources.
 var conformanceShellEnv = map[string]map[string]string{
 	"02-environment": {"NAME": "World"},
@@ -322,6 +344,13 @@ func (r *renderer) conformance(root string) {
 				ok = false
 				continue
 			}
+			if edit, found := conformanceEdits[e.Name()+"/"+filepath.Base(f)]; found {
+				if w, err = r.conformanceEdited(w, f, s, edit.want, edit.old, edit.new); err != nil {
+					r.fail(name, err)
+					ok = false
+					continue
+				}
+			}
 			fs := s
 			fs.bindings = map[string]resources.Binding{}
 			for res, b := range s.bindings {
@@ -343,6 +372,24 @@ func (r *renderer) conformance(root string) {
 			r.write("conformance-"+e.Name()+"-together", outs, conformanceShellEnv[e.Name()])
 		}
 	}
+}
+
+// conformanceEdited checks that w (loaded from file f) fails to render with want, then loads the
+// file with the last old replaced by new.
+func (r *renderer) conformanceEdited(w *loader.Workload, f string, s settings, want, old, new string) (*loader.Workload, error) {
+	if _, err := r.workload(w, settings{project: s.project, image: s.image, services: s.services}); err == nil || !strings.Contains(err.Error(), want) {
+		return nil, fmt.Errorf("unedited, it should fail with %q, got: %v", want, err)
+	}
+	content, err := os.ReadFile(f)
+	if err != nil {
+		return nil, err
+	}
+	text, err := edited(string(content), old, new)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Printf("render: %s fails as it should (%s); rendered with its last %s as %s\n", f, want, old, new)
+	return loader.Load(loader.Input{Content: []byte(text), BaseDir: filepath.Dir(f), Image: s.image})
 }
 
 // serviceOf is a rendered workload's service as other workloads see it (ports by name and number).
