@@ -75,7 +75,7 @@ func pjText(out *Project) string {
 	w := pjAsWorkload(out)
 	text := wlText(w)
 	// wlText ends with the workload's own service and state; a project lists every service.
-	text = text[:strings.Index(text, "=== service\n")]
+	text, _, _ = strings.Cut(text, "=== service\n")
 	var b strings.Builder
 	b.WriteString(strings.Replace(text, "# workload \n", "# project\n", 1))
 	for _, name := range wlSortedKeys(out.Services) {

@@ -753,11 +753,12 @@ func provisionRoute(t *testing.T, r routeSpec, shared map[string]any, random io.
 	return Provision(context.Background(), composeDefinition(t, "route"), req, Options{Target: targets.Compose})
 }
 
-// provisionRoutes provisions the routes in order, each given the shared state the one before it
-// left, as the engine does; it returns every result.
-func provisionRoutes(t *testing.T, shared map[string]any, random io.Reader, routes ...routeSpec) []*Result {
+// provisionRoutes provisions the routes in order from an empty shared state, each given the
+// shared state the one before it left, as the engine does; it returns every result.
+func provisionRoutes(t *testing.T, random io.Reader, routes ...routeSpec) []*Result {
 	t.Helper()
 	var out []*Result
+	var shared map[string]any
 	for _, r := range routes {
 		res, err := provisionRoute(t, r, shared, random)
 		if err != nil {
@@ -841,7 +842,7 @@ var (
 
 func TestComposeRouter(t *testing.T) {
 	t.Run("routes share one router", func(t *testing.T) {
-		rs := provisionRoutes(t, nil, composeSeeded(1), routeFront, routePublic, routeAPI)
+		rs := provisionRoutes(t, composeSeeded(1), routeFront, routePublic, routeAPI)
 		a, b, c := rs[0], rs[1], rs[2]
 
 		// The first route's router serves it alone; the second's serves both hosts.
@@ -906,14 +907,14 @@ func TestComposeRouter(t *testing.T) {
 
 	t.Run("the order of provisioning does not matter", func(t *testing.T) {
 		routes := []routeSpec{routeFront, routePublic, routeAPI}
-		first := provisionRoutes(t, nil, composeSeeded(1), routes...)
+		first := provisionRoutes(t, composeSeeded(1), routes...)
 		final := first[len(first)-1]
 		for _, order := range [][]int{{0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}} {
 			var rs []routeSpec
 			for _, i := range order {
 				rs = append(rs, routes[i])
 			}
-			got := provisionRoutes(t, nil, composeSeeded(2), rs...)
+			got := provisionRoutes(t, composeSeeded(2), rs...)
 			last := got[len(got)-1]
 			if !reflect.DeepEqual(last.Stored.Shared, final.Stored.Shared) {
 				t.Errorf("order %v: shared state %v, want %v", order, last.Stored.Shared, final.Stored.Shared)
@@ -939,8 +940,8 @@ func TestComposeRouter(t *testing.T) {
 	})
 
 	t.Run("same inputs, same bytes", func(t *testing.T) {
-		a := provisionRoutes(t, nil, composeSeeded(1), routeFront, routePublic, routeAPI)
-		b := provisionRoutes(t, nil, composeSeeded(9), routeFront, routePublic, routeAPI)
+		a := provisionRoutes(t, composeSeeded(1), routeFront, routePublic, routeAPI)
+		b := provisionRoutes(t, composeSeeded(9), routeFront, routePublic, routeAPI)
 		for i := range a {
 			if routerOf(t, a[i]) != routerOf(t, b[i]) || !reflect.DeepEqual(a[i].InfoLogs, b[i].InfoLogs) {
 				t.Errorf("route %d depends on the random source", i)
@@ -949,7 +950,7 @@ func TestComposeRouter(t *testing.T) {
 	})
 
 	t.Run("a route changes its own entry", func(t *testing.T) {
-		rs := provisionRoutes(t, nil, composeSeeded(1), routeFront, routeAPI)
+		rs := provisionRoutes(t, composeSeeded(1), routeFront, routeAPI)
 		moved := routeFront
 		moved.params = map[string]any{"host": "web.localhost", "path": "/app", "port": "http"}
 		res, err := provisionRoute(t, moved, rs[1].Stored.Shared, composeSeeded(1))
@@ -978,7 +979,7 @@ func TestComposeRouter(t *testing.T) {
 			}
 			rs = append(rs, r)
 		}
-		got := provisionRoutes(t, nil, composeSeeded(1), rs...)
+		got := provisionRoutes(t, composeSeeded(1), rs...)
 		conf := routerConf(t, got[len(got)-1])
 		inOrder(t, conf,
 			"location = /about {", "location = /api/health {",
@@ -993,7 +994,7 @@ func TestComposeRouter(t *testing.T) {
 		for i := len(rs) - 1; i >= 0; i-- {
 			reversed = append(reversed, rs[i])
 		}
-		back := provisionRoutes(t, nil, composeSeeded(1), reversed...)
+		back := provisionRoutes(t, composeSeeded(1), reversed...)
 		if routerConf(t, back[len(back)-1]) != conf {
 			t.Errorf("the locations depend on the order of provisioning")
 		}
@@ -1004,7 +1005,7 @@ func TestComposeRouter(t *testing.T) {
 		front.annotations = map[string]any{"compose.score.dev/publish-port": "9090"}
 		// The route asking for a port sets it, whether it comes first or last; the others follow.
 		for _, rs := range [][]routeSpec{{front, routePublic, routeAPI}, {routePublic, routeAPI, front}} {
-			got := provisionRoutes(t, nil, composeSeeded(1), rs...)
+			got := provisionRoutes(t, composeSeeded(1), rs...)
 			last := got[len(got)-1]
 			if p := loadComposeProject(t, last).Services["router"].Ports; len(p) != 1 || p[0].Published != "9090" {
 				t.Errorf("%s last: ports %+v, want 9090", rs[2].uid, p)
@@ -1013,7 +1014,7 @@ func TestComposeRouter(t *testing.T) {
 				t.Errorf("shared publishPort %v", last.Stored.Shared)
 			}
 		}
-		got := provisionRoutes(t, nil, composeSeeded(1), front, routePublic)
+		got := provisionRoutes(t, composeSeeded(1), front, routePublic)
 		if !strings.Contains(got[1].InfoLogs[0], "http://api.localhost:9090/v1.0") {
 			t.Errorf("info_logs %q", got[1].InfoLogs)
 		}
@@ -1042,7 +1043,7 @@ func TestComposeRouter(t *testing.T) {
 	})
 
 	t.Run("same host and path", func(t *testing.T) {
-		rs := provisionRoutes(t, nil, composeSeeded(1), routeFront, routeAPI)
+		rs := provisionRoutes(t, composeSeeded(1), routeFront, routeAPI)
 		for _, dup := range []routeSpec{
 			{uid: "route.default#api.again", params: map[string]any{"host": "WEB.localhost", "path": "/", "port": "http"}},
 			{uid: "route.default#api.again", params: map[string]any{"host": "web.localhost", "path": "/api", "port": "http"},

@@ -31,7 +31,7 @@ func (o *Objects) AddResource(uid string, objects []map[string]any, shared bool)
 	owner := fmt.Sprintf("resource '%s'", uid)
 	for _, obj := range objects {
 		key := Key(obj)
-		if prev, dup := o.byKey[key]; dup && !(shared && o.shared[key]) && !sameObject(prev, obj) {
+		if prev, dup := o.byKey[key]; dup && (!shared || !o.shared[key]) && !sameObject(prev, obj) {
 			return fmt.Errorf("%s and %s both define %s, differently", o.owners[key], owner, key)
 		}
 		o.byKey[key], o.owners[key], o.shared[key] = obj, owner, shared
