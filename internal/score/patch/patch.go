@@ -155,13 +155,16 @@ func (t *Template) run(ctx context.Context, doc []byte, data any, target, fields
 // unknownField matches text/template's error for a field the template data does not have.
 var unknownField = regexp.MustCompile(`can't evaluate field (\w+) in type patch\.\w+`)
 
+// templatePosition is a position text/template gives in a message ("started at patch:3").
+var templatePosition = regexp.MustCompile(`\bpatch:(\d+)(:\d+)?`)
+
 // templateError is a sandboxed template's error as an Error; fields says what the data has.
 func templateError(err error, fields string) error {
 	var te *provisioner.TemplateError
 	if !errors.As(err, &te) {
 		return &Error{Message: err.Error(), cause: err}
 	}
-	msg := te.Message
+	msg := templatePosition.ReplaceAllString(te.Message, "line $1")
 	if m := unknownField.FindStringSubmatch(msg); m != nil && fields != "" {
 		msg = fmt.Sprintf("the template data has no field .%s %s", m[1], fields)
 	}
