@@ -158,7 +158,9 @@ func patchKubernetes(ctx context.Context, steps []patchStep, objs *kubernetes.Ob
 	}
 	all := secret.NewValues(sensitive...)
 	all.Merge(secrets)
-	return kubernetes.Encode(list, namespace, all)
+	// No namespace is added after patching: List set it on every collected object, and an
+	// object a patch adds has the namespace the patch gives it, as in score-k8s.
+	return kubernetes.Encode(list, "", all)
 }
 
 // sensitiveStrings are the texts that must not appear in an object that is not a Secret: the
