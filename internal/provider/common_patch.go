@@ -14,6 +14,10 @@ import (
 // patchTemplatesDescription describes `patch_templates`, the provider's (project false) or
 // score_project's.
 func patchTemplatesDescription(project bool) string {
+	guide := "guides/patching.md" // from the provider's page, docs/index.md
+	if project {
+		guide = "../guides/patching.md"
+	}
 	common := "Patch templates in score-compose's and score-k8s's `--patch-templates` format: each element is a Go " +
 		"text/template (with sprig, as provisioner templates have it: no `env`, bounded output) whose output is a " +
 		"YAML or JSON list of `{ op: set | delete, path, value, description }`, applied in order to the rendered " +
@@ -23,7 +27,7 @@ func patchTemplatesDescription(project bool) string {
 		"Keys and secret handling follow the patched objects: a patch that renames an object or changes its " +
 		"kind changes its key, and one that copies a secret value out of a Secret is an error. " +
 		"The community library score-spec/community-patchers works unchanged; see the " +
-		"[Patching rendered output](../guides/patching.md) guide."
+		"[Patching rendered output](" + guide + ") guide."
 	if project {
 		return common + " They run after the provider's `patch_templates`, once on the whole project: " +
 			"`.Workloads` holds every workload of the project."

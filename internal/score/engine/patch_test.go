@@ -319,3 +319,66 @@ func TestPatchComposePublishAfterPatches(t *testing.T) {
 	}, ptWeb)
 	ptEqual(t, "ports", ptDig(ptDecode(t, out.ComposeYAML), "services", "web-main", "ports"), []any{map[string]any{"target": 8080, "published": "8080"}})
 }
+
+// TestPatchGuideExamples runs the templates docs/guides/patching.md shows.
+func TestPatchGuideExamples(t *testing.T) {
+	t.Run("knative for projects", func(t *testing.T) {
+		const knative = `{{ $names := keys .Workloads }}
+{{ range $i, $m := .Manifests }}{{ if and (eq $m.kind "Deployment") (has $m.metadata.name $names) }}
+- {op: set, path: {{ $i }}.kind, value: Service}
+- {op: set, path: {{ $i }}.apiVersion, value: serving.knative.dev/v1}
+- {op: delete, path: {{ $i }}.spec.selector}
+- {op: delete, path: {{ $i }}.spec.strategy}
+{{ end }}{{ end }}
+{{ range $j, $m := reverse .Manifests }}{{ if and (eq $m.kind "Service") (has $m.metadata.name $names) }}
+- {op: delete, path: {{ sub (len $.Manifests) (add $j 1) }}}
+{{ end }}{{ end }}
+`
+		api := strings.NewReplacer("name: web", "name: api", "  db:", "  cache:", "type: postgres", "type: redis", "resources.db.", "resources.cache.").Replace(ptWeb)
+		before := ptRenderProject(t, targets.Kubernetes, ProjectRequest{}, ptWeb, api)
+		after := ptRenderProject(t, targets.Kubernetes, ProjectRequest{PatchTemplates: []string{knative}}, ptWeb, api)
+		ptExpectDiff(t, ptAll(before.Artifacts), ptAll(after.Artifacts),
+			[]string{"apps/v1/Deployment/demo/api", ptDeployment, "core/v1/Service/demo/api", ptService},
+			[]string{"serving.knative.dev/v1/Service/demo/api", "serving.knative.dev/v1/Service/demo/web"}, nil)
+		// The community template, on the same project, deletes by indices computed before its
+		// first deletion: the second workload's objects have moved, so it does not give that.
+		community, err := ptRenderProjectErr(t, targets.Kubernetes, ProjectRequest{PatchTemplates: []string{ptCommunity(t, "score-k8s/knative-service.tpl")}}, ptWeb, api)
+		if err == nil && fmt.Sprint(community.Artifacts) == fmt.Sprint(after.Artifacts) {
+			t.Errorf("the community knative patcher works on a two-workload project: the guide says it does not")
+		}
+		if err == nil {
+			r, a, c := ptDiff(ptAll(before.Artifacts), ptAll(community.Artifacts))
+			t.Logf("community knative on two workloads: removed %v, added %v, changed %v", r, a, c)
+		}
+	})
+	t.Run("replicas", func(t *testing.T) {
+		const replicas = `{{ range $i, $m := .Manifests }}
+{{ if eq $m.kind "Deployment" }}
+{{ $spec := get $.Workloads $m.metadata.name }}
+- op: set
+  path: {{ $i }}.spec.replicas
+  value: {{ dig "metadata" "annotations" "example.com/replicas" "2" $spec | atoi }}
+  description: replicas of {{ $m.metadata.name }}
+{{ end }}
+{{ end }}
+`
+		annotated := strings.Replace(ptWorker, "metadata: {name: worker}", "metadata: {name: worker, annotations: {example.com/replicas: \"5\"}}", 1)
+		out := ptRenderProject(t, targets.Kubernetes, ProjectRequest{PatchTemplates: []string{replicas}}, ptWeb, annotated)
+		ptEqual(t, "web", ptDig(ptDecode(t, out.Manifests[ptDeployment]), "spec", "replicas"), 2)
+		ptEqual(t, "worker", ptDig(ptDecode(t, out.Manifests["apps/v1/Deployment/demo/worker"]), "spec", "replicas"), 5)
+	})
+	t.Run("compose labels", func(t *testing.T) {
+		const labels = `{{ range $name, $spec := .Workloads }}{{ range $container, $_ := $spec.containers }}
+- op: set
+  path: services.{{ $name }}-{{ $container }}.labels.team
+  value: shop
+{{ end }}{{ end }}
+`
+		out := ptRenderWorkload(t, targets.Compose, ptWeb, labels)
+		doc := ptDecode(t, out.ComposeYAML)
+		for _, svc := range []string{"web-main", "web-sidecar"} {
+			ptEqual(t, svc, ptDig(doc, "services", svc, "labels", "team"), "shop")
+		}
+		ptEqual(t, "postgres", ptDig(doc, "services", "pg-web-db", "labels", "team"), nil)
+	})
+}
