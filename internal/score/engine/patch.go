@@ -108,6 +108,9 @@ func patchKubernetes(ctx context.Context, steps []patchStep, objs *kubernetes.Ob
 		return kubernetes.Rendered{}, err
 	}
 	sensitive := sensitiveStrings(list, secrets)
+	// Templates see the Secrets' data: an error (a `fail` quoting it) must not show it. The
+	// caller hides the secret values themselves; this hides their base64 forms too.
+	hidden := secret.NewValues(sensitive...)
 	// changedBy is, by object key, the step that last changed (or added) the object.
 	changedBy := map[string]int{}
 	for si, st := range steps {
@@ -115,7 +118,7 @@ func patchKubernetes(ctx context.Context, steps []patchStep, objs *kubernetes.Ob
 		before := objectTexts(list)
 		next, err := st.t.Kubernetes(ctx, list, namespace, workloads)
 		if err != nil {
-			return kubernetes.Rendered{}, st.fail(err)
+			return kubernetes.Rendered{}, st.fail(hidden.HideError(err))
 		}
 		kubernetes.ClearClusterNamespaces(next)
 		for _, obj := range next {
@@ -146,7 +149,7 @@ func patchKubernetes(ctx context.Context, steps []patchStep, objs *kubernetes.Ob
 	for i, obj := range list {
 		key := kubernetes.Key(obj)
 		if err := kube.Validate(obj); err != nil {
-			return kubernetes.Rendered{}, stepOf(key).fail(fmt.Errorf("after it, manifest %d (%s) is not valid: %w", i, key, err))
+			return kubernetes.Rendered{}, stepOf(key).fail(hidden.HideError(fmt.Errorf("after it, manifest %d (%s) is not valid: %w", i, key, err)))
 		}
 		if seen[key] {
 			return kubernetes.Rendered{}, stepOf(key).fail(fmt.Errorf("after it, two manifests are %s: each object needs its own apiVersion, kind, namespace and name", key))

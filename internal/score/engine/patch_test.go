@@ -214,9 +214,14 @@ func TestPatchSecretLeak(t *testing.T) {
 			}
 		})
 	}
+	// A template that quotes a Secret's data in an error: the diagnostic hides it.
+	quote := `{{ range $m := .Manifests }}{{ if eq $m.metadata.name "web-main-env" }}{{ fail (print "found " $m.data.DB_PASSWORD " and " (b64dec $m.data.DB_PASSWORD)) }}{{ end }}{{ end }}`
+	_, err := RenderWorkload(context.Background(), ptSettings(t, targets.Kubernetes, quote),
+		WorkloadRequest{Workload: wlLoadText(t, ptWeb), Random: wlRandom(7)})
+	ptCheckPatchError(t, err, "provider patch_templates[0]", []string{"found (sensitive value) and (sensitive value)"})
 	// Into the Deployment (not a Secret): an error.
 	toDeployment := strings.ReplaceAll(decoded, "0.metadata.annotations.password", "3.metadata.annotations.password")
-	_, err := RenderWorkload(context.Background(), ptSettings(t, targets.Kubernetes, toDeployment),
+	_, err = RenderWorkload(context.Background(), ptSettings(t, targets.Kubernetes, toDeployment),
 		WorkloadRequest{Workload: wlLoadText(t, ptWeb), Random: wlRandom(7)})
 	ptCheckPatchError(t, err, "provider patch_templates[0]", []string{"puts a secret value into apps/v1/Deployment/demo/web"})
 	// Copies of Secrets stay Secrets: allowed, and in secret_manifests.
