@@ -170,7 +170,7 @@ func outputNodes(out []byte) (*yaml.Node, error) {
 		return nil, nil
 	}
 	var extra yaml.Node
-	if err := dec.Decode(&extra); err == nil && len(extra.Content) > 0 && !(extra.Content[0].Kind == yaml.ScalarNode && extra.Content[0].Tag == "!!null") {
+	if err := dec.Decode(&extra); err == nil && len(extra.Content) > 0 && (extra.Content[0].Kind != yaml.ScalarNode || extra.Content[0].Tag != "!!null") {
 		return nil, &Error{OutputLine: extra.Line, Message: "the output holds more than one YAML document (---); write one list of operations"}
 	}
 	if n := doc.Content[0]; n.Kind == yaml.SequenceNode {
