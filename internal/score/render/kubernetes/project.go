@@ -36,8 +36,8 @@ func (o *Objects) AddResource(uid string, objects []map[string]any, shared bool)
 		if prev, dup := o.byKey[key]; dup && (!shared || !o.shared[key]) && !sameObject(prev, obj) {
 			return fmt.Errorf("%s and %s both define %s, differently", o.owners[key], owner, key)
 		}
-		o.byKey[key], o.owners[key], o.shared[key] = obj, owner, shared
 		o.append(key)
+		o.byKey[key], o.owners[key], o.shared[key] = obj, owner, shared
 	}
 	return nil
 }
@@ -50,8 +50,8 @@ func (o *Objects) AddWorkload(workload string, objects []map[string]any) error {
 		if prev, dup := o.byKey[key]; dup && !sameObject(prev, obj) {
 			return fmt.Errorf("%s and %s both define %s, differently", o.owners[key], owner, key)
 		}
-		o.byKey[key], o.owners[key], o.shared[key] = obj, owner, false
 		o.append(key)
+		o.byKey[key], o.owners[key], o.shared[key] = obj, owner, false
 	}
 	return nil
 }
@@ -86,10 +86,14 @@ func (o *Objects) AddNamespace(name string) {
 	o.order = append([]string{key}, slices.DeleteFunc(o.order, func(k string) bool { return k == key })...)
 }
 
-// append moves key to the end of the order: as in score-k8s, an object added again replaces
-// the earlier one at the end of the list.
+// append moves key to the end of the order (call it before adding the object): as in score-k8s,
+// an object added again replaces the earlier one at the end of the list. Only a key seen before
+// costs a pass over the order.
 func (o *Objects) append(key string) {
-	o.order = append(slices.DeleteFunc(o.order, func(k string) bool { return k == key }), key)
+	if _, seen := o.byKey[key]; seen {
+		o.order = slices.DeleteFunc(o.order, func(k string) bool { return k == key })
+	}
+	o.order = append(o.order, key)
 }
 
 // List is the objects in the order patch templates see them as `.Manifests`: what the resources
