@@ -10,6 +10,10 @@ provider "score" {
   # then the built-in library (default_provisioners = true).
   provisioners = [file("${path.module}/provisioners.yaml")]
 
+  # Patch templates (score-compose / score-k8s --patch-templates format) post-process every
+  # render, in order: here, score-spec/community-patchers' unprivileged security contexts.
+  patch_templates = [file("${path.module}/unprivileged.tpl")]
+
   # cmd:// provisioners run programs on the machine running Terraform: off by default.
   allow_command_provisioners = false
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"sync/atomic"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -44,6 +45,7 @@ type scoreProviderModel struct {
 	DefaultProvisioners      types.Bool   `tfsdk:"default_provisioners"`
 	AllowCommandProvisioners types.Bool   `tfsdk:"allow_command_provisioners"`
 	AllowExternalFileSources types.Bool   `tfsdk:"allow_external_file_sources"`
+	PatchTemplates           types.List   `tfsdk:"patch_templates"`
 }
 
 // providerData is what Configure hands to every data source and resource.
@@ -106,6 +108,12 @@ func (p *scoreProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 					"Terraform. Defaults to `false`: a provisioner file then cannot execute anything.",
 				Optional: true,
 			},
+			"patch_templates": schema.ListAttribute{
+				MarkdownDescription: patchTemplatesDescription(false),
+				Optional:            true,
+				ElementType:         types.StringType,
+				Validators:          []validator.List{listvalidator.ValueStringsAre(patchTemplateSyntax{})},
+			},
 			"allow_external_file_sources": schema.BoolAttribute{
 				MarkdownDescription: "Allow `containers.*.files.*.source` to name a file outside the score " +
 					"file's directory (an absolute path, a `..` path, or a symbolic link leaving the directory). " +
@@ -125,7 +133,8 @@ func (p *scoreProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	}
 	known := !config.Target.IsUnknown() && !config.Namespace.IsUnknown() && !config.ComposeProject.IsUnknown() &&
 		!config.Provisioners.IsUnknown() && !config.DefaultProvisioners.IsUnknown() &&
-		!config.AllowCommandProvisioners.IsUnknown() && !config.AllowExternalFileSources.IsUnknown()
+		!config.AllowCommandProvisioners.IsUnknown() && !config.AllowExternalFileSources.IsUnknown() &&
+		!config.PatchTemplates.IsUnknown()
 	cfg := engine.Config{
 		Namespace:                config.Namespace.ValueString(),
 		ComposeProjectName:       config.ComposeProject.ValueString(),
@@ -156,6 +165,18 @@ func (p *scoreProvider) Configure(ctx context.Context, req provider.ConfigureReq
 			if err := data.settings.AddBuiltinProvisioners(); err != nil {
 				resp.Diagnostics.AddError("Built-in provisioners do not load", err.Error())
 			}
+		}
+	}
+	var patches []types.String
+	if !config.PatchTemplates.IsNull() && !config.PatchTemplates.IsUnknown() {
+		resp.Diagnostics.Append(config.PatchTemplates.ElementsAs(ctx, &patches, false)...)
+	}
+	for i, t := range patches {
+		if t.IsUnknown() {
+			data.known = false
+		}
+		if err := data.settings.AddPatchTemplate(t.ValueString()); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("patch_templates").AtListIndex(i), "Invalid patch template", err.Error())
 		}
 	}
 	resp.DataSourceData = data

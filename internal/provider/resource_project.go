@@ -11,11 +11,13 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/score-tf/terraform-provider-score/internal/score/engine"
@@ -46,6 +48,7 @@ type projectResourceModel struct {
 	Build             types.Map    `tfsdk:"build"`
 	Namespace         types.String `tfsdk:"namespace"`
 	GenerateNamespace types.Bool   `tfsdk:"generate_namespace"`
+	PatchTemplates    types.List   `tfsdk:"patch_templates"`
 
 	artifactsModel
 	BinaryFiles     types.Map    `tfsdk:"binary_files"`
@@ -135,6 +138,11 @@ func (r *projectResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			MarkdownDescription: "Kubernetes target: add the Namespace object to `manifests`, as score-k8s's " +
 				"`--generate-namespace` (needs a namespace, the project's or the provider's).",
 			Optional: true,
+		},
+		"patch_templates": schema.ListAttribute{
+			MarkdownDescription: patchTemplatesDescription(true),
+			Optional:            true, ElementType: types.StringType,
+			Validators: []validator.List{listvalidator.ValueStringsAre(patchTemplateSyntax{})},
 		},
 		"binary_files": schema.MapAttribute{
 			MarkdownDescription: "Compose target: files that are not text (`binaryContent`), base64-encoded, to write " +
@@ -264,7 +272,7 @@ func (r *projectResource) renderInput(ctx context.Context, m *projectResourceMod
 	var diags diag.Diagnostics
 	p := r.provider
 	if p == nil || !p.known || m.Workloads.IsUnknown() || m.Publish.IsUnknown() || m.Build.IsUnknown() ||
-		m.Namespace.IsUnknown() || m.GenerateNamespace.IsUnknown() {
+		m.Namespace.IsUnknown() || m.GenerateNamespace.IsUnknown() || m.PatchTemplates.IsUnknown() {
 		return projectInput{}, nil
 	}
 	if !p.settings.CanProvision() {
@@ -300,6 +308,13 @@ func (r *projectResource) renderInput(ctx context.Context, m *projectResourceMod
 			continue
 		}
 		req.Publish = append(req.Publish, pub)
+	}
+	for _, v := range m.PatchTemplates.Elements() {
+		s, _ := v.(types.String)
+		if s.IsUnknown() {
+			return projectInput{}, diags
+		}
+		req.PatchTemplates = append(req.PatchTemplates, s.ValueString())
 	}
 	workloads, labels, known, d := r.loadWorkloads(ctx, m, built)
 	diags.Append(d...)
@@ -359,6 +374,7 @@ func (r *projectResource) render(ctx context.Context, in projectInput) (*engine.
 	var problems engine.ProjectProblems
 	var option *engine.OptionError
 	switch {
+	case addPatchError(&diags, err, "Cannot apply patch template"):
 	case errors.As(err, &problems):
 		for _, name := range slices.Sorted(maps.Keys(problems)) {
 			for _, p := range problems[name] {

@@ -216,6 +216,9 @@ func (r *workloadResource) render(ctx context.Context, req engine.WorkloadReques
 		}
 		return nil, diags
 	}
+	if addPatchError(&diags, err, "Cannot apply patch template") {
+		return nil, diags
+	}
 	diags.AddError("Cannot render workload", err.Error())
 	return nil, diags
 }

@@ -35,6 +35,8 @@ type ProjectRequest struct {
 	Publish []Publish
 	// Builds (compose) build containers' images from a context instead of pulling them.
 	Builds []Build
+	// PatchTemplates run after the provider's, in order, on the whole project.
+	PatchTemplates []string
 }
 
 // Project is a rendered project.
@@ -65,6 +67,10 @@ func RenderProject(ctx context.Context, s Settings, req ProjectRequest) (*Projec
 	if err := checkProject(s, req); err != nil {
 		return nil, err
 	}
+	steps, err := s.patchSteps(req.PatchTemplates)
+	if err != nil {
+		return nil, err
+	}
 	if req.Namespace != "" {
 		s.Namespace = req.Namespace
 	}
@@ -79,9 +85,9 @@ func RenderProject(ctx context.Context, s Settings, req ProjectRequest) (*Projec
 	out := &Project{State: State{Resources: res.Stored, Shared: res.Shared}, Services: map[string]Service{}}
 	switch s.Target {
 	case targets.Kubernetes:
-		err = out.renderKubernetes(s, req, res)
+		err = out.renderKubernetes(ctx, s, req, res, steps)
 	case targets.Compose:
-		err = out.renderCompose(s, req, res)
+		err = out.renderCompose(ctx, s, req, res, steps)
 	}
 	if err != nil {
 		return nil, hideSecrets(err, known)
@@ -132,7 +138,7 @@ func checkProject(s Settings, req ProjectRequest) error {
 
 // renderKubernetes collects the resources' objects (in provisioning order) and each workload's
 // own, and encodes them.
-func (out *Project) renderKubernetes(s Settings, req ProjectRequest, res *resources.Project) error {
+func (out *Project) renderKubernetes(ctx context.Context, s Settings, req ProjectRequest, res *resources.Project, steps []patchStep) error {
 	objs := kubernetes.NewObjects()
 	problems := ProjectProblems{}
 	for _, uid := range res.Order {
@@ -157,7 +163,13 @@ func (out *Project) renderKubernetes(s Settings, req ProjectRequest, res *resour
 	if req.GenerateNamespace {
 		objs.AddNamespace(s.Namespace)
 	}
-	rendered, err := objs.Encode(s.Namespace, projectSecretValues(res))
+	var rendered kubernetes.Rendered
+	var err error
+	if len(steps) == 0 {
+		rendered, err = objs.Encode(s.Namespace, projectSecretValues(res))
+	} else {
+		rendered, err = patchKubernetes(ctx, steps, objs, s.Namespace, workloadSpecs(req.Workloads...), projectSecretValues(res))
+	}
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"fmt"
 	"maps"
 	"slices"
@@ -115,7 +116,7 @@ func (e *OptionError) Unwrap() error { return e.Err }
 // renderCompose assembles one compose project: every resource's services once (in provisioning
 // order), a service per container of each workload, the waits between them, then builds and
 // published ports.
-func (out *Project) renderCompose(s Settings, req ProjectRequest, res *resources.Project) error {
+func (out *Project) renderCompose(ctx context.Context, s Settings, req ProjectRequest, res *resources.Project, steps []patchStep) error {
 	workloads := sortedWorkloads(req.Workloads)
 	var secrets []resources.SecretOutput
 	for _, w := range workloads {
@@ -154,12 +155,26 @@ func (out *Project) renderCompose(s Settings, req ProjectRequest, res *resources
 			return &OptionError{Option: "build", Index: -1, Key: b.Workload + "." + b.Container, Err: err}
 		}
 	}
+	published := make([]published, len(req.Publish))
 	for i, pub := range req.Publish {
-		if err := publish(p, pub, res); err != nil {
+		var err error
+		if published[i], err = publishTarget(p, pub, res); err != nil {
 			return &OptionError{Option: "publish", Index: i, Err: err}
 		}
 	}
-	rendered, err := p.Render()
+	var rendered compose.Rendered
+	var err error
+	if len(steps) == 0 {
+		if err := publishAll(p.Document(), published); err != nil {
+			return err
+		}
+		rendered, err = p.Render()
+	} else {
+		// As in score-compose, ports are published after the patch templates ran.
+		rendered, err = patchCompose(ctx, steps, p, s.ComposeProjectName, workloadSpecs(req.Workloads...), func(doc map[string]any) error {
+			return publishAll(doc, published)
+		})
+	}
 	if err != nil {
 		return err
 	}
@@ -168,32 +183,48 @@ func (out *Project) renderCompose(s Settings, req ProjectRequest, res *resources
 	return nil
 }
 
-// publish adds one published port.
-func publish(p *compose.Project, pub Publish, res *resources.Project) error {
+// published is a port to publish: a service's container port on a host port.
+type published struct {
+	where         string
+	service       string
+	hostPort      int
+	containerPort int
+}
+
+// publishTarget finds the service a publish entry names.
+func publishTarget(p *compose.Project, pub Publish, res *resources.Project) (published, error) {
 	var service string
 	where := fmt.Sprintf("publish %d:%s:%d", pub.HostPort, pub.Workload, pub.ContainerPort)
 	if pub.Workload != "" {
 		if _, ok := res.Workloads[pub.Workload]; !ok {
-			return fmt.Errorf("%s: no workload is named %q (workloads: %s)", where, pub.Workload, strings.Join(slices.Sorted(maps.Keys(res.Workloads)), ", "))
+			return published{}, fmt.Errorf("%s: no workload is named %q (workloads: %s)", where, pub.Workload, strings.Join(slices.Sorted(maps.Keys(res.Workloads)), ", "))
 		}
 		service = p.PrimaryService(pub.Workload)
 		if service == "" {
-			return fmt.Errorf("%s: workload %q has no service that other containers share", where, pub.Workload)
+			return published{}, fmt.Errorf("%s: workload %q has no service that other containers share", where, pub.Workload)
 		}
 	} else {
 		where = fmt.Sprintf("publish %d:%s.%s:%d", pub.HostPort, pub.UID, pub.Output, pub.ContainerPort)
 		r, ok := res.Resources[pub.UID]
 		if !ok {
-			return fmt.Errorf("%s: no resource has uid %q", where, pub.UID)
+			return published{}, fmt.Errorf("%s: no resource has uid %q", where, pub.UID)
 		}
 		name, ok := r.Outputs[pub.Output].(string)
 		if !ok || r.Secret[pub.Output] {
-			return fmt.Errorf("%s: resource '%s' has no non-secret text output %q naming a service", where, pub.UID, pub.Output)
+			return published{}, fmt.Errorf("%s: resource '%s' has no non-secret text output %q naming a service", where, pub.UID, pub.Output)
 		}
 		service = name
 	}
-	if err := p.Publish(service, strconv.Itoa(pub.HostPort), pub.ContainerPort); err != nil {
-		return fmt.Errorf("%s: %w", where, err)
+	return published{where: where, service: service, hostPort: pub.HostPort, containerPort: pub.ContainerPort}, nil
+}
+
+// publishAll publishes the ports in the compose document doc.
+func publishAll(doc map[string]any, ports []published) error {
+	services, _ := doc["services"].(map[string]any)
+	for i, pub := range ports {
+		if err := compose.Publish(services, pub.service, strconv.Itoa(pub.hostPort), pub.containerPort); err != nil {
+			return &OptionError{Option: "publish", Index: i, Err: fmt.Errorf("%s: %w", pub.where, err)}
+		}
 	}
 	return nil
 }

@@ -57,6 +57,8 @@ func hideSecrets(err error, known secret.Values) error {
 		return out
 	case *Error:
 		return &Error{Step: e.Step, Err: known.HideError(e.Err)}
+	case *PatchError:
+		return &PatchError{Provider: e.Provider, Index: e.Index, Err: known.HideError(e.Err)}
 	case *OptionError:
 		return &OptionError{Option: e.Option, Index: e.Index, Key: e.Key, Err: known.HideError(e.Err)}
 	case ProjectProblems:

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/score-tf/terraform-provider-score/internal/score/patch"
 	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
 	"github.com/score-tf/terraform-provider-score/internal/score/render"
 	"github.com/score-tf/terraform-provider-score/internal/score/targets"
@@ -34,6 +35,8 @@ type Settings struct {
 	Config
 	// library is nil without a target; then nothing provisions.
 	library *provisioner.Library
+	// patches are the provider's patch templates, in order (nil for one that does not parse).
+	patches []*patch.Template
 }
 
 // NewSettings starts settings for cfg, with an empty provisioner library for its target (if

@@ -104,7 +104,7 @@ func RenderWorkload(ctx context.Context, s Settings, req WorkloadRequest) (*Work
 		return nil, hideSecrets(err, req.knownSecrets(res))
 	}
 	out := &Workload{Name: req.Workload.Name(), State: State{Resources: res.Stored, Shared: res.Shared}}
-	if err := renderTarget(s, req.Workload, res, out); err != nil {
+	if err := renderTarget(ctx, s, req.Workload, res, out); err != nil {
 		return nil, hideSecrets(err, req.knownSecrets(res))
 	}
 	out.Service = serviceOf(req.Workload, s.Target)
@@ -122,19 +122,43 @@ func RenderWorkload(ctx context.Context, s Settings, req WorkloadRequest) (*Work
 	return out, nil
 }
 
-// renderTarget sets the target's artifacts of out.
-func renderTarget(s Settings, w *loader.Workload, res *resources.Result, out *Workload) error {
+// renderTarget sets the target's artifacts of out, after the provider's patch templates (whose
+// .Workloads holds this one workload).
+func renderTarget(ctx context.Context, s Settings, w *loader.Workload, res *resources.Result, out *Workload) error {
+	steps, _ := s.patchSteps(nil)
 	switch s.Target {
 	case targets.Kubernetes:
-		objs, err := kubernetes.RenderWorkload(kubernetes.WorkloadInput{Workload: w, Resources: res, Namespace: s.Namespace})
+		in := kubernetes.WorkloadInput{Workload: w, Resources: res, Namespace: s.Namespace}
+		var objs kubernetes.Rendered
+		var err error
+		if len(steps) == 0 {
+			objs, err = kubernetes.RenderWorkload(in)
+		} else {
+			var collected *kubernetes.Objects
+			if collected, err = kubernetes.CollectWorkload(in); err == nil {
+				objs, err = patchKubernetes(ctx, steps, collected, s.Namespace, workloadSpecs(w), res.SecretValues())
+			}
+		}
 		if err != nil {
 			return err
 		}
 		out.Manifests, out.SecretManifests = objs.Manifests, objs.Secrets
 	case targets.Compose:
-		project, err := compose.RenderWorkload(compose.WorkloadInput{
+		in := compose.WorkloadInput{
 			Workload: w, Resources: res, ComposeProjectName: s.ComposeProjectName, MountsDirectory: render.MountsDirectory,
-		})
+		}
+		var project compose.Rendered
+		var err error
+		if len(steps) == 0 {
+			project, err = compose.RenderWorkload(in)
+		} else {
+			var collected *compose.Project
+			var warnings []string
+			if collected, warnings, err = compose.CollectWorkload(in); err == nil {
+				project, err = patchCompose(ctx, steps, collected, s.ComposeProjectName, workloadSpecs(w), nil)
+				project.Warnings = warnings
+			}
+		}
 		if err != nil {
 			return err
 		}

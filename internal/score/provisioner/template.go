@@ -9,6 +9,7 @@ import (
 	"math"
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"text/template"
 
@@ -444,14 +445,29 @@ func parseTemplates(d *Definition) error {
 // templateMessage shortens text/template's "template: outputs:3:5: executing \"outputs\" at
 // <fail \"x\">: error calling fail: x" to "outputs template, line 3: x".
 func templateMessage(err error) string {
-	msg := strings.TrimPrefix(err.Error(), "template: ")
-	name, rest, ok := strings.Cut(msg, ":")
+	name, line, rest, ok := splitTemplateError(err)
 	if !ok {
-		return msg
+		return rest
 	}
-	line, rest, ok := strings.Cut(rest, ":")
-	if !ok || strings.Trim(line, "0123456789") != "" {
-		return msg
+	return fmt.Sprintf("%s template, line %d: %s", name, line, dataFieldSuggestion(rest))
+}
+
+// splitTemplateError splits text/template's "template: NAME:LINE:COL: MESSAGE" into the name, the
+// line and the message (without the position of an execution error, and without "error calling
+// fail: "); ok is false (and msg the whole text) when err has no position.
+func splitTemplateError(err error) (name string, line int, msg string, ok bool) {
+	msg = strings.TrimPrefix(err.Error(), "template: ")
+	name, rest, found := strings.Cut(msg, ":")
+	if !found {
+		return "", 0, msg, false
+	}
+	lineText, rest, found := strings.Cut(rest, ":")
+	if !found || lineText == "" || strings.Trim(lineText, "0123456789") != "" {
+		return "", 0, msg, false
+	}
+	line, convErr := strconv.Atoi(lineText)
+	if convErr != nil {
+		return "", 0, msg, false
 	}
 	if col, after, found := strings.Cut(rest, ":"); found && col != "" && strings.Trim(col, "0123456789") == "" {
 		rest = after
@@ -462,7 +478,7 @@ func templateMessage(err error) string {
 			rest = after
 		}
 	}
-	return fmt.Sprintf("%s template, line %s: %s", name, line, dataFieldSuggestion(rest))
+	return name, line, rest, true
 }
 
 // limitedWriter fails once more than n bytes are written, or when its run (if any) stops.

@@ -50,9 +50,12 @@ type run struct {
 	ctx     context.Context
 	random  io.Reader
 	section string
-	steps   int
-	depth   int
-	alloc   int
+	// noRandom, when set, is why the run has no random source: random functions fail with it
+	// (sandboxed templates, whose output must be the same on every run).
+	noRandom string
+	steps    int
+	depth    int
+	alloc    int
 	// stopped is why the run was stopped, kept so the error can wrap it.
 	stopped error
 }
@@ -192,13 +195,20 @@ func newBindings(parsed map[string]*template.Template) *sync.Pool {
 
 // bind takes a binding for one provisioning; release returns it.
 func (d *Definition) bind(ctx context.Context, random io.Reader) (b *binding, release func()) {
+	return bindFrom(ctx, d.bindings, &run{random: random})
+}
+
+// bindFrom takes a binding from pool for the run r (its context set here, limited to
+// runTimeout); release returns it.
+func bindFrom(ctx context.Context, pool *sync.Pool, r *run) (b *binding, release func()) {
 	ctx, cancel := context.WithTimeoutCause(ctx, runTimeout, errRunTimeout)
-	b = d.bindings.Get().(*binding)
-	b.run = &run{ctx: ctx, random: random}
+	b = pool.Get().(*binding)
+	r.ctx = ctx
+	b.run = r
 	return b, func() {
 		cancel()
 		b.run = nil
-		d.bindings.Put(b)
+		pool.Put(b)
 	}
 }
 
@@ -230,6 +240,9 @@ func (b *binding) wrap(name string, fn any) any {
 		r := b.run
 		if err := r.step(); err != nil {
 			return fail(err)
+		}
+		if (initOrStateOnly || randomFunc(name)) && r.noRandom != "" {
+			return fail(fmt.Errorf("%s: %s", name, r.noRandom))
 		}
 		if initOrStateOnly && r.section != "init" && r.section != "state" {
 			return fail(fmt.Errorf("%s makes a new value on every run (it cannot use the provisioner's random source), so it may only be called in the init or state template; keep its result in state, e.g. {{ dig \"key\" .Init.key .State }}", name))

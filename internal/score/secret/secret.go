@@ -68,6 +68,11 @@ func (v *Values) Merge(other Values) {
 	v.Add(other.list...)
 }
 
+// Strings are the values, longest first.
+func (v Values) Strings() []string {
+	return slices.Clone(v.list)
+}
+
 // Len is the number of values.
 func (v Values) Len() int { return len(v.list) }
 

@@ -79,6 +79,7 @@ type workloadCase struct {
 	services  map[string]provisioner.WorkloadService
 	custom    string // a provisioners file matched before the built-ins (provider `provisioners`)
 	namespace string
+	patches   []string // patch template files (provider `patch_templates`)
 }
 
 // A resourceCase is one resource rendered like a score_resource resource.
@@ -103,6 +104,18 @@ func renderAll(examples, out string) error {
 
 	// examples/kubernetes: a workload with a postgres and a redis, both provisioned inside it.
 	if err := w.workload(ctx, workloadCase{name: "example-kubernetes", file: filepath.Join(examples, "kubernetes", "score.yaml")}); err != nil {
+		return err
+	}
+	// examples/kubernetes again, patched with score-spec/community-patchers' unprivileged and
+	// service-account templates (the provider example's copy, and the engine's testdata copy):
+	// the server must accept the security contexts and the ServiceAccount.
+	if err := w.workload(ctx, workloadCase{
+		name: "example-kubernetes-patched", file: filepath.Join(examples, "kubernetes", "score.yaml"),
+		patches: []string{
+			filepath.Join(examples, "provider", "unprivileged.tpl"),
+			filepath.Join(examples, "..", "internal", "score", "engine", "testdata", "community-patchers", "score-k8s", "service-account.tpl"),
+		},
+	}); err != nil {
 		return err
 	}
 	// examples/quickstart: written for compose, but a score file is portable; it exercises files
@@ -420,6 +433,15 @@ func (w *writer) workload(ctx context.Context, c workloadCase) error {
 		}
 		if err := settings.AddBuiltinProvisioners(); err != nil {
 			return err
+		}
+		for _, p := range c.patches {
+			text, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			if err := settings.AddPatchTemplate(string(text)); err != nil {
+				return fmt.Errorf("%s: %s: %w", c.name, p, err)
+			}
 		}
 		out, err := engine.RenderWorkload(ctx, settings, engine.WorkloadRequest{
 			Workload: wl, Bindings: c.bindings, WorkloadServices: c.services, Random: rand.Reader,

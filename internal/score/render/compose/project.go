@@ -12,6 +12,7 @@ import (
 	"github.com/score-tf/terraform-provider-score/internal/score/problem"
 	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
 	"github.com/score-tf/terraform-provider-score/internal/score/resources"
+	"github.com/score-tf/terraform-provider-score/internal/score/secret"
 )
 
 // Project is a compose project being assembled: what provisioned resources add, then a service
@@ -201,13 +202,18 @@ func (p *Project) PrimaryService(workload string) string {
 
 // Publish publishes a service's container port on a host port ("8080", or "127.0.0.1:8080").
 func (p *Project) Publish(service string, hostPort string, containerPort int) error {
-	svc, ok := p.services[service].(map[string]any)
+	return Publish(p.services, service, hostPort, containerPort)
+}
+
+// Publish publishes a container port of one of services on a host port.
+func Publish(services map[string]any, service string, hostPort string, containerPort int) error {
+	svc, ok := services[service].(map[string]any)
 	if !ok {
 		return fmt.Errorf("no service %q", service)
 	}
 	ports, _ := svc["ports"].([]any)
 	svc["ports"] = append(ports, map[string]any{"target": containerPort, "published": hostPort})
-	if err := p.checkHostPorts(); err != nil {
+	if err := checkHostPorts(services); err != nil {
 		svc["ports"] = ports
 		return err
 	}
@@ -233,14 +239,26 @@ func workloadOwner(name string) string {
 // Render encodes the project: the compose file, the env file with the secret values it refers
 // to, and the files to write next to it.
 func (p *Project) Render() (Rendered, error) {
-	if err := p.checkHostPorts(); err != nil {
-		return Rendered{}, err
-	}
+	return p.RenderDocument(p.Document())
+}
+
+// Document is the compose document assembled so far (sharing its maps with the project).
+func (p *Project) Document() map[string]any {
 	doc := map[string]any{"name": p.name, "services": p.services}
 	for key, section := range map[string]map[string]any{"configs": p.configs, "volumes": p.volumes, "networks": p.networks, "models": p.models} {
 		if len(section) > 0 {
 			doc[key] = section
 		}
+	}
+	return doc
+}
+
+// RenderDocument encodes doc (the project's Document, or what patch templates made of it) as
+// Render does: the env file holds the secret values doc refers to; the files are the project's.
+func (p *Project) RenderDocument(doc map[string]any) (Rendered, error) {
+	services, _ := doc["services"].(map[string]any)
+	if err := checkHostPorts(services); err != nil {
+		return Rendered{}, err
 	}
 	text, err := Marshal(doc)
 	if err != nil {
@@ -264,10 +282,10 @@ func (p *Project) Render() (Rendered, error) {
 // checkHostPorts reports two services publishing one host port and protocol: `docker compose up`
 // would start the first and fail on the second (addresses are not compared: a port bound on
 // every address collides with any other).
-func (p *Project) checkHostPorts() error {
+func checkHostPorts(services map[string]any) error {
 	users := map[string]string{}
-	for _, name := range slices.Sorted(maps.Keys(p.services)) {
-		svc, _ := p.services[name].(map[string]any)
+	for _, name := range slices.Sorted(maps.Keys(services)) {
+		svc, _ := services[name].(map[string]any)
 		ports, _ := svc["ports"].([]any)
 		for _, port := range ports {
 			key := hostPort(port)
@@ -311,4 +329,10 @@ func hostPort(port any) string {
 		protocol = "tcp"
 	}
 	return published + "/" + strings.ToLower(protocol)
+}
+
+// SecretValues are the secret values the project refers to: none of them may appear in the
+// compose document itself.
+func (p *Project) SecretValues() secret.Values {
+	return Values(p.secrets)
 }

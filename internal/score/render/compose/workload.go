@@ -67,12 +67,9 @@ type Rendered struct {
 // RenderWorkload renders a service per container plus what the provisioned resources add: a
 // project of one workload.
 func RenderWorkload(in WorkloadInput) (Rendered, error) {
-	p := NewProject(in.ComposeProjectName, in.MountsDirectory, in.Resources.SecretOutputs())
-	problems := p.AddResources(in.Resources)
-	more, warnings := p.AddWorkload(in)
-	if problems = append(problems, more...); len(problems) > 0 {
-		problems.Sort()
-		return Rendered{}, problems
+	p, warnings, err := CollectWorkload(in)
+	if err != nil {
+		return Rendered{}, err
 	}
 	out, err := p.Render()
 	if err != nil {
@@ -80,6 +77,19 @@ func RenderWorkload(in WorkloadInput) (Rendered, error) {
 	}
 	out.Warnings = warnings
 	return out, nil
+}
+
+// CollectWorkload assembles what RenderWorkload encodes: a project of one workload, with what
+// its resources add; warnings are what the render could not honour.
+func CollectWorkload(in WorkloadInput) (*Project, []string, error) {
+	p := NewProject(in.ComposeProjectName, in.MountsDirectory, in.Resources.SecretOutputs())
+	problems := p.AddResources(in.Resources)
+	more, warnings := p.AddWorkload(in)
+	if problems = append(problems, more...); len(problems) > 0 {
+		problems.Sort()
+		return nil, nil, problems
+	}
+	return p, warnings, nil
 }
 
 // workloadRenderer renders one workload's containers into a project.

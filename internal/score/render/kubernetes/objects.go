@@ -75,11 +75,22 @@ func IsClusterScoped(group, kind string) bool {
 func scope(obj map[string]any) (bool, error) {
 	meta, _ := obj["metadata"].(map[string]any)
 	ann, _ := meta["annotations"].(map[string]any)
+	if _, ok := ann[ClusterScopedAnnotation]; ok {
+		defer func() {
+			delete(ann, ClusterScopedAnnotation)
+			if len(ann) == 0 {
+				delete(meta, "annotations")
+			}
+		}()
+	}
+	return scopeOf(obj)
+}
+
+// scopeOf is scope without removing the annotation.
+func scopeOf(obj map[string]any) (bool, error) {
+	meta, _ := obj["metadata"].(map[string]any)
+	ann, _ := meta["annotations"].(map[string]any)
 	if v, ok := ann[ClusterScopedAnnotation]; ok {
-		delete(ann, ClusterScopedAnnotation)
-		if len(ann) == 0 {
-			delete(meta, "annotations")
-		}
 		switch fmt.Sprint(v) {
 		case "true":
 			return true, nil
@@ -135,13 +146,8 @@ func Encode(objects []map[string]any, namespace string, secretValues secret.Valu
 		if err != nil {
 			return Rendered{}, fmt.Errorf("object %d (%s): %w", i, Key(obj), err)
 		}
-		meta, _ := obj["metadata"].(map[string]any)
-		if ns, _ := meta["namespace"].(string); namespace != "" && !cluster && ns == "" {
-			if meta == nil {
-				meta = map[string]any{}
-				obj["metadata"] = meta
-			}
-			meta["namespace"] = namespace
+		if !cluster {
+			setNamespace(obj, namespace)
 		}
 		if err := kube.Validate(obj); err != nil {
 			return Rendered{}, fmt.Errorf("object %d: %w", i, err)
@@ -163,4 +169,33 @@ func Encode(objects []map[string]any, namespace string, secretValues secret.Valu
 		into[key] = text
 	}
 	return out, nil
+}
+
+// setNamespace sets namespace (when not empty) on obj if it has none and is namespaced (or its
+// scope annotation is invalid: Encode reports that).
+func setNamespace(obj map[string]any, namespace string) {
+	if cluster, err := scopeOf(obj); namespace == "" || (cluster && err == nil) {
+		return
+	}
+	meta, _ := obj["metadata"].(map[string]any)
+	if ns, _ := meta["namespace"].(string); ns != "" {
+		return
+	}
+	if meta == nil {
+		meta = map[string]any{}
+		obj["metadata"] = meta
+	}
+	meta["namespace"] = namespace
+}
+
+// ClearClusterNamespaces removes metadata.namespace from the cluster-scoped objects (a patch
+// template may have written one: score-k8s sets its namespace on every object).
+func ClearClusterNamespaces(objects []map[string]any) {
+	for _, obj := range objects {
+		if cluster, err := scopeOf(obj); err == nil && cluster {
+			if meta, ok := obj["metadata"].(map[string]any); ok {
+				delete(meta, "namespace")
+			}
+		}
+	}
 }

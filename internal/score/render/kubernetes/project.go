@@ -18,6 +18,8 @@ type Objects struct {
 	byKey  map[string]map[string]any
 	owners map[string]string
 	shared map[string]bool
+	// order is the keys in the order patch templates see the objects (see List).
+	order []string
 }
 
 // NewObjects starts an empty collection.
@@ -34,6 +36,7 @@ func (o *Objects) AddResource(uid string, objects []map[string]any, shared bool)
 		if prev, dup := o.byKey[key]; dup && (!shared || !o.shared[key]) && !sameObject(prev, obj) {
 			return fmt.Errorf("%s and %s both define %s, differently", o.owners[key], owner, key)
 		}
+		o.append(key)
 		o.byKey[key], o.owners[key], o.shared[key] = obj, owner, shared
 	}
 	return nil
@@ -47,6 +50,7 @@ func (o *Objects) AddWorkload(workload string, objects []map[string]any) error {
 		if prev, dup := o.byKey[key]; dup && !sameObject(prev, obj) {
 			return fmt.Errorf("%s and %s both define %s, differently", o.owners[key], owner, key)
 		}
+		o.append(key)
 		o.byKey[key], o.owners[key], o.shared[key] = obj, owner, false
 	}
 	return nil
@@ -77,5 +81,42 @@ func (o *Objects) AddNamespace(name string) {
 		"apiVersion": "v1", "kind": "Namespace",
 		"metadata": map[string]any{"name": name, "labels": map[string]any{"app.kubernetes.io/managed-by": ManagedBy}},
 	}
-	o.byKey[Key(ns)], o.owners[Key(ns)] = ns, "the project"
+	key := Key(ns)
+	o.byKey[key], o.owners[key] = ns, "the project"
+	o.order = append([]string{key}, slices.DeleteFunc(o.order, func(k string) bool { return k == key })...)
+}
+
+// append moves key to the end of the order (call it before adding the object): as in score-k8s,
+// an object added again replaces the earlier one at the end of the list. Only a key seen before
+// costs a pass over the order.
+func (o *Objects) append(key string) {
+	if _, seen := o.byKey[key]; seen {
+		o.order = slices.DeleteFunc(o.order, func(k string) bool { return k == key })
+	}
+	o.order = append(o.order, key)
+}
+
+// List is the objects in the order patch templates see them as `.Manifests`: what the resources
+// added, in provisioning order, then each workload's own objects (its Deployment or StatefulSet
+// first, then its Services, ConfigMaps and Secrets), with the generated Namespace first. namespace
+// is set, as Encode would set it, on every namespaced object that has none. The objects are the
+// collection's own.
+func (o *Objects) List(namespace string) []map[string]any {
+	out := make([]map[string]any, 0, len(o.order))
+	for _, key := range o.order {
+		obj := o.byKey[key]
+		setNamespace(obj, namespace)
+		out = append(out, obj)
+	}
+	return out
+}
+
+// CheckSecretRefs fails if an object other than a Secret holds a secret reference.
+func CheckSecretRefs(objects []map[string]any) error {
+	for _, obj := range objects {
+		if kind, _ := obj["kind"].(string); kind != "Secret" && secret.NewValues(provisioner.SecretRefStart).HeldBy(obj) {
+			return fmt.Errorf("unresolved secret reference in object %s: secret references may only be used in container variables and files", Key(obj))
+		}
+	}
+	return nil
 }

@@ -44,26 +44,36 @@ type WorkloadInput struct {
 // add, and encodes them: a project of one workload. Secret values only ever land in Secret
 // objects; other objects refer to them.
 func RenderWorkload(in WorkloadInput) (Rendered, error) {
-	objs := NewObjects()
-	for _, name := range in.Resources.Order {
-		if res := in.Resources.Resources[name]; res.Provisioned != nil {
-			if err := objs.AddResource(res.UID, res.Provisioned.Manifests, res.Provisioned.SharedInstance); err != nil {
-				return Rendered{}, problem.List{{Path: []string{"resources", name}, Message: err.Error()}}
-			}
-		}
-	}
-	own, err := WorkloadObjects(in)
+	objs, err := CollectWorkload(in)
 	if err != nil {
 		return Rendered{}, err
-	}
-	if err := objs.AddWorkload(in.Workload.Name(), own); err != nil {
-		return Rendered{}, problem.List{{Message: err.Error()}}
 	}
 	out, err := objs.Encode(in.Namespace, in.Resources.SecretValues())
 	if err != nil {
 		return Rendered{}, problem.List{{Message: err.Error()}}
 	}
 	return out, nil
+}
+
+// CollectWorkload collects what RenderWorkload encodes: the objects of the workload's provisioned
+// resources, then its own.
+func CollectWorkload(in WorkloadInput) (*Objects, error) {
+	objs := NewObjects()
+	for _, name := range in.Resources.Order {
+		if res := in.Resources.Resources[name]; res.Provisioned != nil {
+			if err := objs.AddResource(res.UID, res.Provisioned.Manifests, res.Provisioned.SharedInstance); err != nil {
+				return nil, problem.List{{Path: []string{"resources", name}, Message: err.Error()}}
+			}
+		}
+	}
+	own, err := WorkloadObjects(in)
+	if err != nil {
+		return nil, err
+	}
+	if err := objs.AddWorkload(in.Workload.Name(), own); err != nil {
+		return nil, problem.List{{Message: err.Error()}}
+	}
+	return objs, nil
 }
 
 // WorkloadObjects renders the workload's own objects; problems have their paths in the score file.

@@ -115,6 +115,15 @@ type settings struct {
 	image    string
 	bindings map[string]resources.Binding
 	services map[string]provisioner.WorkloadService
+	patches  []string // patch template files (provider `patch_templates`)
+}
+
+// patchedExamples are examples rendered again with score-spec/community-patchers' compose
+// templates (the engine's testdata copies) as the provider's patch_templates: `docker compose
+// config` must accept what they make of the project. (dapr.tpl is left out: it binds
+// directories the user creates.)
+var patchedExamples = map[string][]string{
+	"compose/score.yaml": {"unprivileged.tpl", "microcks.tpl", "ollama.tpl"},
 }
 
 func main() {
@@ -162,6 +171,15 @@ func (r *renderer) workload(w *loader.Workload, s settings) (*engine.Workload, e
 	es := engine.NewSettings(engine.Config{Target: targets.Compose, ComposeProjectName: s.project})
 	if err := es.AddBuiltinProvisioners(); err != nil {
 		return nil, err
+	}
+	for _, p := range s.patches {
+		text, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		if err := es.AddPatchTemplate(string(text)); err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
 	}
 	return engine.RenderWorkload(context.Background(), es, engine.WorkloadRequest{
 		Workload: w, Bindings: s.bindings, WorkloadServices: s.services, Random: rand.Reader,
@@ -276,6 +294,17 @@ func (r *renderer) examples(dir string) {
 			continue
 		}
 		r.write(name, []*engine.Workload{out}, nil)
+		if patchers, ok := patchedExamples[rel]; ok {
+			name += "-patched"
+			for _, p := range patchers {
+				s.patches = append(s.patches, filepath.Join(dir, "..", "internal", "score", "engine", "testdata", "community-patchers", "score-compose", p))
+			}
+			if out, err = r.workload(w, s); err != nil {
+				r.fail(name, err)
+				continue
+			}
+			r.write(name, []*engine.Workload{out}, nil)
+		}
 	}
 }
 
