@@ -1352,10 +1352,10 @@ func TestWorkloadBadInputs(t *testing.T) {
 		score:   head + "containers:\n  main:\n    image: busybox\n    files:\n      /etc/token:\n        content: \"token=${resources.vault.token}\"\nresources:\n  vault:\n    type: vault\n",
 		path:    []string{"containers", "main", "files", "/etc/token"}, message: []string{"mixes a secret reference with other text"},
 	}, {
-		name:    "environment resource in a file",
+		name:    "environment resource in a file, with a key below the variable",
 		targets: []targets.Target{targets.Compose},
-		score:   head + "containers:\n  main:\n    image: busybox\n    files:\n      /etc/region:\n        content: \"${resources.env.REGION}\"\nresources:\n  env:\n    type: environment\n",
-		path:    []string{"containers", "main", "files", "/etc/region"}, message: []string{"resources.env.REGION", "environment"},
+		score:   head + "containers:\n  main:\n    image: busybox\n    files:\n      /etc/region:\n        content: \"${resources.env.REGION.x}\"\nresources:\n  env:\n    type: environment\n",
+		path:    []string{"containers", "main", "files", "/etc/region"}, message: []string{"resources.env.REGION.x", "exactly one key"},
 	}, {
 		name:     "binding for an undeclared resource",
 		score:    head + "containers:\n  main:\n    image: busybox\n",
@@ -1607,5 +1607,36 @@ resources:
 				}
 			})
 		}
+	}
+}
+
+// TestWorkloadFileEnvironmentBothTargets: a file whose content refers to an environment resource
+// reads the same on both targets: on Kubernetes the values are the resource's params, on compose
+// the file is a config compose interpolates from the environment it runs in (issue 16, item 2).
+func TestWorkloadFileEnvironmentBothTargets(t *testing.T) {
+	const target = "/etc/client/client.conf"
+	// The backend's port differs on purpose: the Service port on Kubernetes, the container's
+	// target port on compose.
+	content := "backend = \"http://backend:%d/api\"\nregion = \"eu-west-1\"\n# a literal $HOME stays as written\nhome = \"$HOME\"\n"
+
+	k8s := wlRender(t, wlInput(t, wlFixture(t, "client"), targets.Kubernetes, wlRandom(1)))
+	if got, want := wlKubernetesFiles(t, k8s, "main")[target], fmt.Sprintf(content, 8080); got != want {
+		t.Errorf("kubernetes: %s = %q, want %q", target, got, want)
+	}
+
+	out := wlRender(t, wlInput(t, wlFixture(t, "client"), targets.Compose, wlRandom(1)))
+	project := wlCheckCompose(t, out, map[string]string{"REGION": "eu-west-1", "LOG_LEVEL": "debug"})
+	svc := project.Services["client-main"]
+	got := "<no config>"
+	for _, c := range svc.Configs {
+		if c.Target == target {
+			got = project.Configs[c.Source].Content
+		}
+	}
+	if want := fmt.Sprintf(content, 3000); got != want {
+		t.Errorf("compose: %s = %q after interpolation, want %q\n%s", target, got, want, out.ComposeYAML)
+	}
+	if !strings.Contains(out.ComposeYAML, "${REGION}") {
+		t.Errorf("compose: the config does not refer to ${REGION}:\n%s", out.ComposeYAML)
 	}
 }

@@ -69,7 +69,7 @@ func (r *Result) Immediate(ref string) (string, error) {
 		return "", err
 	}
 	if got.Environment {
-		return "", fmt.Errorf("invalid ref '%s': environment variables are only available in container variables (the provider does not read its own environment)", ref)
+		return "", fmt.Errorf("invalid ref '%s': environment variables are only available in container variables and, on compose, in files (the provider does not read its own environment)", ref)
 	}
 	return got.Value, nil
 }

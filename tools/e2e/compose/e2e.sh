@@ -334,7 +334,7 @@ start_dockerd() {
 }
 
 run_compose() {
-	(cd "$WORK/cases/$RUN_CASE" && dc -f compose.yaml -f override.yaml --env-file .env "$@")
+	(cd "$WORK/cases/$RUN_CASE" && dc -f compose.yaml -f override.yaml --env-file .env --env-file shell.env "$@")
 }
 
 # want KEY VALUE: the container printed KEY with exactly VALUE.
@@ -394,6 +394,9 @@ run_workload() {
 	want file:/etc/hello/message.txt $'message for e2e-hello\n' || bad=1
 	want mode:/etc/hello/message.txt 0640 || bad=1
 	want file:/etc/hello/secret.txt "token=$RUN_SECRET"$'\n' || bad=1
+	# A config whose content refers to an environment resource: compose fills it from shell.env
+	# (E2E_REGION), the secret from .env, and keeps the literal $HOME.
+	want file:/etc/hello/region.txt "region=eu-north-1 token=$RUN_TOKEN \$HOME"$'\n' || bad=1
 	want file:/data/stamp $'written by e2e-hello\n' || bad=1
 	grep -q '^score-e2e-hello: done$' "$RUN_OUT" || { echo "  WRONG: the container did not finish"; bad=1; }
 

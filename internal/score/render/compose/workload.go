@@ -272,20 +272,7 @@ func (r *workloadRenderer) containerEnv(cname string, c types.Container, svc map
 	env := map[string]any{}
 	// Sorted, so a spent budget is reported at the same variable every time.
 	for _, k := range slices.Sorted(maps.Keys(c.Variables)) {
-		value, err := r.in.Resources.Budget.Render(c.Variables[k], escapeDollars, func(ref string) (string, error) {
-			got, err := r.in.Resources.Lookup(ref)
-			if err != nil {
-				return "", err
-			}
-			switch {
-			case got.Environment:
-				r.p.environment[got.Value] = true
-				return "${" + got.Value + "}", nil
-			case got.Secret:
-				return "${" + r.p.secretVars[SecretRef{UID: got.Resource.UID, Key: got.Key}] + "}", nil
-			}
-			return escapeDollars(r.p.redactor.Redact(got.Value).(string)), nil
-		})
+		value, err := r.interpolated(c.Variables[k])
 		if err != nil {
 			r.expansionProblem([]string{"containers", cname, "variables", k}, err)
 			continue
@@ -296,18 +283,14 @@ func (r *workloadRenderer) containerEnv(cname string, c types.Container, svc map
 }
 
 // containerFiles makes text files compose configs with inline content; binary files and files
-// holding a secret are written next to the compose file (files / secret files) and bound. It
-// returns the binds.
+// holding a secret are written next to the compose file (files / secret files) and bound. A file
+// whose content refers to an environment resource is a config that compose interpolates, as it
+// does variables (see interpolated). It returns the binds.
 func (r *workloadRenderer) containerFiles(cname string, c types.Container, svc map[string]any) []any {
 	var configs, binds []any
 	for _, target := range slices.Sorted(maps.Keys(c.Files)) {
 		at := []string{"containers", cname, "files", target}
 		f := r.in.Workload.Files[cname][target]
-		content, secret, err := r.fileContent(f)
-		if err != nil {
-			r.expansionProblem(at, err)
-			continue
-		}
 		var mode any
 		if f.Mode != "" {
 			m, err := strconv.ParseUint(f.Mode, 8, 32)
@@ -317,11 +300,25 @@ func (r *workloadRenderer) containerFiles(cname string, c types.Container, svc m
 			}
 			mode = int(m)
 		}
+		if r.usesEnvironment(f) {
+			content, err := r.interpolated(string(f.Content))
+			if err != nil {
+				r.expansionProblem(at, err)
+				continue
+			}
+			configs = append(configs, r.configFile(cname, target, content, mode))
+			continue
+		}
+		content, secret, err := r.fileContent(f)
+		if err != nil {
+			r.expansionProblem(at, err)
+			continue
+		}
 		if secret || !utf8.ValidString(content) || Values(r.p.secrets).In(content) {
 			binds = append(binds, r.bindFile(cname, target, content))
 			continue
 		}
-		configs = append(configs, r.configFile(cname, target, content, mode))
+		configs = append(configs, r.configFile(cname, target, escapeDollars(content), mode))
 	}
 	if len(configs) > 0 {
 		svc["configs"] = configs
@@ -329,8 +326,46 @@ func (r *workloadRenderer) containerFiles(cname string, c types.Container, svc m
 	return binds
 }
 
+// usesEnvironment reports whether a file's placeholders refer to an environment resource. Only
+// the resource is looked at (no output is resolved), so this costs a scan of the content.
+func (r *workloadRenderer) usesEnvironment(f loader.File) bool {
+	if !f.Expand {
+		return false
+	}
+	refs, _ := placeholder.Scan(string(f.Content))
+	for _, ref := range refs {
+		if parts := placeholder.SplitRef(ref); len(parts) > 2 && parts[0] == "resources" {
+			if res := r.in.Resources.Resources[parts[1]]; res != nil && res.Environment {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// interpolated expands s for compose to interpolate: an environment resource's variable stays
+// ${NAME} for compose to fill from the environment it runs in, a secret output becomes the
+// ${VAR} reference its value in the env file stands behind, and everything else (literal text,
+// other outputs, with any secret inside them redacted) is escaped so compose keeps it as is.
+func (r *workloadRenderer) interpolated(s string) (string, error) {
+	return r.in.Resources.Budget.Render(s, escapeDollars, func(ref string) (string, error) {
+		got, err := r.in.Resources.Lookup(ref)
+		if err != nil {
+			return "", err
+		}
+		switch {
+		case got.Environment:
+			r.p.environment[got.Value] = true
+			return "${" + got.Value + "}", nil
+		case got.Secret:
+			return "${" + r.p.secretVars[SecretRef{UID: got.Resource.UID, Key: got.Key}] + "}", nil
+		}
+		return escapeDollars(r.p.redactor.Redact(got.Value).(string)), nil
+	})
+}
+
 // fileContent is a file's content, its placeholders expanded unless noExpand, telling whether
-// any resolved to a secret output.
+// any resolved to a secret output. The file refers to no environment resource (usesEnvironment).
 func (r *workloadRenderer) fileContent(f loader.File) (string, bool, error) {
 	if !f.Expand {
 		return string(f.Content), false, nil
@@ -338,9 +373,6 @@ func (r *workloadRenderer) fileContent(f loader.File) (string, bool, error) {
 	secret := false
 	content, err := r.in.Resources.Budget.Render(string(f.Content), nil, func(ref string) (string, error) {
 		got, err := r.in.Resources.Lookup(ref)
-		if err == nil && got.Environment {
-			err = fmt.Errorf("invalid ref '%s': environment variables can only be used in container variables", ref)
-		}
 		secret = secret || got.Secret
 		return got.Value, err
 	})
@@ -358,10 +390,11 @@ func (r *workloadRenderer) bindFile(cname, target, content string) map[string]an
 	return map[string]any{"type": "bind", "source": "./" + rel, "target": target, "read_only": true}
 }
 
-// configFile declares a config holding the content and returns the service's use of it.
+// configFile declares a config holding the content, escaped for compose's interpolation
+// already, and returns the service's use of it.
 func (r *workloadRenderer) configFile(cname, target, content string, mode any) map[string]any {
 	name := r.name + "-" + cname + "-" + shortHash(target)
-	r.p.configs[name] = map[string]any{"content": escapeDollars(content)}
+	r.p.configs[name] = map[string]any{"content": content}
 	cfg := map[string]any{"source": name, "target": target}
 	if mode != nil {
 		cfg["mode"] = mode

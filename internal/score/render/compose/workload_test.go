@@ -288,9 +288,62 @@ func wlKeys(m map[string]string) []string {
 	return out
 }
 
+// A file whose content refers to an environment resource is a config compose interpolates:
+// the variable comes from the environment compose runs in, secret values from the env file (never
+// in the compose file), everything else stays as written (issue 16, item 2).
+func TestWorkloadFileEnvironment(t *testing.T) {
+	score := wlHead + `containers:
+  main:
+    image: busybox
+    files:
+      /etc/app/app.conf:
+        content: "region=${resources.env.REGION} host=${resources.db.host} password=${resources.db.password} home=$$HOME"
+        mode: "0600"
+      /etc/app/raw.conf:
+        noExpand: true
+        content: "${resources.env.REGION}"
+resources:
+  env:
+    type: environment
+  db:
+    type: postgres
+`
+	db := wlRes("db", "postgres.default#app.db", map[string]any{"password": "pa55word-secret", "host": "db$internal"}, "password")
+	out, project := wlRender(t, map[string]string{"REGION": "eu-west-1"}, score, wlEnvRes("env"), db)
+	svc := project.Services["app-main"]
+	configs := map[string]string{}
+	modes := map[string]string{}
+	for _, c := range svc.Configs {
+		configs[c.Target] = project.Configs[c.Source].Content
+		if c.Mode != nil {
+			modes[c.Target] = fmt.Sprintf("%o", *c.Mode)
+		}
+	}
+	for target, want := range map[string]string{
+		"/etc/app/app.conf": "region=eu-west-1 host=db$internal password=pa55word-secret home=$HOME",
+		"/etc/app/raw.conf": "${resources.env.REGION}",
+	} {
+		if configs[target] != want {
+			t.Errorf("config %s = %q after compose interpolation, want %q", target, configs[target], want)
+		}
+	}
+	if modes["/etc/app/app.conf"] != "600" {
+		t.Errorf("modes %v", modes)
+	}
+	if len(svc.Volumes) != 0 || len(out.Files) != 0 || len(out.SecretFiles) != 0 {
+		t.Errorf("volumes %v files %v secret files %v: the files are configs", svc.Volumes, wlKeys(out.Files), wlKeys(out.SecretFiles))
+	}
+	if strings.Contains(out.YAML, "pa55word-secret") || !strings.Contains(out.Env, "pa55word-secret") {
+		t.Errorf("the secret must be in the env file only:\n%s\n%s", out.YAML, out.Env)
+	}
+	if fmt.Sprint(out.Environment) != "[REGION]" {
+		t.Errorf("environment %v, want [REGION]", out.Environment)
+	}
+}
+
 func TestWorkloadFileErrors(t *testing.T) {
-	_, err := wlRenderIn(t, wlHead+"containers:\n  main:\n    image: busybox\n    files:\n      /etc/region:\n        content: \"${resources.env.REGION}\"\nresources:\n  env:\n    type: environment\n", wlEnvRes("env"))
-	wlWant(t, err, []string{"containers", "main", "files", "/etc/region"}, "resources.env.REGION", "container variables")
+	_, err := wlRenderIn(t, wlHead+"containers:\n  main:\n    image: busybox\n    files:\n      /etc/region:\n        content: \"${resources.env.REGION.x}\"\nresources:\n  env:\n    type: environment\n", wlEnvRes("env"))
+	wlWant(t, err, []string{"containers", "main", "files", "/etc/region"}, "resources.env.REGION.x", "exactly one key")
 }
 
 func TestWorkloadVolumes(t *testing.T) {

@@ -552,10 +552,15 @@ func syntheticWorkload(name string, res, vars, vols []string) string {
 	return b.String()
 }
 
+// RunRegion is the value the shell running `docker compose` gives the run case's environment
+// resource (its shell.env): a file's content refers to it.
+const RunRegion = "eu-north-1"
+
 // run renders the workload the harness starts for real: its container prints its environment
 // (a variable with a metadata placeholder, a secret from a bound resource, a value that must
 // stay literal) and the files it was given (a compose config, a secret-bearing file bound from
-// the project directory), and writes to a provisioned volume.
+// the project directory, a config compose interpolates from the shell's environment and the
+// env file), and writes to a provisioned volume.
 func (r *renderer) run(image string) {
 	secret, token := os.Getenv(RunSecretEnv), os.Getenv(RunTokenEnv)
 	if secret == "" || token == "" {
@@ -567,7 +572,7 @@ metadata:
 containers:
   main:
     image: score-e2e/hello:1
-    args: ["/etc/hello/message.txt", "/etc/hello/secret.txt", "/data/stamp"]
+    args: ["/etc/hello/message.txt", "/etc/hello/secret.txt", "/etc/hello/region.txt", "/data/stamp"]
     variables:
       E2E_GREETING: hello ${metadata.name}
       E2E_SECRET: ${resources.creds.password}
@@ -579,6 +584,8 @@ containers:
         content: "message for ${metadata.name}\n"
       /etc/hello/secret.txt:
         content: "token=${resources.creds.password}\n"
+      /etc/hello/region.txt:
+        content: "region=${resources.env.E2E_REGION} token=${resources.creds.token} $$HOME\n"
     volumes:
       /data:
         source: ${resources.data}
@@ -587,6 +594,8 @@ resources:
     type: postgres
   data:
     type: volume
+  env:
+    type: environment
 `
 	w, err := loader.Load(loader.Input{Content: []byte(strings.Replace(doc, "score-e2e/hello:1", image, 1)), BaseDir: os.TempDir()})
 	if err != nil {
@@ -600,7 +609,7 @@ resources:
 		r.fail("run-hello", err)
 		return
 	}
-	r.write("run-hello", []*engine.Workload{out}, nil)
+	r.write("run-hello", []*engine.Workload{out}, map[string]string{"E2E_REGION": RunRegion})
 }
 
 func sortedKeys[V any](m map[string]V) []string {
