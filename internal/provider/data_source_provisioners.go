@@ -68,8 +68,12 @@ func (d *provisionersDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 					"description":      str("What it does."),
 					"expected_outputs": list("The outputs it promises."),
 					"supported_params": list("The params it reads."),
-					"secret_outputs": list("The outputs treated as secret. For a provisioner without a " +
-						"`secret_outputs` list, the listed expected outputs whose name suggests a credential."),
+					"secret_outputs": list("The outputs treated as secret before any value is known: those the " +
+						"provider's `provisioner_outputs` declares secret, then the provisioner's `secret_outputs` list " +
+						"or, without one, the expected outputs whose name suggests a credential or a URL, URI, DSN or " +
+						"connection string (these are secret only when their value holds a password), less those " +
+						"`provisioner_outputs` declares public. Whatever is listed here, an output whose value holds a " +
+						"password (a URL with one, `password=...`) is secret unless `provisioner_outputs` declares it public."),
 					"source": str("Where it was defined: `provisioners[N] entry M` or the built-in library."),
 				}},
 			},
@@ -93,7 +97,7 @@ func (d *provisionersDataSource) Read(ctx context.Context, _ datasource.ReadRequ
 		pm := provisionerModel{
 			URI: p.URI, Type: p.Type, Class: p.Class, ID: p.ID, Description: p.Description,
 			ExpectedOutputs: p.ExpectedOutputs, SupportedParams: p.SupportedParams, Source: p.Source,
-			SecretOutputs: p.SecretOutputNames(),
+			SecretOutputs: d.provider.settings.SecretOutputNames(p),
 		}
 		model.Provisioners = append(model.Provisioners, pm)
 	}

@@ -46,6 +46,7 @@ type scoreProviderModel struct {
 	AllowCommandProvisioners types.Bool   `tfsdk:"allow_command_provisioners"`
 	AllowExternalFileSources types.Bool   `tfsdk:"allow_external_file_sources"`
 	PatchTemplates           types.List   `tfsdk:"patch_templates"`
+	ProvisionerOutputs       types.Map    `tfsdk:"provisioner_outputs"`
 }
 
 // providerData is what Configure hands to every data source and resource.
@@ -121,6 +122,7 @@ func (p *scoreProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 					"from a developer cannot make Terraform read arbitrary files from the machine running it.",
 				Optional: true,
 			},
+			"provisioner_outputs": provisionerOutputsAttribute(),
 		},
 	}
 }
@@ -141,6 +143,9 @@ func (p *scoreProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		AllowCommands:            config.AllowCommandProvisioners.ValueBool(),
 		AllowExternalFileSources: config.AllowExternalFileSources.ValueBool(),
 	}
+	rules, rulesKnown, diags := outputRules(ctx, config.ProvisionerOutputs)
+	resp.Diagnostics.Append(diags...)
+	known, cfg.Outputs = known && rulesKnown, rules
 	if known {
 		// Without a known configuration nothing is provisioned: resources plan unknown outputs.
 		cfg.Target = targets.Target(config.Target.ValueString())
@@ -165,6 +170,9 @@ func (p *scoreProvider) Configure(ctx context.Context, req provider.ConfigureReq
 			if err := data.settings.AddBuiltinProvisioners(); err != nil {
 				resp.Diagnostics.AddError("Built-in provisioners do not load", err.Error())
 			}
+		}
+		if data.known {
+			warnUnmatchedOutputRules(&resp.Diagnostics, data.settings)
 		}
 	}
 	var patches []types.String

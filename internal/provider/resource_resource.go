@@ -172,8 +172,9 @@ func renderedAttributes() map[string]schema.Attribute {
 		Computed:            true, ElementType: types.StringType,
 	}
 	attrs["secrets"] = schema.MapAttribute{
-		MarkdownDescription: "The secret outputs (passwords, keys, connection strings). Which outputs are secret " +
-			"is the provisioner's `secret_outputs` list or, without one, those whose name suggests a credential.",
+		MarkdownDescription: "The secret outputs (passwords, keys, connection strings). Which outputs are secret: " +
+			"what the provider's `provisioner_outputs` declares, else those whose value holds a password (a URL with " +
+			"one), else the provisioner's `secret_outputs` list or, without one, those whose name names a credential.",
 		Computed: true, Sensitive: true, ElementType: types.StringType,
 	}
 	return attrs

@@ -27,7 +27,16 @@ type Config struct {
 	AllowCommands bool
 	// AllowExternalFileSources lets a score file read file sources outside its directory.
 	AllowExternalFileSources bool
+	// Outputs declare, by provisioner uri or resource type, which outputs are secret and which
+	// public (the provider's provisioner_outputs), before the provisioner file and the guess.
+	Outputs OutputRules
 }
+
+// OutputRules and OutputRule declare outputs secret or public (see provisioner.OutputRules).
+type (
+	OutputRules = provisioner.OutputRules
+	OutputRule  = provisioner.OutputRule
+)
 
 // Settings are a Config and the provisioner library built for it: built once per provider
 // configuration and passed to every call of the engine.
@@ -89,7 +98,19 @@ func (s Settings) Provisioners() []*provisioner.Definition {
 
 // options are the settings provisioning obeys.
 func (s Settings) options() provisioner.Options {
-	return provisioner.Options{Target: s.Target, AllowCommands: s.AllowCommands}
+	return provisioner.Options{Target: s.Target, AllowCommands: s.AllowCommands, Outputs: s.Outputs}
+}
+
+// SecretOutputNames lists def's outputs treated as secret before any value is known, the
+// settings' output rules applied.
+func (s Settings) SecretOutputNames(def *provisioner.Definition) []string {
+	return def.SecretOutputNames(s.Outputs)
+}
+
+// UnmatchedOutputRules lists the keys of the output rules that name no provisioner of the
+// library (by uri or type), sorted.
+func (s Settings) UnmatchedOutputRules() []string {
+	return s.Outputs.Unmatched(s.Provisioners())
 }
 
 // baseRequest holds what every provisioning request carries from the settings (what templates

@@ -64,7 +64,7 @@ func FuzzParseFile(f *testing.F) {
 				t.Fatalf("scheme %q accepted", d.Scheme())
 			}
 			_ = d.Matches(d.Type, "default", "w.r")
-			_ = d.SecretOutputNames()
+			_ = d.SecretOutputNames(nil)
 			_ = d.IsSecretOutput("password")
 		}
 	})

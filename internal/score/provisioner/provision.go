@@ -7,7 +7,6 @@ import (
 	"maps"
 	"path"
 	"slices"
-	"sort"
 	"strconv"
 
 	"github.com/score-tf/terraform-provider-score/internal/score/secret"
@@ -137,6 +136,8 @@ type ComposeArtifacts struct {
 type Options struct {
 	Target        targets.Target
 	AllowCommands bool
+	// Outputs declare outputs secret or public (the provider's provisioner_outputs).
+	Outputs OutputRules
 }
 
 // Provision runs def for req.
@@ -159,7 +160,7 @@ func Provision(ctx context.Context, def *Definition, req Request, opts Options) 
 	if err != nil {
 		return nil, fmt.Errorf("provisioner %s for resource '%s': %w", def.URI, req.UID, err)
 	}
-	res.SecretOutputs = def.secretKeys(res.Outputs)
+	res.SecretOutputs = def.secretKeys(res.Outputs, opts.Outputs)
 	res.SharedInstance = def.KeepsSharedInstance()
 	return res, nil
 }
@@ -385,38 +386,4 @@ func cloneValue(v any) any {
 	default:
 		return v
 	}
-}
-
-// IsSecretOutput reports whether the output key is secret for this provisioner.
-func (d *Definition) IsSecretOutput(key string) bool {
-	if d.secretsListed {
-		return contains(d.SecretOutputs, key)
-	}
-	return secret.Named(key)
-}
-
-// SecretOutputNames lists the secret outputs: the secret_outputs list, or the expected outputs
-// whose name suggests a credential.
-func (d *Definition) SecretOutputNames() []string {
-	if d.secretsListed {
-		return append([]string{}, d.SecretOutputs...)
-	}
-	names := []string{}
-	for _, o := range d.ExpectedOutputs {
-		if secret.Named(o) {
-			names = append(names, o)
-		}
-	}
-	return names
-}
-
-func (d *Definition) secretKeys(outputs map[string]any) []string {
-	var keys []string
-	for k := range outputs {
-		if d.IsSecretOutput(k) {
-			keys = append(keys, k)
-		}
-	}
-	sort.Strings(keys)
-	return keys
 }

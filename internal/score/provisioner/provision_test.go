@@ -435,8 +435,10 @@ func TestSecretOutputClassification(t *testing.T) {
     port: 1
     username: u
     password: p
-    connection: c
+    connection: "host=db password=p"
+    url: https://sqs.eu-west-1.amazonaws.com/123456789012/orders
     DB_PASSWORD: p
+    HONEYCOMB_KEY: k
     endpoint: e
     nested: {password: p}
 - uri: template://t/none
@@ -446,13 +448,13 @@ func TestSecretOutputClassification(t *testing.T) {
   outputs: 'password: p'
 `)
 	listed, guessed, none := defs[0], defs[1], defs[2]
-	if got := listed.SecretOutputNames(); !reflect.DeepEqual(got, []string{"token2", "host"}) {
+	if got := listed.SecretOutputNames(nil); !reflect.DeepEqual(got, []string{"token2", "host"}) {
 		t.Errorf("listed SecretOutputNames = %v", got)
 	}
 	if !listed.IsSecretOutput("token2") || !listed.IsSecretOutput("host") || listed.IsSecretOutput("password") {
 		t.Error("a secret_outputs list must be exact (no guessing)")
 	}
-	got := guessed.SecretOutputNames()
+	got := guessed.SecretOutputNames(nil)
 	sort.Strings(got)
 	want := []string{"api-key", "api_key", "aws_secret_key", "connection", "dsn", "password", "secret_key", "token", "uri", "url"}
 	if !reflect.DeepEqual(got, want) {
@@ -463,7 +465,7 @@ func TestSecretOutputClassification(t *testing.T) {
 			t.Errorf("%s guessed secret", k)
 		}
 	}
-	if names := none.SecretOutputNames(); names == nil || len(names) != 0 {
+	if names := none.SecretOutputNames(nil); names == nil || len(names) != 0 {
 		t.Errorf("secret_outputs: [] should list none, got %#v", names)
 	}
 	if none.IsSecretOutput("password") {
@@ -475,7 +477,9 @@ func TestSecretOutputClassification(t *testing.T) {
 		want []string
 	}{
 		{listed, []string{"host", "token2"}},
-		{guessed, []string{"DB_PASSWORD", "connection", "password"}},
+		// connection holds a password; url (an SQS queue) does not; a map holding a password is
+		// secret; HONEYCOMB_KEY is a key (issue 16, item 3).
+		{guessed, []string{"DB_PASSWORD", "HONEYCOMB_KEY", "connection", "nested", "password"}},
 		{none, nil},
 	} {
 		res, err := provisioner.Provision(context.Background(), c.d, engRequest(c.d.Type, 1), provisioner.Options{Target: targets.Kubernetes})
@@ -485,6 +489,72 @@ func TestSecretOutputClassification(t *testing.T) {
 		if !reflect.DeepEqual(res.SecretOutputs, c.want) {
 			t.Errorf("%s: SecretOutputs = %v, want %v (sorted)", c.d.URI, res.SecretOutputs, c.want)
 		}
+	}
+}
+
+// TestOutputRules: the provider's provisioner_outputs decide before the file and the guess, by
+// uri first, then by type; what they do not name is decided as before (issue 16, item 3).
+func TestOutputRules(t *testing.T) {
+	defs := engParse(t, targets.Kubernetes, `
+- uri: template://t/listed
+  type: a
+  secret_outputs: [token]
+  expected_outputs: [host, token, url]
+  outputs: |
+    host: h
+    token: t
+    url: postgresql://u:p@h/db
+    scheme: https
+- uri: template://t/guessed
+  type: b
+  expected_outputs: [host, HONEYCOMB_KEY, url]
+  outputs: |
+    host: h
+    HONEYCOMB_KEY: k
+    url: https://sqs.example/q
+`)
+	rules := provisioner.OutputRules{
+		"template://t/listed": {Secret: []string{"host"}, Public: []string{"token"}},
+		"a":                   {Public: []string{"host", "url"}},
+		"b":                   {Secret: []string{"url"}, Public: []string{"HONEYCOMB_KEY"}},
+	}
+	for _, c := range []struct {
+		d     *provisioner.Definition
+		want  []string
+		names []string
+	}{
+		// host: the uri's rule wins over the type's; token: the rule wins over the file's list;
+		// url: public by the type's rule although it holds a password.
+		{defs[0], []string{"host"}, []string{"host"}},
+		{defs[1], []string{"url"}, []string{"url"}},
+	} {
+		res, err := provisioner.Provision(context.Background(), c.d, engRequest(c.d.Type, 1), provisioner.Options{Target: targets.Kubernetes, Outputs: rules})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(res.SecretOutputs, c.want) {
+			t.Errorf("%s: SecretOutputs = %v, want %v", c.d.URI, res.SecretOutputs, c.want)
+		}
+		if got := c.d.SecretOutputNames(rules); !reflect.DeepEqual(got, c.names) {
+			t.Errorf("%s: SecretOutputNames = %v, want %v", c.d.URI, got, c.names)
+		}
+	}
+	// Without rules, a value holding a password is secret even when the file's list omits it.
+	res, err := provisioner.Provision(context.Background(), defs[0], engRequest("a", 1), provisioner.Options{Target: targets.Kubernetes})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"token", "url"}; !reflect.DeepEqual(res.SecretOutputs, want) {
+		t.Errorf("without rules: SecretOutputs = %v, want %v", res.SecretOutputs, want)
+	}
+	if err := (provisioner.OutputRules{"b": {Secret: []string{"x"}, Public: []string{"x"}}}).Check(); err == nil || !strings.Contains(err.Error(), `"b": output "x" is listed both secret and public`) {
+		t.Errorf("Check = %v", err)
+	}
+	if got := rules.Unmatched(defs); len(got) != 0 {
+		t.Errorf("Unmatched = %v", got)
+	}
+	if got := (provisioner.OutputRules{"template://t/typo": {}, "c": {}, "b": {}}).Unmatched(defs); !reflect.DeepEqual(got, []string{"c", "template://t/typo"}) {
+		t.Errorf("Unmatched = %v", got)
 	}
 }
 
