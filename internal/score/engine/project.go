@@ -102,6 +102,7 @@ func RenderProject(ctx context.Context, s Settings, req ProjectRequest) (*Projec
 	out.Messages = append(out.Messages, unresolved...)
 	for _, uid := range res.Order {
 		if r := res.Resources[uid]; r.Provisioned != nil {
+			out.Messages = append(out.Messages, hideAll(known, r.Provisioned.Warnings)...)
 			out.Messages = append(out.Messages, hideAll(known, r.Provisioned.InfoLogs)...)
 		}
 	}

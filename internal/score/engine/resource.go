@@ -44,7 +44,8 @@ type Resource struct {
 	// State is what the resource keeps for the next run.
 	State ResourceState
 	RenderedResource
-	// Messages are what the provisioner had to say (compose `info_logs`), secrets hidden.
+	// Messages are what provisioning could not honour (params the provisioner does not read) and
+	// what the provisioner had to say (compose `info_logs`), secrets hidden.
 	Messages []string
 }
 
@@ -102,7 +103,7 @@ func ProvisionResource(ctx context.Context, s Settings, req ResourceRequest) (*R
 	known.Add(slices.Collect(maps.Values(rendered.Secrets))...)
 	return &Resource{
 		UID: preq.UID, ProvisionerURI: def.URI, State: res.Stored, RenderedResource: *rendered,
-		Messages: append(hideAll(known, res.InfoLogs), rendered.Messages...),
+		Messages: append(append(hideAll(known, res.Warnings), hideAll(known, res.InfoLogs)...), rendered.Messages...),
 	}, nil
 }
 

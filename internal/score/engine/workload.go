@@ -74,7 +74,8 @@ type Workload struct {
 	ResourceOutputs map[string]ResourceOutputs
 	State           State
 	// Messages are what the render could not honour (compose: an httpGet probe that is no
-	// healthcheck) and what the provisioners had to say (compose `info_logs`), secrets hidden.
+	// healthcheck; params a provisioner does not read) and what the provisioners had to say
+	// (compose `info_logs`), secrets hidden.
 	Messages []string
 }
 
@@ -116,6 +117,7 @@ func RenderWorkload(ctx context.Context, s Settings, req WorkloadRequest) (*Work
 	known := req.knownSecrets(res)
 	for _, name := range res.Order {
 		if r := res.Resources[name]; r.Provisioned != nil {
+			out.Messages = append(out.Messages, hideAll(known, r.Provisioned.Warnings)...)
 			out.Messages = append(out.Messages, hideAll(known, r.Provisioned.InfoLogs)...)
 		}
 	}

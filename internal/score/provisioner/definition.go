@@ -26,7 +26,10 @@ type Definition struct {
 	ID              *string
 	Description     string
 	ExpectedOutputs []string
+	// SupportedParams are the params the provisioner reads; without a supported_params list
+	// (paramsListed false) any param is taken as read.
 	SupportedParams []string
+	paramsListed    bool
 	// SecretOutputs names the outputs that are secret; nil means "guess from the name" (see
 	// IsSecretOutput). An extension of ours: upstream files do not have it and still load.
 	SecretOutputs []string
@@ -79,7 +82,7 @@ type rawDefinition struct {
 	ID              *string   `yaml:"id"`
 	Description     string    `yaml:"description"`
 	ExpectedOutputs []string  `yaml:"expected_outputs"`
-	SupportedParams []string  `yaml:"supported_params"`
+	SupportedParams *[]string `yaml:"supported_params"`
 	SecretOutputs   *[]string `yaml:"secret_outputs"`
 
 	Init    string    `yaml:"init"`
@@ -193,8 +196,11 @@ func parseEntry(item *yaml.Node, target targets.Target, source string) (*Definit
 
 	d := &Definition{
 		URI: raw.URI, Type: raw.Type, Class: raw.Class, ID: raw.ID, Description: raw.Description,
-		ExpectedOutputs: raw.ExpectedOutputs, SupportedParams: raw.SupportedParams,
-		Args: raw.Args, Source: where, Templates: map[string]string{},
+		ExpectedOutputs: raw.ExpectedOutputs,
+		Args:            raw.Args, Source: where, Templates: map[string]string{},
+	}
+	if raw.SupportedParams != nil {
+		d.SupportedParams, d.paramsListed = *raw.SupportedParams, true
 	}
 	if raw.SecretOutputs != nil {
 		d.SecretOutputs, d.secretsListed = *raw.SecretOutputs, true

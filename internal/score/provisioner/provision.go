@@ -8,6 +8,7 @@ import (
 	"path"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/score-tf/terraform-provider-score/internal/score/secret"
 	"github.com/score-tf/terraform-provider-score/internal/score/targets"
@@ -113,6 +114,9 @@ type Result struct {
 	Compose ComposeArtifacts
 	// InfoLogs are messages for the user (compose `info_logs`).
 	InfoLogs []string
+	// Warnings are what provisioning could not honour or looks wrong: params the provisioner does
+	// not read (UnusedParams), a template that printed "<no value>". They name no value.
+	Warnings []string
 	// Environment is set for local-env:// resources: outputs are deferred environment variables.
 	Environment bool
 	// SharedInstance is set when the provisioner keeps an instance shared between resources (see
@@ -162,7 +166,40 @@ func Provision(ctx context.Context, def *Definition, req Request, opts Options) 
 	}
 	res.SecretOutputs = def.secretKeys(res.Outputs, opts.Outputs)
 	res.SharedInstance = def.KeepsSharedInstance()
+	res.Warnings = append(def.UnusedParams(req.UID, req.Params), res.Warnings...)
 	return res, nil
+}
+
+// UnusedParams are warnings naming each param of a resource (uid) that d does not read, by its
+// supported_params list; none when d has no list. Values are never quoted.
+func (d *Definition) UnusedParams(uid string, params map[string]any) []string {
+	if !d.paramsListed {
+		return nil
+	}
+	var out []string
+	for _, name := range slices.Sorted(maps.Keys(params)) {
+		if contains(d.SupportedParams, name) {
+			continue
+		}
+		reads := "reads no params"
+		if len(d.SupportedParams) > 0 {
+			reads = "reads only " + joinParams(d.SupportedParams)
+		}
+		msg := fmt.Sprintf("resource '%s': params.%s is not used: provisioner %s %s", uid, name, d.URI, reads)
+		if close := closeNames(name, d.SupportedParams); len(close) > 0 {
+			msg += fmt.Sprintf(" (did you mean %s?)", strings.Join(close, " or "))
+		}
+		out = append(out, msg)
+	}
+	return out
+}
+
+func joinParams(names []string) string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = "params." + n
+	}
+	return strings.Join(out, ", ")
 }
 
 func provisionTemplate(ctx context.Context, def *Definition, req Request, target targets.Target) (res *Result, err error) {

@@ -158,6 +158,10 @@ func dataFieldSuggestion(msg string) string {
 	return fmt.Sprintf("%s (did you mean %s?)", msg, strings.Join(close, " or "))
 }
 
+// maxSuggestedName bounds the names closeNames compares (the distance costs their product): a
+// longer name is no typo of a field or a param.
+const maxSuggestedName = 100
+
 // closeNames are the names close to name: a small edit distance, or one containing the other
 // (case-insensitively), best first.
 func closeNames(name string, names []string) []string {
@@ -167,7 +171,13 @@ func closeNames(name string, names []string) []string {
 	}
 	var found []scored
 	lower := strings.ToLower(name)
+	if len(name) > maxSuggestedName {
+		return nil
+	}
 	for _, n := range names {
+		if len(n) > maxSuggestedName {
+			continue
+		}
 		ln := strings.ToLower(n)
 		d := levenshtein(lower, ln)
 		switch {
@@ -201,23 +211,28 @@ func abs(n int) int {
 	return n
 }
 
-// levenshtein is the edit distance between a and b (bytes; names are ASCII).
+// levenshtein is the edit distance between a and b (bytes; names are ASCII), counting a swap of
+// two adjacent letters (verison, version) as one edit: the optimal string alignment distance.
 func levenshtein(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
 	}
 	for i := 1; i <= len(a); i++ {
-		cur[0] = i
 		for j := 1; j <= len(b); j++ {
 			cost := 1
 			if a[i-1] == b[j-1] {
 				cost = 0
 			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
 	}
-	return prev[len(b)]
+	return d[len(a)][len(b)]
 }
