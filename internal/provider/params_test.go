@@ -70,3 +70,43 @@ func TestAccBuiltinParams(t *testing.T) {
 		}
 	})
 }
+
+// Issue 16, item 7: a template that prints "<no value>" outside its outputs (a typo in a key) is
+// a warning at apply naming the resource, the provisioner, the section and a close key.
+func TestAccTemplateNoValueWarning(t *testing.T) {
+	const provisioners = `- uri: template://team/queue
+  type: queue
+  init: |
+    queue_name: jobs-{{ .SourceWorkload }}
+  outputs: |
+    name: {{ .Init.queue_name }}
+  manifests: |
+    - apiVersion: v1
+      kind: ConfigMap
+      metadata:
+        name: {{ .Init.queue_name }}
+      data:
+        queue: {{ .Init.queue_nme }}
+`
+	const score = `apiVersion: score.dev/v1b1
+metadata:
+  name: worker
+containers:
+  main:
+    image: ghcr.io/example/worker:1.0.0
+    variables:
+      QUEUE: ${resources.jobs.name}
+resources:
+  jobs:
+    type: queue
+`
+	rec := &diagRecorder{}
+	runRecorded(t, rec, resource.TestStep{
+		Config: providerBlock("kubernetes", "provisioners = ["+hclString(provisioners)+"]") + workloadBlock("worker", "  content = "+hclString(score)),
+		Check: rec.expectWarnings(nil, []string{
+			"apply score_workload: Provisioner message",
+			`resource 'queue.default#worker.jobs': provisioner template://team/queue: manifests template: a missing map key printed "<no value>" on line 6 of its output (key "queue")`,
+			`.Init.queue_nme (line 6) has no key "queue_nme" (did you mean queue_name?)`,
+		}),
+	})
+}

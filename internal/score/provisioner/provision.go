@@ -298,6 +298,9 @@ func provisionTemplate(ctx context.Context, def *Definition, req Request, target
 			return nil, err
 		}
 	}
+	for _, w := range b.run.warnings {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("resource '%s': provisioner %s: %s", req.UID, def.URI, w))
+	}
 	return res, nil
 }
 

@@ -449,7 +449,7 @@ func templateMessage(err error) string {
 	if !ok {
 		return rest
 	}
-	return fmt.Sprintf("%s template, line %d: %s", name, line, dataFieldSuggestion(rest))
+	return fmt.Sprintf("%s template, line %d: %s", name, line, fieldSuggestion(rest))
 }
 
 // splitTemplateError splits text/template's "template: NAME:LINE:COL: MESSAGE" into the name, the
@@ -519,8 +519,11 @@ func (b *binding) execute(section string, data *Data) (any, error) {
 	if len(bytes.TrimSpace(out)) == 0 {
 		return nil, nil
 	}
-	if section == "outputs" && bytes.Contains(out, noValue) {
-		return nil, noValueError(section, t, data, out)
+	if bytes.Contains(out, noValue) {
+		if section == "outputs" {
+			return nil, noValueError(section, t, data, out)
+		}
+		b.run.warnings = append(b.run.warnings, noValueError(section, t, data, out).Error())
 	}
 	v, err := loader.DecodeYAML(out)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"text/template"
@@ -19,10 +20,11 @@ import (
 // template prints a missing key directly, the expression and its template line.
 
 //
-// Only in the outputs section, which users see: upstream's own example provisioner (score-k8s's
-// template://example-provisioners/example-provisioner) prints `{{ .Shared.foo }}` into shared
-// state and `{{ .State.service }}` into its manifests on a first run, and upstream files must run
-// unchanged. A typo in init or state that reaches an output is still caught there.
+// An error only in the outputs section, which users see: upstream's own example provisioner
+// (score-k8s's template://example-provisioners/example-provisioner) prints `{{ .Shared.foo }}`
+// into shared state and `{{ .State.service }}` into its manifests on a first run, and upstream
+// files must run unchanged. In every other section it is a warning with the same text (Result
+// Warnings); a typo in init or state that reaches an output is still an error there.
 
 // noValue is what text/template prints for a missing map key.
 var noValue = []byte("<no value>")
@@ -68,7 +70,9 @@ func missingKeyActions(t *template.Template, data *Data) []string {
 			walk(n.List)
 			walk(n.ElseList)
 		case *parse.ActionNode:
-			if len(n.Pipe.Decl) > 0 || len(n.Pipe.Cmds) != 1 || len(n.Pipe.Cmds[0].Args) != 1 {
+			// A printed field, or a variable declared from one ({{ $q := .Init.queue_nme }}) that
+			// prints "<no value>" where it is used.
+			if len(n.Pipe.Decl) > 1 || len(n.Pipe.Cmds) != 1 || len(n.Pipe.Cmds[0].Args) != 1 {
 				return
 			}
 			f, ok := n.Pipe.Cmds[0].Args[0].(*parse.FieldNode)
@@ -77,7 +81,11 @@ func missingKeyActions(t *template.Template, data *Data) []string {
 			}
 			if missing, keys := missingKey(reflect.ValueOf(data), f.Ident); missing != "" {
 				loc, _ := t.ErrorContext(n)
-				s := fmt.Sprintf("%s (%s) has no key %q", f.String(), templateLine(loc), missing)
+				expr := f.String()
+				if len(n.Pipe.Decl) == 1 {
+					expr = n.Pipe.Decl[0].String() + " := " + expr
+				}
+				s := fmt.Sprintf("%s (%s) has no key %q", expr, templateLine(loc), missing)
 				if close := closeNames(missing, keys); len(close) > 0 {
 					s += fmt.Sprintf(" (did you mean %s?)", strings.Join(close, " or "))
 				}
@@ -134,26 +142,55 @@ func missingKey(v reflect.Value, idents []string) (string, []string) {
 	return "", nil
 }
 
-// unknownDataField matches text/template's error for an unknown field of the template data.
-var unknownDataField = regexp.MustCompile(`can't evaluate field (\w+) in type \*provisioner\.Data`)
+// unknownField matches text/template's error for an unknown field of a struct the templates see:
+// the data (.Namespace), a workload service (.ServiceName) or a port (.TargetPort).
+var unknownField = regexp.MustCompile(`can't evaluate field (\w+) in type \*?provisioner\.(\w+)`)
 
-// dataFieldSuggestion adds "did you mean" to an unknown top-level field in a template message.
-func dataFieldSuggestion(msg string) string {
-	m := unknownDataField.FindStringSubmatch(msg)
-	if m == nil {
-		return msg
+// dataTypes are the structs templates see, by name.
+var dataTypes = map[string]reflect.Type{
+	"Data": reflect.TypeFor[Data](), "WorkloadService": reflect.TypeFor[WorkloadService](), "ServicePort": reflect.TypeFor[ServicePort](),
+}
+
+// unknownFunction matches text/template's parse error for a function that does not exist.
+var unknownFunction = regexp.MustCompile(`function "(\w+)" not defined`)
+
+// fieldSuggestion adds "did you mean" to a template message about an unknown field of a struct
+// the templates see, or about an unknown function.
+func fieldSuggestion(msg string) string {
+	if m := unknownField.FindStringSubmatch(msg); m != nil {
+		t, ok := dataTypes[m[2]]
+		if !ok {
+			return msg
+		}
+		names := make([]string, t.NumField())
+		for i := range names {
+			names[i] = t.Field(i).Name
+		}
+		return withSuggestions(msg, m[1], names, ".")
 	}
-	t := reflect.TypeOf(Data{})
-	names := make([]string, t.NumField())
-	for i := range names {
-		names[i] = t.Field(i).Name
+	if m := unknownFunction.FindStringSubmatch(msg); m != nil {
+		names := make([]string, 0, len(parseFuncs))
+		for name := range parseFuncs {
+			if !strings.HasPrefix(name, "_") {
+				names = append(names, name)
+			}
+		}
+		msg = withSuggestions(msg, m[1], names, "")
+		if slices.Contains(removedFuncs, m[1]) {
+			msg += " (it is removed here: templates cannot read the machine running Terraform or the clock)"
+		}
 	}
-	close := closeNames(m[1], names)
+	return msg
+}
+
+// withSuggestions is msg with "(did you mean <prefix>x or <prefix>y?)" for the names close to name.
+func withSuggestions(msg, name string, names []string, prefix string) string {
+	close := closeNames(name, names)
 	if len(close) == 0 {
 		return msg
 	}
 	for i, c := range close {
-		close[i] = "." + c
+		close[i] = prefix + c
 	}
 	return fmt.Sprintf("%s (did you mean %s?)", msg, strings.Join(close, " or "))
 }

@@ -58,6 +58,8 @@ type run struct {
 	alloc    int
 	// stopped is why the run was stopped, kept so the error can wrap it.
 	stopped error
+	// warnings are what the sections' output shows is probably wrong (a "<no value>").
+	warnings []string
 }
 
 // step counts one unit of work and stops a run that has done too much or was cancelled.

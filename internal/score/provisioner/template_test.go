@@ -73,19 +73,71 @@ var badTemplates = []struct {
 		[]string{"outputs template, line 1", "can't evaluate field WorkloadNamespace", "(did you mean .Namespace?)"}},
 	{"unknown top-level field, a typo", targets.Compose, "- uri: template://t/typo\n  type: pg\n  outputs: |\n    ns: {{ .SourceWorkoad }}\n",
 		[]string{"(did you mean .SourceWorkload?)"}},
+	{"unknown field of a workload service", targets.Kubernetes, "- uri: template://t/typo\n  type: pg\n  outputs: |\n    host: {{ (index .WorkloadServices \"web\").ServiceNme }}\n",
+		[]string{"outputs template, line 1", "can't evaluate field ServiceNme in type provisioner.WorkloadService", "(did you mean .ServiceName?)"}},
+	{"a variable declared from a missing key", targets.Compose, "- uri: template://t/typo\n  type: pg\n  init: |\n    queue_name: jobs\n  outputs: |\n    {{ $q := .Init.queue_nme }}\n    queue: {{ $q }}\n",
+		[]string{`outputs template: a missing map key printed "<no value>" on line 2 of its output (key "queue")`,
+			`$q := .Init.queue_nme (line 1) has no key "queue_nme" (did you mean queue_name?)`}},
 	{"fail in files", targets.Compose, "- uri: template://t/fail\n  type: pg\n  files: |\n\n\n    {{ fail \"no files\" }}\n",
 		[]string{"files template, line 3", "no files"}},
 }
 
 func TestProvisionTemplateFailures(t *testing.T) {
+	req := engRequest("pg", 1)
+	req.WorkloadServices = map[string]provisioner.WorkloadService{"web": {ServiceName: "web"}}
 	for _, tc := range badTemplates {
 		t.Run(tc.name, func(t *testing.T) {
-			res, err := engProvision(t, tc.target, tc.text, engRequest("pg", 1))
+			res, err := engProvision(t, tc.target, tc.text, req)
 			engWantAll(t, err, tc.wants...)
 			if res != nil {
 				t.Errorf("want no result with an error, got %+v", res)
 			}
 		})
+	}
+}
+
+// A "<no value>" printed in any section but outputs is a warning naming the resource, the
+// provisioner, the section, the output line's key and the expression with close keys; the
+// provisioning goes on, as upstream (issue 16, item 7).
+func TestNoValueWarnings(t *testing.T) {
+	res, err := engProvision(t, targets.Kubernetes, `- uri: template://t/typo
+  type: pg
+  init: |
+    name: db-{{ .SourceWorkload }}
+  state: |
+    service: {{ .Init.nme }}
+  outputs: |
+    host: db
+  manifests: |
+    - apiVersion: v1
+      kind: ConfigMap
+      metadata:
+        name: {{ .Init.name }}
+      data:
+        owner: {{ .State.servce }}
+`, engRequest("pg", 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		`resource 'pg.default#web.db': provisioner template://t/typo: state template: a missing map key printed "<no value>" on line 1 of its output (key "service"): .Init.nme (line 1) has no key "nme" (did you mean name?); check the spelling, or give a default`,
+		`resource 'pg.default#web.db': provisioner template://t/typo: manifests template: a missing map key printed "<no value>" on line 6 of its output (key "owner"): .State.servce (line 6) has no key "servce" (did you mean service?); check the spelling, or give a default`,
+	}
+	if len(res.Warnings) != len(want) {
+		t.Fatalf("warnings:\n  %s", strings.Join(res.Warnings, "\n  "))
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(res.Warnings[i], w) {
+			t.Errorf("warning %d:\n  %s\nwant it to start with\n  %s", i, res.Warnings[i], w)
+		}
+	}
+	// Compose sections and info_logs too.
+	res, err = engProvision(t, targets.Compose, "- uri: template://t/typo\n  type: pg\n  services: |\n    db:\n      image: {{ .Params.imag }}\n  info_logs: |\n    - \"connect to {{ .Init.host }}\"\n", engRequest("pg", 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Warnings) != 2 || !strings.Contains(res.Warnings[0], "services template") || !strings.Contains(res.Warnings[1], "info_logs template") {
+		t.Errorf("compose warnings:\n  %s", strings.Join(res.Warnings, "\n  "))
 	}
 }
 
