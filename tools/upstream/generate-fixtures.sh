@@ -21,6 +21,11 @@ CONFORMANCE=${CONFORMANCE:-$repo/../shared/conformance/score-compose-examples}
 [[ -d "$CONFORMANCE" ]] || { echo "error: no conformance examples at $CONFORMANCE" >&2; exit 1; }
 CONFORMANCE=$(cd "$CONFORMANCE" && pwd)
 projects=$repo/internal/score/engine/testdata/project
+singles=$repo/internal/score/engine/testdata/upstream
+# Extra arguments of `init` and the environment of `generate` for the case being rendered (set by
+# the single-workload loop below, empty otherwise).
+INIT_ARGS=()
+GENERATE_ENV=()
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -62,9 +67,9 @@ render() {
   (
     cd "$dir"
     if [[ $tool == score-compose ]]; then
-      "$bin" init --no-sample --project "$project" 2>init.log || { cat init.log >&2; exit 1; }
+      "$bin" init --no-sample --project "$project" "${INIT_ARGS[@]}" 2>init.log || { cat init.log >&2; exit 1; }
     else
-      "$bin" init --no-sample 2>init.log || { cat init.log >&2; exit 1; }
+      "$bin" init --no-sample "${INIT_ARGS[@]}" 2>init.log || { cat init.log >&2; exit 1; }
     fi
     if [[ -z "$FRESH" && -f "$out/state.yaml" ]]; then
       cp "$out/state.yaml" "$statedir/state.yaml"
@@ -76,7 +81,7 @@ render() {
     else
       echo "$k8s_version" >"$out/VERSION"
     fi
-    if "$bin" generate "$@" 2>generate.log; then
+    if env "${GENERATE_ENV[@]}" "$bin" generate "$@" 2>generate.log; then
       if [[ $tool == score-compose ]]; then
         cp compose.yaml "$out/compose.yaml"
         if [[ -d "$statedir/mounts" ]] && [[ -n "$(ls -A "$statedir/mounts")" ]]; then
@@ -115,3 +120,20 @@ for exdir in "$CONFORMANCE"/*/; do
   render score-compose "$ex" "$exdir" "$out/score-compose" "${files[@]}"
   render score-k8s "$ex" "$exdir" "$out/score-k8s" "${files[@]}"
 done
+
+# Single workloads of the fidelity differential tests (issue 16, items 1, 2 and 5), compose only:
+# each directory of testdata/upstream holds score.yaml, optionally provisioners.yaml (given to
+# `init --provisioners`) and generate.env (KEY=VALUE lines: the environment `generate` runs in,
+# which score-compose reads for environment resources used in files).
+for dir in "$singles"/*/; do
+  dir=${dir%/}
+  name=$(basename "$dir")
+  INIT_ARGS=()
+  GENERATE_ENV=()
+  [[ -f "$dir/provisioners.yaml" ]] && INIT_ARGS=(--provisioners "$dir/provisioners.yaml")
+  [[ -f "$dir/generate.env" ]] && mapfile -t GENERATE_ENV < <(grep -v '^#' "$dir/generate.env" | grep .)
+  echo "upstream/$name"
+  render score-compose "$name" "$dir" "$dir/score-compose" score.yaml
+done
+INIT_ARGS=()
+GENERATE_ENV=()
