@@ -188,13 +188,13 @@ func TestBuiltinsDNSHostname(t *testing.T) {
 // it and the resource, with close names; a provisioner without the list takes every param.
 func TestUnusedParams(t *testing.T) {
 	for _, target := range targets.All {
-		res, err := builtinProvision(t, target, "postgres", map[string]any{"verison": 16, "size": "10Gi"})
+		res, err := builtinProvision(t, target, "postgres", map[string]any{"vresion": 16, "size": "10Gi"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		want := []string{
 			"resource 'postgres.default#web.db': params.size is not used: provisioner template://score-tf/postgres reads only params.version",
-			"resource 'postgres.default#web.db': params.verison is not used: provisioner template://score-tf/postgres reads only params.version (did you mean version?)",
+			"resource 'postgres.default#web.db': params.vresion is not used: provisioner template://score-tf/postgres reads only params.version (did you mean version?)",
 		}
 		if !slices.Equal(res.Warnings, want) {
 			t.Errorf("%s postgres: warnings\n  %s\nwant\n  %s", target, strings.Join(res.Warnings, "\n  "), strings.Join(want, "\n  "))

@@ -249,7 +249,7 @@ func abs(n int) int {
 }
 
 // levenshtein is the edit distance between a and b (bytes; names are ASCII), counting a swap of
-// two adjacent letters (verison, version) as one edit: the optimal string alignment distance.
+// two adjacent letters (vresion, version) as one edit: the optimal string alignment distance.
 func levenshtein(a, b string) int {
 	d := make([][]int, len(a)+1)
 	for i := range d {
