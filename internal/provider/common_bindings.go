@@ -10,7 +10,7 @@ import (
 // uses its own marker, so whatever depends on the value differs between them and is planned as
 // unknown, while everything else stays known.
 func unknownMarker(variant, where string) string {
-	return "(known after apply " + variant + ": " + where + ")"
+	return engine.StandInPrefix + variant + ": " + where + ")"
 }
 
 // planBindings are the `resources` argument converted for the engine.

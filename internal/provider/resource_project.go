@@ -464,6 +464,12 @@ func (r *projectResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		resp.Diagnostics.Append(diagsA...)
 		return
 	}
+	if inA.partial && (a.SecrecyUnsettled || b.SecrecyUnsettled) {
+		// Where a value goes depends on whether it holds a password, unknown yet: decide at apply.
+		resp.Diagnostics.Append(plan.setUnknown(ctx)...)
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		return
+	}
 	resp.Diagnostics.Append(plan.setRendered(ctx, a, b, inA.labels, r.provider.settings.Target)...)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }

@@ -279,6 +279,12 @@ func (r *workloadResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		resp.Diagnostics.Append(diagsA...)
 		return
 	}
+	if inA.partial && (a.SecrecyUnsettled || b.SecrecyUnsettled) {
+		// Where a value goes depends on whether it holds a password, unknown yet: decide at apply.
+		plan.setUnknown()
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		return
+	}
 	resp.Diagnostics.Append(plan.setRendered(a, b, r.provider.settings.Target)...)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }

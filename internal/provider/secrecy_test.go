@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"gopkg.in/yaml.v3"
@@ -76,6 +77,11 @@ func secrecyPlacement(target string, secret, public []string) statecheck.StateCh
 }
 
 func secrecyOutputs(name string, outputs, secrets []string) []statecheck.StateCheck {
+	return outputsOf(secrecyWorkload, name, outputs, secrets)
+}
+
+// outputsOf checks the output keys of resource name in the resource_outputs of workload addr.
+func outputsOf(addr, name string, outputs, secrets []string) []statecheck.StateCheck {
 	keys := func(list []string) knownvalue.Check {
 		m := map[string]knownvalue.Check{}
 		for _, k := range list {
@@ -84,8 +90,8 @@ func secrecyOutputs(name string, outputs, secrets []string) []statecheck.StateCh
 		return knownvalue.MapExact(m)
 	}
 	return []statecheck.StateCheck{
-		statecheck.ExpectKnownValue(secrecyWorkload, attrPath("resource_outputs", name, "outputs"), keys(outputs)),
-		statecheck.ExpectKnownValue(secrecyWorkload, attrPath("resource_outputs", name, "secrets"), keys(secrets)),
+		statecheck.ExpectKnownValue(addr, attrPath("resource_outputs", name, "outputs"), keys(outputs)),
+		statecheck.ExpectKnownValue(addr, attrPath("resource_outputs", name, "secrets"), keys(secrets)),
 	}
 }
 
@@ -135,5 +141,69 @@ func TestAccSecretOutputs_bothListed(t *testing.T) {
 		Config:      secrecyConfig(t, "kubernetes", `provisioner_outputs = { "sqs-queue" = { secret = ["url"], public = ["url"] } }`),
 		PlanOnly:    true,
 		ExpectError: errorMatching("Invalid provisioner_outputs", `"sqs-queue": output "url" is listed both secret and public`),
+	})
+}
+
+// TestAccSecretOutputs_unknownAtPlan: whether an output is secret may depend on its value (a URL
+// with a password). When that value comes from a binding unknown at plan, the plan cannot know
+// where the value goes (outputs or secrets, a ConfigMap or a Secret): it leaves the rendered
+// attributes unknown, and the apply is consistent with it.
+func TestAccSecretOutputs_unknownAtPlan(t *testing.T) {
+	const provisioners = `- uri: template://team/broker-link
+  type: broker-link
+  outputs: |
+    url: {{ .Params.url | quote }}
+    vhost: shop
+`
+	const score = `apiVersion: score.dev/v1b1
+metadata:
+  name: shop
+containers:
+  main:
+    image: ghcr.io/example/shop:1.0.0
+    variables:
+      BROKER_URL: ${resources.link.url}
+resources:
+  broker:
+    type: amqp
+  link:
+    type: broker-link
+    params:
+      url: ${resources.broker.url}
+`
+	eachTarget(t, func(t *testing.T, target string) {
+		const addr = "score_workload.shop"
+		config := providerBlock(target, "provisioners = ["+hclString(provisioners)+"]") + `
+resource "score_resource" "broker" {
+  type = "amqp"
+  id   = "shop-broker"
+}
+` + workloadBlock("shop", "  content = "+hclString(score)+`
+  resources = {
+    # The broker's url holds its password, generated at apply: unknown at plan.
+    broker = { outputs = { url = score_resource.broker.secrets["url"] } }
+  }`)
+		asPlanned := expectAppliedAsPlanned(addr)
+		projectAddr := "score_project.shop"
+		projectPlanned := expectAppliedAsPlanned(projectAddr)
+		// The same workload in a score_project, the broker bound by uid.
+		config += `
+resource "score_project" "shop" {
+  workloads = { shop = { content = ` + hclString(score) + ` } }
+  resources = {
+    "amqp.default#shop.broker" = { outputs = { url = score_resource.broker.secrets["url"] } }
+  }
+}
+`
+		runTest(t, resource.TestStep{
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				asPlanned, expectUnknownAtPlan(addr, attrPath("resource_outputs")), expectUnknownAtPlan(addr, attrPath("service")),
+				projectPlanned, expectUnknownAtPlan(projectAddr, attrPath("resource_outputs")),
+			}},
+			ConfigStateChecks: append(outputsOf(addr, "link", []string{"vhost"}, []string{"url"}), asPlanned, projectPlanned,
+				statecheck.ExpectKnownValue(projectAddr, attrPath("resource_outputs", "broker-link.default#shop.link", "secrets"),
+					knownvalue.MapExact(map[string]knownvalue.Check{"url": knownvalue.NotNull()}))),
+		})
 	})
 }

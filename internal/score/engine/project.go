@@ -49,6 +49,8 @@ type Project struct {
 	// ResourceOutputs are the outputs of the resources provisioned in the project, by uid.
 	ResourceOutputs map[string]ResourceOutputs
 	State           State
+	// SecrecyUnsettled: as Workload's.
+	SecrecyUnsettled bool
 	// Messages are what the render could not honour and what provisioners had to say, secrets
 	// hidden, each naming its workload or resource.
 	Messages []string
@@ -102,6 +104,7 @@ func RenderProject(ctx context.Context, s Settings, req ProjectRequest) (*Projec
 	out.Messages = append(out.Messages, unresolved...)
 	for _, uid := range res.Order {
 		if r := res.Resources[uid]; r.Provisioned != nil {
+			out.SecrecyUnsettled = out.SecrecyUnsettled || r.Provisioned.SecrecyUnsettled
 			out.Messages = append(out.Messages, hideAll(known, r.Provisioned.Warnings)...)
 			out.Messages = append(out.Messages, hideAll(known, r.Provisioned.InfoLogs)...)
 		}

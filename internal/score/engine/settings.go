@@ -96,9 +96,14 @@ func (s Settings) Provisioners() []*provisioner.Definition {
 	return s.library.Provisioners
 }
 
+// StandInPrefix starts every stand-in a caller puts where a binding value is unknown at plan
+// (`(known after apply A: db.url)`): an output holding one whose secrecy depends on its value
+// makes the render's SecrecyUnsettled true.
+const StandInPrefix = "(known after apply "
+
 // options are the settings provisioning obeys.
 func (s Settings) options() provisioner.Options {
-	return provisioner.Options{Target: s.Target, AllowCommands: s.AllowCommands, Outputs: s.Outputs}
+	return provisioner.Options{Target: s.Target, AllowCommands: s.AllowCommands, Outputs: s.Outputs, StandIn: StandInPrefix}
 }
 
 // SecretOutputNames lists def's outputs treated as secret before any value is known, the

@@ -73,6 +73,10 @@ type Workload struct {
 	// ResourceOutputs are the outputs of the resources provisioned inside the workload, by name.
 	ResourceOutputs map[string]ResourceOutputs
 	State           State
+	// SecrecyUnsettled is set when whether an output is secret depends on a value a stand-in
+	// for an unknown binding value replaced (see StandInPrefix): a plan cannot know where the
+	// value goes (outputs or secrets, a ConfigMap or a Secret).
+	SecrecyUnsettled bool
 	// Messages are what the render could not honour (compose: an httpGet probe that is no
 	// healthcheck; params a provisioner does not read) and what the provisioners had to say
 	// (compose `info_logs`), secrets hidden.
@@ -117,6 +121,7 @@ func RenderWorkload(ctx context.Context, s Settings, req WorkloadRequest) (*Work
 	known := req.knownSecrets(res)
 	for _, name := range res.Order {
 		if r := res.Resources[name]; r.Provisioned != nil {
+			out.SecrecyUnsettled = out.SecrecyUnsettled || r.Provisioned.SecrecyUnsettled
 			out.Messages = append(out.Messages, hideAll(known, r.Provisioned.Warnings)...)
 			out.Messages = append(out.Messages, hideAll(known, r.Provisioned.InfoLogs)...)
 		}

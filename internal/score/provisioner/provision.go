@@ -114,6 +114,10 @@ type Result struct {
 	Compose ComposeArtifacts
 	// InfoLogs are messages for the user (compose `info_logs`).
 	InfoLogs []string
+	// SecrecyUnsettled is set when an output's secrecy depends on its value (a URL with a
+	// password or not) and that value holds a stand-in for a value unknown at plan
+	// (Options.StandIn): the plan cannot know where it will go.
+	SecrecyUnsettled bool
 	// Warnings are what provisioning could not honour or looks wrong: params the provisioner does
 	// not read (UnusedParams), a template that printed "<no value>". They name no value.
 	Warnings []string
@@ -142,6 +146,9 @@ type Options struct {
 	AllowCommands bool
 	// Outputs declare outputs secret or public (the provider's provisioner_outputs).
 	Outputs OutputRules
+	// StandIn starts the text that stands for a value unknown at plan (see
+	// Result.SecrecyUnsettled); empty when nothing stands in.
+	StandIn string
 }
 
 // Provision runs def for req.
@@ -165,6 +172,7 @@ func Provision(ctx context.Context, def *Definition, req Request, opts Options) 
 		return nil, fmt.Errorf("provisioner %s for resource '%s': %w", def.URI, req.UID, err)
 	}
 	res.SecretOutputs = def.secretKeys(res.Outputs, opts.Outputs)
+	res.SecrecyUnsettled = def.secrecyUnsettled(res.Outputs, opts)
 	res.SharedInstance = def.KeepsSharedInstance()
 	res.Warnings = append(def.UnusedParams(req.UID, req.Params), res.Warnings...)
 	return res, nil

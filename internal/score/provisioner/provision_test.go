@@ -646,3 +646,47 @@ func TestProvisionComposeDirectories(t *testing.T) {
 		t.Fatalf("want the removal refused, got %v", err)
 	}
 }
+
+// TestSecrecyUnsettled: an output whose secrecy its value decides, holding a stand-in for a value
+// unknown at plan, makes the result unsettled; one a rule, the file's list or its name decides
+// does not.
+func TestSecrecyUnsettled(t *testing.T) {
+	const standIn = "(known after apply "
+	def := engOne(t, targets.Kubernetes, `
+- uri: template://t/link
+  type: link
+  outputs: |
+    {{ .Params.key }}: {{ .Params.value | quote }}
+`)
+	listed := engOne(t, targets.Kubernetes, `
+- uri: template://t/listed
+  type: link
+  secret_outputs: [url]
+  outputs: |
+    {{ .Params.key }}: {{ .Params.value | quote }}
+`)
+	for _, c := range []struct {
+		def        *provisioner.Definition
+		key, value string
+		rules      provisioner.OutputRules
+		want       bool
+	}{
+		{def, "url", "amqp://u:" + standIn + "A: b.password)@h", nil, true},
+		{def, "url", standIn + "A: b.url)", nil, true},
+		{def, "url", "amqp://u:p@h", nil, false},                                                               // known
+		{def, "password", standIn + "A: b.password)", nil, false},                                              // secret by name anyway
+		{def, "url", standIn + "A: b.url)", provisioner.OutputRules{"link": {Public: []string{"url"}}}, false}, // declared
+		{listed, "url", standIn + "A: b.url)", nil, false},                                                     // listed secret
+		{listed, "host", standIn + "A: b.host)", nil, true},                                                    // not listed: the value decides
+	} {
+		req := engRequest("link", 1)
+		req.Params = map[string]any{"key": c.key, "value": c.value}
+		res, err := provisioner.Provision(context.Background(), c.def, req, provisioner.Options{Target: targets.Kubernetes, Outputs: c.rules, StandIn: standIn})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.SecrecyUnsettled != c.want {
+			t.Errorf("%s %s=%q rules %v: unsettled %v, want %v", c.def.URI, c.key, c.value, c.rules, res.SecrecyUnsettled, c.want)
+		}
+	}
+}

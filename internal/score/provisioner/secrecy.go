@@ -138,6 +138,45 @@ func (d *Definition) SecretOutputNames(rules OutputRules) []string {
 	return names
 }
 
+// secrecyUnsettled reports whether the secrecy of an output depends on a value that holds
+// opts.StandIn: its value decides (no rule, and without the value it would be public), and a
+// stand-in may hide a password the real value has, or not.
+func (d *Definition) secrecyUnsettled(outputs map[string]any, opts Options) bool {
+	if opts.StandIn == "" {
+		return false
+	}
+	for k, v := range outputs {
+		if _, decided := opts.Outputs.decide(d, k); decided || !holdsText(v, opts.StandIn) {
+			continue
+		}
+		if !d.SecretOutput(k, nil, opts.Outputs) {
+			return true
+		}
+	}
+	return false
+}
+
+// holdsText reports whether any string inside v (maps and lists walked) contains text.
+func holdsText(v any, text string) bool {
+	switch t := v.(type) {
+	case string:
+		return strings.Contains(t, text)
+	case map[string]any:
+		for _, e := range t {
+			if holdsText(e, text) {
+				return true
+			}
+		}
+	case []any:
+		for _, e := range t {
+			if holdsText(e, text) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func (d *Definition) secretKeys(outputs map[string]any, rules OutputRules) []string {
 	var keys []string
 	for k, v := range outputs {
