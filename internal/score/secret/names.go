@@ -76,13 +76,16 @@ func Output(name string, value any) bool {
 	return classify(name) == credentialName || HoldsCredential(value)
 }
 
+// The password parts match any characters but a newline, not only those a URL allows: a
+// provisioner may put a random password in unescaped, and whether a value is secret must not
+// depend on which characters were drawn (a plan renders with other random values than the apply).
 var (
 	// A URL whose userinfo has a non-empty password: scheme://user:password@ (user may be empty).
-	urlPassword = regexp.MustCompile(`[A-Za-z][A-Za-z0-9+.-]*://[^/?#\s:@]*:[^/?#\s@]+@`)
+	urlPassword = regexp.MustCompile(`[A-Za-z][A-Za-z0-9+.-]*://[^/?#\s:@]*:[^\n]+@`)
 	// A key=value connection string with a non-empty password (libpq, ADO.NET, JDBC properties).
-	kvPassword = regexp.MustCompile(`(?i)(^|[\s;?&])(password|passwd|pwd)\s*=\s*[^\s;&]`)
+	kvPassword = regexp.MustCompile(`(?i)(^|[\s;?&])(password|passwd|pwd)\s*=\s*\S`)
 	// A Go MySQL driver DSN: user:password@tcp(host)/db.
-	mysqlPassword = regexp.MustCompile(`(^|\s)[^:/\s@]+:[^@\s]+@(tcp|unix|udp)\(`)
+	mysqlPassword = regexp.MustCompile(`(^|\s)[^:/\s@]+:[^\n]+@(tcp|unix|udp)\(`)
 )
 
 // HoldsCredential reports whether a value (a string, or any string inside maps and lists) holds

@@ -48,6 +48,11 @@ func TestOutput(t *testing.T) {
 		{"endpoint", "https://user:pa55@api.example.com/v1", true},
 		{"settings", map[string]any{"db": map[string]any{"password": "p"}}, true},
 		{"settings", map[string]any{"host": "h", "urls": []any{"https://h/a"}}, false},
+		// Random passwords put in unescaped, whatever characters were drawn.
+		{"url", "postgresql://app:a/b?c#d e@f@db:5432/app", true},
+		{"url", "redis://:@x@cache:6379", true},
+		{"dsn", "host=db password=;x&y", true},
+		{"dsn", "app:p w@d@tcp(db:3306)/app", true},
 		{"host", "db.internal", false},
 		{"port", 5432, false},
 		{"EMAIL", "ops@example.com", false},
