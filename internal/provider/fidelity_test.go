@@ -10,8 +10,41 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 )
 
-// Issue 16, item 6: params a built-in provisioner does not read are warnings naming them;
-// postgres honours params.version and dns params.hostname.
+// Issue 16: what real-world score files hit first, as Terraform sees it (items 2, 6 and 7; item
+// 3 is in secrecy_test.go).
+
+// Item 2: a file whose content uses an environment resource renders on compose as a config that
+// compose interpolates, instead of an error.
+func TestAccComposeFileUsesEnvironment(t *testing.T) {
+	const score = `apiVersion: score.dev/v1b1
+metadata:
+  name: api
+containers:
+  main:
+    image: ghcr.io/example/api:2.1.0
+    files:
+      /etc/api/config.yaml:
+        content: |
+          region: ${resources.env.AWS_REGION}
+          database: ${resources.db.host}
+resources:
+  env:
+    type: environment
+  db:
+    type: postgres
+`
+	const addr = "score_workload.api"
+	runTest(t, resource.TestStep{
+		Config: providerBlock("compose") + workloadBlock("api", "  content = "+hclString(score)),
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(addr, attrPath("compose_yaml"), yamlLines("configs:", "re:api-main-[0-9a-f]+:", "content: |", "region: ${AWS_REGION}", "database: pg-api-db")),
+			statecheck.ExpectKnownValue(addr, attrPath("files"), knownvalue.MapExact(map[string]knownvalue.Check{})),
+		},
+	})
+}
+
+// Item 6: params a built-in provisioner does not read are warnings naming them; postgres honours
+// params.version and dns params.hostname.
 
 const paramsScore = `apiVersion: score.dev/v1b1
 metadata:
