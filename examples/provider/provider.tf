@@ -14,6 +14,13 @@ provider "score" {
   # render, in order: here, score-spec/community-patchers' unprivileged security contexts.
   patch_templates = [file("${path.module}/unprivileged.tpl")]
 
+  # Which outputs are secret (only in Secrets and sensitive attributes) and which are not, by
+  # provisioner uri or resource type, when the guess by name and value is wrong. Declared here
+  # rather than in the provisioner file, which score-compose and score-k8s must still load.
+  provisioner_outputs = {
+    "template://shop/bucket" = { public = ["bucket", "prefix"] }
+  }
+
   # cmd:// provisioners run programs on the machine running Terraform: off by default.
   allow_command_provisioners = false
 
