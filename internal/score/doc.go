@@ -4,11 +4,14 @@
 //	loader       parse YAML/JSON, overrides, upgrade transforms, schema and rule validation, files
 //	placeholder  ${metadata...} and ${resources...} references
 //	provisioner  provisioner files, the template engine, cmd://, the built-in library
-//	resources    a workload's resources, bound or provisioned in dependency order
+//	resources    the resources of a workload or a project, bound or provisioned once per uid, in
+//	             dependency order
 //	render       what Terraform stores, per target (render/kubernetes, render/compose), secrets apart
-//	engine       the front door: settings built once, RenderWorkload and ProvisionResource
+//	patch        patch templates (score-compose's and score-k8s's format) on the rendered documents
+//	engine       the front door: settings built once, RenderWorkload, RenderProject and
+//	             ProvisionResource
 //
-// with kube (strict validation of Kubernetes objects), problem (what is wrong, and where) and
-// target (what everything renders for) beside them. internal/provider calls the engine (and the
+// with kube (strict validation of Kubernetes objects), problem (what is wrong, and where), secret
+// (which values are secret, and hiding them) and targets (what everything renders for) beside them. internal/provider calls the engine (and the
 // loader, for the data source) and converts the results to Terraform values.
 package score
