@@ -58,7 +58,7 @@ func parseDocument(data []byte) (any, *yaml.Node, *problem.Problem) {
 		jdec.UseNumber()
 		var v any
 		if err := jdec.Decode(&v); err == nil {
-			out, err := fromJSON(v)
+			out, err := PlainJSON(v)
 			if err != nil {
 				return nil, nil, &problem.Problem{Message: "invalid JSON: " + err.Error()}
 			}
@@ -346,8 +346,10 @@ func plainDecimal(n *yaml.Node) (int, bool) {
 	return i, true
 }
 
-// fromJSON converts encoding/json output (json.Number) into the same value shapes YAML gives.
-func fromJSON(v any) (any, error) {
+// PlainJSON converts encoding/json output decoded with UseNumber into the value shapes YAML gives:
+// an integer that fits is an int, any other number a float64 (an infinite one is an error). It
+// changes maps and lists in place.
+func PlainJSON(v any) (any, error) {
 	switch t := v.(type) {
 	case json.Number:
 		if i, err := strconv.Atoi(t.String()); err == nil {
@@ -360,7 +362,7 @@ func fromJSON(v any) (any, error) {
 		return f, nil
 	case map[string]any:
 		for k, e := range t {
-			x, err := fromJSON(e)
+			x, err := PlainJSON(e)
 			if err != nil {
 				return nil, err
 			}
@@ -368,7 +370,7 @@ func fromJSON(v any) (any, error) {
 		}
 	case []any:
 		for i, e := range t {
-			x, err := fromJSON(e)
+			x, err := PlainJSON(e)
 			if err != nil {
 				return nil, err
 			}

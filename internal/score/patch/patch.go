@@ -15,11 +15,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"regexp"
 	"strconv"
 	"strings"
 
+	"github.com/score-tf/terraform-provider-score/internal/score/loader"
 	"github.com/score-tf/terraform-provider-score/internal/score/provisioner"
 )
 
@@ -230,38 +230,11 @@ func decodeJSON(doc []byte) (any, error) {
 	if dec.More() {
 		return nil, &Error{Message: "the patched document is not valid JSON: data after the document"}
 	}
-	return plainNumbers(v)
-}
-
-func plainNumbers(v any) (any, error) {
-	switch t := v.(type) {
-	case json.Number:
-		if i, err := strconv.Atoi(t.String()); err == nil {
-			return i, nil
-		}
-		f, err := strconv.ParseFloat(t.String(), 64)
-		if err != nil || math.IsInf(f, 0) {
-			return nil, &Error{Message: fmt.Sprintf("the patched document holds the number %s, which is out of range", t)}
-		}
-		return f, nil
-	case map[string]any:
-		for k, e := range t {
-			x, err := plainNumbers(e)
-			if err != nil {
-				return nil, err
-			}
-			t[k] = x
-		}
-	case []any:
-		for i, e := range t {
-			x, err := plainNumbers(e)
-			if err != nil {
-				return nil, err
-			}
-			t[i] = x
-		}
+	out, err := loader.PlainJSON(v)
+	if err != nil {
+		return nil, &Error{Message: "the patched document holds a " + err.Error()}
 	}
-	return v, nil
+	return out, nil
 }
 
 // describe names a value's kind for messages (never its content: it may be secret).
